@@ -1,0 +1,159 @@
+//! `site.yaml` -> [`SiteConfig`]. Unknown keys are errors that name the key
+//! and its line: a typo must never be ignored silently.
+
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+
+use crate::diagnostics::{Diagnostic, Location};
+use crate::yaml::{self, Embedded};
+
+pub const CONFIG_FILE: &str = "site.yaml";
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct SiteConfig {
+    pub title: String,
+    #[serde(default)]
+    pub description: String,
+    /// Where the site is published, e.g. `https://nodesmeeting.gbif.org/2021`.
+    /// Its path part prefixes every internal URL.
+    #[serde(default = "default_base_url")]
+    pub base_url: String,
+    #[serde(default = "default_theme")]
+    pub theme: String,
+    #[serde(default = "default_language")]
+    pub language: String,
+    #[serde(default = "default_output_dir")]
+    pub output_dir: PathBuf,
+    /// The header navigation, in order.
+    #[serde(default)]
+    pub menu: Vec<MenuItem>,
+    /// Free-form values for templates (`site.extra.*`).
+    #[serde(default)]
+    pub extra: yaml::Mapping,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct MenuItem {
+    pub title: String,
+    pub url: String,
+}
+
+fn default_base_url() -> String {
+    "/".into()
+}
+fn default_theme() -> String {
+    "gbif".into()
+}
+fn default_language() -> String {
+    "en".into()
+}
+fn default_output_dir() -> PathBuf {
+    "public".into()
+}
+
+impl SiteConfig {
+    /// Reads `site.yaml` from the site root. A site without one gets a title
+    /// from its folder name, so that `folio build` works on a bare `content/`.
+    pub fn load(root: &Path) -> Result<SiteConfig, Diagnostic> {
+        let path = root.join(CONFIG_FILE);
+        let display = PathBuf::from(CONFIG_FILE);
+        let source = match std::fs::read(&path) {
+            Ok(bytes) => String::from_utf8(bytes).map_err(|e| {
+                Diagnostic::error(format!("{CONFIG_FILE} is not valid UTF-8"))
+                    .at(Location::file(&display))
+                    .help(format!("save the file as UTF-8 (invalid byte at offset {})", e.utf8_error().valid_up_to()))
+            })?,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                let title = root
+                    .canonicalize()
+                    .ok()
+                    .and_then(|p| p.file_name().map(|n| n.to_string_lossy().into_owned()))
+                    .unwrap_or_else(|| "Site".into());
+                return Ok(SiteConfig::with_title(title));
+            }
+            Err(e) => {
+                return Err(Diagnostic::error(format!("cannot read {CONFIG_FILE}: {e}")).at(Location::file(&display)))
+            }
+        };
+        let at = Embedded { file: &display, file_source: &source, lines_before: 0, what: CONFIG_FILE };
+        let config: SiteConfig = yaml::parse(&source, at)?;
+        config.validated(&display, &source)
+    }
+
+    fn with_title(title: String) -> SiteConfig {
+        SiteConfig {
+            title,
+            description: String::new(),
+            base_url: default_base_url(),
+            theme: default_theme(),
+            language: default_language(),
+            output_dir: default_output_dir(),
+            menu: Vec::new(),
+            extra: yaml::Mapping::new(),
+        }
+    }
+
+    fn validated(mut self, file: &Path, source: &str) -> Result<SiteConfig, Diagnostic> {
+        self.base_url = normalise_base_url(&self.base_url).map_err(|why| {
+            let (line, col) = yaml::key_position(source, "base_url").unwrap_or((1, 1));
+            Diagnostic::error(format!("`base_url` {why}"))
+                .at(Location::at_line(file, source, line, col))
+                .help("write an absolute URL such as `https://example.org/` or a path such as `/`")
+        })?;
+        Ok(self)
+    }
+
+    /// Applies `--base-url`.
+    pub fn set_base_url(&mut self, url: &str) -> Result<(), Diagnostic> {
+        self.base_url = normalise_base_url(url).map_err(|why| {
+            Diagnostic::error(format!("--base-url {why}"))
+                .help("pass an absolute URL such as `https://example.org/` or a path such as `/`")
+        })?;
+        Ok(())
+    }
+
+    /// The path every internal URL starts with: `/` or `/2021/`.
+    pub fn base_path(&self) -> &str {
+        match self.base_url.find("://") {
+            Some(i) => {
+                let after_host = &self.base_url[i + 3..];
+                after_host.find('/').map_or("/", |j| &after_host[j..])
+            }
+            None => &self.base_url,
+        }
+    }
+}
+
+/// Base URLs end with exactly one `/`, so joining never doubles or drops one.
+fn normalise_base_url(url: &str) -> Result<String, &'static str> {
+    let url = url.trim();
+    if url.is_empty() {
+        return Ok("/".into());
+    }
+    let ok = url.starts_with('/') || url.starts_with("http://") || url.starts_with("https://");
+    if !ok || url.contains(char::is_whitespace) {
+        return Err("must be an absolute http(s) URL or a path starting with `/`");
+    }
+    let mut url = url.trim_end_matches('/').to_string();
+    url.push('/');
+    Ok(url)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn base_path_is_the_path_part() {
+        let mut c = SiteConfig::with_title("t".into());
+        c.set_base_url("https://nodesmeeting.gbif.org/2021").unwrap();
+        assert_eq!(c.base_url, "https://nodesmeeting.gbif.org/2021/");
+        assert_eq!(c.base_path(), "/2021/");
+        c.set_base_url("https://gbif.org").unwrap();
+        assert_eq!(c.base_path(), "/");
+        assert!(c.set_base_url("gbif.org").is_err());
+    }
+}

@@ -1,0 +1,277 @@
+//! Front matter: the YAML between the opening and closing `---` lines,
+//! split off the Markdown body and turned into typed fields. Keys the
+//! generator does not know are kept as `extra` for templates.
+
+use std::path::Path;
+
+use serde::{Deserialize, Serialize};
+
+use crate::diagnostics::{Diagnostic, Location};
+use crate::yaml::{self, Embedded};
+
+/// What a content file is; each kind has a default template of its name.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Deserialize, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Kind {
+    #[default]
+    Page,
+    Programme,
+    PriorityArea,
+    Activity,
+    Ongoing,
+    Meeting,
+    Session,
+    Node,
+}
+
+impl Kind {
+    pub fn name(self) -> &'static str {
+        match self {
+            Kind::Page => "page",
+            Kind::Programme => "programme",
+            Kind::PriorityArea => "priority-area",
+            Kind::Activity => "activity",
+            Kind::Ongoing => "ongoing",
+            Kind::Meeting => "meeting",
+            Kind::Session => "session",
+            Kind::Node => "node",
+        }
+    }
+}
+
+/// The keys every content file may set. Jekyll's keys (`layout`,
+/// `background`, `imageLicense`, `height`, ...) are understood so that pages
+/// of GBIF's earlier meeting sites work unchanged.
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[serde(default)]
+pub struct FrontMatter {
+    pub title: Option<String>,
+    pub description: Option<String>,
+    pub kind: Kind,
+    /// A template file name (`post.html`); wins over `layout`.
+    pub template: Option<String>,
+    /// Jekyll's name for the template, without `.html`: `layout: post`.
+    pub layout: Option<String>,
+    /// An absolute URL path that replaces the one derived from the file's place.
+    pub permalink: Option<String>,
+    pub draft: bool,
+    /// `YYYY-MM-DD`, optionally followed by a time.
+    pub date: Option<String>,
+    pub weight: Option<i64>,
+    /// Ask the theme to show the table of contents.
+    pub toc: bool,
+    #[serde(rename = "tocMaxDepth")]
+    pub toc_max_depth: Option<u8>,
+    /// A hero image behind the title.
+    pub background: Option<String>,
+    /// Markdown credit line for `background`.
+    #[serde(rename = "imageLicense")]
+    pub image_license: Option<String>,
+    /// CSS height of the hero band, e.g. `70vh`.
+    pub height: Option<String>,
+    pub lang: Option<String>,
+}
+
+/// Fields of a node profile (`kind: node`).
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[serde(default)]
+pub struct NodeFields {
+    pub name: Option<String>,
+    pub website: Option<String>,
+    pub country: Option<String>,
+    pub organisation: Option<String>,
+    pub region: Option<String>,
+    pub participant_type: Option<String>,
+}
+
+/// A content file cut in two: its front matter and its body.
+#[derive(Debug, Clone)]
+pub struct Split<'a> {
+    /// The YAML text, without the `---` lines; `None` when there is none.
+    pub yaml: Option<&'a str>,
+    /// Byte offset of the Markdown body in the file.
+    pub body_start: usize,
+}
+
+/// Finds the front matter of `text`. A file whose first line is `---` must
+/// close it with a later `---` (or `...`) line.
+pub fn split<'a>(file: &Path, text: &'a str) -> Result<Split<'a>, Diagnostic> {
+    let Some(after_open) = strip_fence_line(text) else {
+        return Ok(Split { yaml: None, body_start: 0 });
+    };
+    let yaml_start = text.len() - after_open.len();
+    let mut offset = yaml_start;
+    for line in after_open.split_inclusive('\n') {
+        let bare = line.trim_end_matches(['\n', '\r']);
+        if bare.trim_end() == "---" || bare.trim_end() == "..." {
+            return Ok(Split { yaml: Some(&text[yaml_start..offset]), body_start: offset + line.len() });
+        }
+        offset += line.len();
+    }
+    Err(Diagnostic::error("front matter is opened but never closed")
+        .at(Location::at_line(file, text, 1, 1))
+        .help("add a line with `---` after the last front matter key, before the Markdown text"))
+}
+
+fn strip_fence_line(text: &str) -> Option<&str> {
+    let rest = text.strip_prefix("---")?;
+    let rest = rest.trim_start_matches([' ', '\t']);
+    rest.strip_prefix("\r\n").or_else(|| rest.strip_prefix('\n'))
+}
+
+/// The typed front matter of one file, with the keys no struct knows.
+#[derive(Debug, Clone, Default)]
+pub struct Parsed {
+    pub front: FrontMatter,
+    pub node: Option<NodeFields>,
+    pub extra: yaml::Mapping,
+}
+
+pub fn parse(file: &Path, text: &str, yaml_text: &str) -> Result<Parsed, Diagnostic> {
+    let at = Embedded { file, file_source: text, lines_before: 1, what: "front matter" };
+    let front: FrontMatter = yaml::parse(yaml_text, at)?;
+    let node: Option<NodeFields> = match front.kind {
+        Kind::Node => Some(yaml::parse(yaml_text, at)?),
+        _ => None,
+    };
+    let mut extra: yaml::Mapping = yaml::parse(yaml_text, at)?;
+    let mut known: Vec<&str> = field_names::<FrontMatter>().to_vec();
+    if node.is_some() {
+        known.extend(field_names::<NodeFields>());
+    }
+    extra.retain(|key, _| !key.as_str().is_some_and(|k| known.contains(&k)));
+    let parsed = Parsed { front, node, extra };
+    validate(&parsed.front, file, text, yaml_text)?;
+    Ok(parsed)
+}
+
+/// Checks of values that parsed as YAML but cannot be right.
+fn validate(front: &FrontMatter, file: &Path, text: &str, yaml_text: &str) -> Result<(), Diagnostic> {
+    let at_key = |key: &str| {
+        let (line, column) = yaml::key_position(yaml_text, key).unwrap_or((0, 1));
+        Location::at_line(file, text, line + 1, column)
+    };
+    if let Some(date) = &front.date {
+        if !is_iso_date(date) {
+            return Err(Diagnostic::error(format!("`date` is not a date: `{date}`"))
+                .at(at_key("date"))
+                .help("write the date as YYYY-MM-DD, e.g. `date: 2021-06-23`"));
+        }
+    }
+    if let Some(permalink) = &front.permalink {
+        if !permalink.starts_with('/') || permalink.split('/').any(|s| s == "..") {
+            return Err(Diagnostic::error(format!("`permalink` must be a path from the site root: `{permalink}`"))
+                .at(at_key("permalink"))
+                .help("start it with `/`, e.g. `permalink: /sessions/`"));
+        }
+    }
+    if let Some(height) = &front.height {
+        if !is_css_length(height) {
+            return Err(Diagnostic::error(format!("`height` is not a CSS length: `{height}`"))
+                .at(at_key("height"))
+                .help("write a number with a unit: `70vh`, `400px` or `30rem`"));
+        }
+    }
+    Ok(())
+}
+
+pub fn is_iso_date(s: &str) -> bool {
+    let b = s.as_bytes();
+    if b.len() < 10 || b[4] != b'-' || b[7] != b'-' {
+        return false;
+    }
+    let num = |r: std::ops::Range<usize>| s.get(r).and_then(|t| t.parse::<u32>().ok());
+    match (num(0..4), num(5..7), num(8..10)) {
+        (Some(_), Some(m), Some(d)) => (1..=12).contains(&m) && (1..=31).contains(&d),
+        _ => false,
+    }
+}
+
+fn is_css_length(s: &str) -> bool {
+    let unit_at = s.find(|c: char| !(c.is_ascii_digit() || c == '.')).unwrap_or(s.len());
+    let (number, unit) = s.split_at(unit_at);
+    !number.is_empty()
+        && number.parse::<f64>().is_ok()
+        && matches!(unit, "px" | "vh" | "vw" | "rem" | "em" | "%" | "svh" | "dvh")
+}
+
+/// The keys a serde struct reads, asked of serde itself so that the list of
+/// known keys can never drift from the struct.
+fn field_names<'de, T: Deserialize<'de>>() -> &'static [&'static str] {
+    struct Recorder<'a>(&'a mut &'static [&'static str]);
+    impl<'de> serde::Deserializer<'de> for Recorder<'_> {
+        type Error = serde::de::value::Error;
+        fn deserialize_any<V: serde::de::Visitor<'de>>(self, _: V) -> Result<V::Value, Self::Error> {
+            Err(serde::de::Error::custom("only struct field names are recorded"))
+        }
+        fn deserialize_struct<V: serde::de::Visitor<'de>>(
+            self,
+            _: &'static str,
+            fields: &'static [&'static str],
+            _: V,
+        ) -> Result<V::Value, Self::Error> {
+            *self.0 = fields;
+            Err(serde::de::Error::custom("recorded"))
+        }
+        serde::forward_to_deserialize_any! {
+            bool i8 i16 i32 i64 u8 u16 u32 u64 f32 f64 char str string bytes byte_buf option unit
+            unit_struct newtype_struct seq tuple tuple_struct map enum identifier ignored_any
+        }
+    }
+    let mut fields: &'static [&'static str] = &[];
+    let _ = T::deserialize(Recorder(&mut fields));
+    fields
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn splits_front_matter_and_body() {
+        let text = "---\ntitle: A\n\n---\n\n## Body\n";
+        let s = split(Path::new("a.md"), text).unwrap();
+        assert_eq!(s.yaml, Some("title: A\n\n"));
+        assert_eq!(&text[s.body_start..], "\n## Body\n");
+    }
+
+    #[test]
+    fn crlf_front_matter() {
+        let text = "---\r\ntitle: A\r\n---\r\nBody";
+        let s = split(Path::new("a.md"), text).unwrap();
+        assert_eq!(s.yaml, Some("title: A\r\n"));
+        assert_eq!(&text[s.body_start..], "Body");
+    }
+
+    #[test]
+    fn unclosed_front_matter_is_an_error_on_line_one() {
+        let err = split(Path::new("a.md"), "---\ntitle: A\n# Heading\n").unwrap_err();
+        assert!(err.message.contains("never closed"));
+        assert_eq!(err.location.unwrap().line, 1);
+    }
+
+    #[test]
+    fn unknown_keys_become_extra() {
+        let text = "---\ntitle: T\nklass: wide\nkind: node\nwebsite: https://x.org\n---\n";
+        let yaml = split(Path::new("a.md"), text).unwrap().yaml.unwrap();
+        let parsed = parse(Path::new("a.md"), text, yaml).unwrap();
+        assert_eq!(parsed.extra.len(), 1);
+        assert!(parsed.extra.contains_key("klass"));
+        assert_eq!(parsed.node.unwrap().website.as_deref(), Some("https://x.org"));
+    }
+
+    #[test]
+    fn field_names_come_from_serde() {
+        let names = field_names::<FrontMatter>();
+        assert!(names.contains(&"imageLicense") && names.contains(&"title"));
+    }
+
+    #[test]
+    fn bad_dates_and_heights_point_at_their_key() {
+        let text = "---\ntitle: T\ndate: June 2021\n---\n";
+        let yaml = split(Path::new("a.md"), text).unwrap().yaml.unwrap();
+        let err = parse(Path::new("a.md"), text, yaml).unwrap_err();
+        assert_eq!(err.location.unwrap().line, 3);
+        assert!(is_css_length("70vh") && is_css_length("12.5rem") && !is_css_length("70 vh"));
+    }
+}

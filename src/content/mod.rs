@@ -1,0 +1,220 @@
+//! Files -> site model. Discovery walks `content/`, each Markdown file is
+//! read and its front matter parsed (in parallel), and the tree of sections
+//! and pages is assembled with URLs and ordering.
+
+pub mod front_matter;
+mod tree;
+
+use std::path::{Path, PathBuf};
+
+use rayon::prelude::*;
+use walkdir::WalkDir;
+
+use crate::diagnostics::{Diagnostic, Diagnostics, Location};
+pub use front_matter::{FrontMatter, Kind, NodeFields};
+pub use tree::{build_tree, dir_url, Page, PageId, Section, SectionId, SiteTree};
+
+pub const CONTENT_DIR: &str = "content";
+
+/// One Markdown file, read and split.
+#[derive(Debug, Clone)]
+pub struct Document {
+    /// Path shown to people: `content/meetings/2021/sessions.md`.
+    pub source: PathBuf,
+    /// Path inside `content/`: `meetings/2021/sessions.md`.
+    pub rel: PathBuf,
+    /// The whole file, for positions and quotes.
+    pub text: String,
+    /// The YAML of the front matter (empty when there is none).
+    pub front_yaml: String,
+    pub body_start: usize,
+    pub front: FrontMatter,
+    pub node: Option<NodeFields>,
+    pub extra: crate::yaml::Mapping,
+}
+
+impl Document {
+    pub fn body(&self) -> &str {
+        &self.text[self.body_start..]
+    }
+
+    /// An empty document standing in for a file the site does not have.
+    pub fn stand_in(rel: &Path) -> Document {
+        Document {
+            source: Path::new(CONTENT_DIR).join(rel),
+            rel: rel.to_path_buf(),
+            text: String::new(),
+            front_yaml: String::new(),
+            body_start: 0,
+            front: FrontMatter::default(),
+            node: None,
+            extra: Default::default(),
+        }
+    }
+
+    pub fn is_section_index(&self) -> bool {
+        self.rel.file_name().is_some_and(|n| n == "_index.md")
+    }
+
+    /// The location of a top-level front matter key, for errors about its value.
+    pub fn key_location(&self, key: &str) -> Location {
+        match crate::yaml::key_position(&self.front_yaml, key) {
+            Some((line, column)) => Location::at_line(&self.source, &self.text, line + 1, column),
+            None => Location::at_line(&self.source, &self.text, 1, 1),
+        }
+    }
+}
+
+/// A file in `content/` that is not Markdown: copied beside its page.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct ContentAsset {
+    pub source: PathBuf,
+    pub rel: PathBuf,
+}
+
+/// Everything found in `content/`.
+#[derive(Debug, Default)]
+pub struct Loaded {
+    pub documents: Vec<Document>,
+    pub assets: Vec<ContentAsset>,
+}
+
+/// Walks `root/content`, reads every Markdown file and splits its front
+/// matter. Broken files become diagnostics; the rest still load, so one run
+/// reports every broken file.
+pub fn load(root: &Path, diagnostics: &mut Diagnostics) -> Loaded {
+    let content_dir = root.join(CONTENT_DIR);
+    let mut markdown = Vec::new();
+    let mut assets = Vec::new();
+    if !content_dir.is_dir() {
+        diagnostics.push(
+            Diagnostic::error(format!("no `{CONTENT_DIR}/` folder in {}", root.display()))
+                .help("run folio in the site's folder, or pass `--root DIR`"),
+        );
+        return Loaded::default();
+    }
+    // Following links lets authors link shared folders in; walkdir detects
+    // loops, so a link to a parent folder ends in a warning, not a hang.
+    let walker = WalkDir::new(&content_dir).follow_links(true).sort_by_file_name();
+    for entry in walker.into_iter().filter_entry(|e| e.depth() == 0 || !is_ignored(e.file_name())) {
+        let entry = match entry {
+            Ok(entry) => entry,
+            Err(err) => {
+                let path = err.path().map(|p| display_path(root, p)).unwrap_or_default();
+                let message = if err.loop_ancestor().is_some() {
+                    format!("symbolic link loop at {}; skipped", path.display())
+                } else {
+                    format!("cannot read {}: {err}", path.display())
+                };
+                diagnostics.push(
+                    Diagnostic::warning(message)
+                        .at(Location::file(&path))
+                        .help("remove the link or point it outside its own folder"),
+                );
+                continue;
+            }
+        };
+        if !entry.file_type().is_file() {
+            continue;
+        }
+        let rel = entry.path().strip_prefix(&content_dir).unwrap_or(entry.path()).to_path_buf();
+        let source = display_path(root, entry.path());
+        if rel.extension().is_some_and(|e| e == "md" || e == "markdown") {
+            markdown.push((entry.into_path(), source, rel));
+        } else {
+            assets.push(ContentAsset { source: entry.into_path(), rel });
+        }
+    }
+
+    let results: Vec<Result<Document, Diagnostic>> =
+        markdown.into_par_iter().map(|(path, source, rel)| read_document(&path, source, rel)).collect();
+    let mut documents = Vec::with_capacity(results.len());
+    for result in results {
+        match result {
+            Ok(doc) => documents.push(doc),
+            Err(d) => diagnostics.push(d),
+        }
+    }
+    Loaded { documents, assets }
+}
+
+/// Hidden files, editor swap and backup files are never content.
+pub fn is_ignored(name: &std::ffi::OsStr) -> bool {
+    let name = name.to_string_lossy();
+    name.starts_with('.')
+        || name.ends_with('~')
+        || name.starts_with(".#")
+        || (name.starts_with('#') && name.ends_with('#'))
+        || name.ends_with(".swp")
+        || name.ends_with(".swx")
+        || name.ends_with(".tmp")
+}
+
+fn display_path(root: &Path, path: &Path) -> PathBuf {
+    path.strip_prefix(root).unwrap_or(path).to_path_buf()
+}
+
+fn read_document(path: &Path, source: PathBuf, rel: PathBuf) -> Result<Document, Diagnostic> {
+    let bytes = std::fs::read(path)
+        .map_err(|e| Diagnostic::error(format!("cannot read file: {e}")).at(Location::file(&source)))?;
+    let mut text = decode_utf8(&source, bytes)?;
+    if text.starts_with('\u{feff}') {
+        text.drain(..3);
+    }
+    let split = front_matter::split(&source, &text)?;
+    let front_yaml = split.yaml.unwrap_or("").to_string();
+    let parsed = match split.yaml {
+        Some(yaml) => front_matter::parse(&source, &text, yaml)?,
+        None => Default::default(),
+    };
+    Ok(Document {
+        source,
+        rel,
+        body_start: split.body_start,
+        front_yaml,
+        front: parsed.front,
+        node: parsed.node,
+        extra: parsed.extra,
+        text,
+    })
+}
+
+/// Text files must be UTF-8; the error points at the first bad byte.
+pub fn decode_utf8(source: &Path, bytes: Vec<u8>) -> Result<String, Diagnostic> {
+    String::from_utf8(bytes).map_err(|e| {
+        let bytes = e.as_bytes();
+        let bad = e.utf8_error().valid_up_to();
+        let line_start = bytes[..bad].iter().rposition(|&b| b == b'\n').map_or(0, |i| i + 1);
+        let line_end = bytes[bad..].iter().position(|&b| b == b'\n').map_or(bytes.len(), |i| bad + i);
+        let location = Location {
+            file: source.to_path_buf(),
+            line: bytes[..line_start].iter().filter(|&&b| b == b'\n').count() + 1,
+            column: String::from_utf8_lossy(&bytes[line_start..bad]).chars().count() + 1,
+            line_text: String::from_utf8_lossy(&bytes[line_start..line_end]).trim_end().to_string(),
+        };
+        Diagnostic::error(format!("file is not valid UTF-8 (byte 0x{:02x})", bytes[bad]))
+            .at(location)
+            .help("save the file as UTF-8; files converted from Word or PDF are often Latin-1 or Windows-1252")
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn invalid_utf8_points_at_the_byte() {
+        let err = decode_utf8(Path::new("a.md"), b"ok\nbad \xe9 here\n".to_vec()).unwrap_err();
+        let loc = err.location.unwrap();
+        assert_eq!((loc.line, loc.column), (2, 5));
+        assert!(loc.line_text.starts_with("bad "));
+    }
+
+    #[test]
+    fn editor_files_are_ignored() {
+        for name in [".x.md.swp", "x.md~", "#x.md#", ".#x.md", ".hidden"] {
+            assert!(is_ignored(std::ffi::OsStr::new(name)), "{name}");
+        }
+        assert!(!is_ignored(std::ffi::OsStr::new("x.md")));
+    }
+}

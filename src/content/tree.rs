@@ -1,0 +1,357 @@
+//! The site tree: sections (folders with `_index.md`) holding pages and
+//! subsections, each with its URL, output file and place in its section's
+//! order.
+
+use std::collections::{BTreeMap, HashMap};
+use std::ops::Range;
+use std::path::{Path, PathBuf};
+
+use pulldown_cmark::{Event, Parser, Tag, TagEnd};
+
+use super::Document;
+use crate::diagnostics::{Diagnostic, Diagnostics, Location};
+use crate::slug::slugify;
+
+pub type PageId = usize;
+pub type SectionId = usize;
+
+#[derive(Debug)]
+pub struct Section {
+    /// The `_index.md` (an empty stand-in for a root the site did not write).
+    pub doc: Document,
+    /// The folder inside `content/` ("" for the root).
+    pub dir: PathBuf,
+    pub title: String,
+    /// URL path from the site root, e.g. `/meetings/2021/`.
+    pub url: String,
+    /// File in the output, e.g. `meetings/2021/index.html`.
+    pub output: PathBuf,
+    pub parent: Option<SectionId>,
+    pub pages: Vec<PageId>,
+    pub subsections: Vec<SectionId>,
+}
+
+#[derive(Debug)]
+pub struct Page {
+    pub doc: Document,
+    pub title: String,
+    /// When the title was taken from the body's first `#` heading: that
+    /// heading's bytes in the file, left out of the rendered body.
+    pub title_heading: Option<Range<usize>>,
+    pub url: String,
+    pub output: PathBuf,
+    pub section: SectionId,
+    pub previous: Option<PageId>,
+    pub next: Option<PageId>,
+}
+
+#[derive(Debug, Default)]
+pub struct SiteTree {
+    pub sections: Vec<Section>,
+    pub pages: Vec<Page>,
+}
+
+pub const ROOT: SectionId = 0;
+
+/// Assembles the tree. Drafts (and everything under a draft section) are
+/// left out unless `include_drafts`; two files that claim one URL are an error.
+pub fn build_tree(
+    documents: Vec<Document>,
+    include_drafts: bool,
+    site_title: &str,
+    diagnostics: &mut Diagnostics,
+) -> SiteTree {
+    let draft_dirs: Vec<PathBuf> = documents
+        .iter()
+        .filter(|d| d.front.draft && d.is_section_index() && !include_drafts)
+        .map(|d| parent_dir(&d.rel))
+        .collect();
+    let documents = documents.into_iter().filter(|d| {
+        include_drafts
+            || !(d.front.draft || draft_dirs.iter().any(|dir| d.rel.starts_with(dir) && !dir.as_os_str().is_empty()))
+    });
+
+    let mut tree = SiteTree::default();
+    let (indexes, pages): (Vec<Document>, Vec<Document>) = documents.partition(Document::is_section_index);
+    let mut section_by_dir: HashMap<PathBuf, SectionId> = HashMap::new();
+
+    let mut indexes = indexes;
+    indexes.sort_by(|a, b| a.rel.cmp(&b.rel));
+    if !indexes.first().is_some_and(|d| parent_dir(&d.rel).as_os_str().is_empty()) {
+        tree.sections.push(Section {
+            doc: Document::stand_in(Path::new("_index.md")),
+            dir: PathBuf::new(),
+            title: site_title.to_string(),
+            url: "/".into(),
+            output: "index.html".into(),
+            parent: None,
+            pages: Vec::new(),
+            subsections: Vec::new(),
+        });
+        section_by_dir.insert(PathBuf::new(), ROOT);
+    }
+    for doc in indexes {
+        let dir = parent_dir(&doc.rel);
+        let url = doc.front.permalink.clone().map_or_else(|| dir_url(&dir), normalise_permalink);
+        let title = title_of(&doc).0;
+        section_by_dir.insert(dir.clone(), tree.sections.len());
+        tree.sections.push(Section {
+            output: output_file(&url),
+            doc,
+            dir,
+            title,
+            url,
+            parent: None,
+            pages: Vec::new(),
+            subsections: Vec::new(),
+        });
+    }
+    for id in 1..tree.sections.len() {
+        let parent = nearest_section(&section_by_dir, tree.sections[id].dir.parent());
+        tree.sections[id].parent = Some(parent);
+        tree.sections[parent].subsections.push(id);
+    }
+
+    for doc in pages {
+        let dir = parent_dir(&doc.rel);
+        let section = nearest_section(&section_by_dir, Some(&dir));
+        let url = doc.front.permalink.clone().map_or_else(|| page_url(&doc.rel), normalise_permalink);
+        let (title, title_heading) = title_of(&doc);
+        let id = tree.pages.len();
+        tree.sections[section].pages.push(id);
+        tree.pages.push(Page {
+            output: output_file(&url),
+            doc,
+            title,
+            title_heading,
+            url,
+            section,
+            previous: None,
+            next: None,
+        });
+    }
+
+    check_unique_outputs(&tree, diagnostics);
+    order(&mut tree);
+    tree
+}
+
+fn parent_dir(rel: &Path) -> PathBuf {
+    rel.parent().map(Path::to_path_buf).unwrap_or_default()
+}
+
+fn nearest_section(by_dir: &HashMap<PathBuf, SectionId>, mut dir: Option<&Path>) -> SectionId {
+    while let Some(d) = dir {
+        if let Some(&id) = by_dir.get(d) {
+            return id;
+        }
+        dir = d.parent();
+    }
+    ROOT
+}
+
+/// `meetings/2021 Meeting` -> `/meetings/2021-meeting/`.
+pub fn dir_url(dir: &Path) -> String {
+    let mut url = String::from("/");
+    for part in dir.components() {
+        url.push_str(&slugify(&part.as_os_str().to_string_lossy()));
+        url.push('/');
+    }
+    url
+}
+
+/// `nodes/gbif-cas.md` -> `/nodes/gbif-cas/`; `a/index.md` -> `/a/`.
+pub fn page_url(rel: &Path) -> String {
+    let mut url = dir_url(&parent_dir(rel));
+    let stem = rel.file_stem().map(|s| s.to_string_lossy()).unwrap_or_default();
+    if stem != "index" {
+        url.push_str(&slugify(&stem));
+        url.push('/');
+    }
+    url
+}
+
+/// Jekyll permalinks: `/sessions/` and `/sessions` are folders, `/a.html` a file.
+fn normalise_permalink(permalink: String) -> String {
+    if permalink.ends_with('/') || permalink.ends_with(".html") {
+        permalink
+    } else {
+        permalink + "/"
+    }
+}
+
+pub fn output_file(url: &str) -> PathBuf {
+    let path = url.trim_start_matches('/');
+    if path.is_empty() || path.ends_with('/') {
+        PathBuf::from(path).join("index.html")
+    } else {
+        PathBuf::from(path)
+    }
+}
+
+/// Title: front matter, else the first heading, else the file name.
+fn title_of(doc: &Document) -> (String, Option<Range<usize>>) {
+    if let Some(title) = &doc.front.title {
+        return (title.clone(), None);
+    }
+    if let Some((text, level, range)) = first_heading(doc.body()) {
+        let start = doc.body_start;
+        // Only a level-one heading is the document's title; a first `##`
+        // stays in the body as the start of its first part.
+        let range = (level == 1).then(|| start + range.start..start + range.end);
+        return (text, range);
+    }
+    let stem = doc.rel.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
+    let stem = if stem == "_index" || stem == "index" {
+        doc.rel.parent().and_then(|p| p.file_name()).map(|s| s.to_string_lossy().into_owned()).unwrap_or(stem)
+    } else {
+        stem
+    };
+    let words = stem.replace(['-', '_'], " ");
+    let mut chars = words.chars();
+    let title = chars.next().map(|c| c.to_uppercase().chain(chars).collect()).unwrap_or_default();
+    (title, None)
+}
+
+fn first_heading(body: &str) -> Option<(String, u8, Range<usize>)> {
+    let mut text = String::new();
+    let mut open: Option<(u8, Range<usize>)> = None;
+    for (event, range) in Parser::new(body).into_offset_iter() {
+        match event {
+            Event::Start(Tag::Heading { level, .. }) => open = Some((level as u8, range)),
+            Event::End(TagEnd::Heading(_)) => {
+                let (level, range) = open?;
+                return Some((text.trim().to_string(), level, range));
+            }
+            Event::Text(t) | Event::Code(t) if open.is_some() => text.push_str(&t),
+            _ => {}
+        }
+    }
+    None
+}
+
+fn check_unique_outputs(tree: &SiteTree, diagnostics: &mut Diagnostics) {
+    let mut claims: BTreeMap<&Path, Vec<&Document>> = BTreeMap::new();
+    let docs = tree
+        .sections
+        .iter()
+        .map(|s| (s.output.as_path(), &s.doc))
+        .chain(tree.pages.iter().map(|p| (p.output.as_path(), &p.doc)));
+    for (output, doc) in docs {
+        claims.entry(output).or_default().push(doc);
+    }
+    for (output, docs) in claims {
+        let [first, rest @ ..] = docs.as_slice() else { continue };
+        for doc in rest {
+            let location =
+                if doc.front.permalink.is_some() { doc.key_location("permalink") } else { Location::file(&doc.source) };
+            diagnostics.push(
+                Diagnostic::error(format!(
+                    "{} and {} both claim the URL /{}",
+                    first.source.display(),
+                    doc.source.display(),
+                    output.display()
+                ))
+                .at(location)
+                .help("give one of them a different `permalink`, or rename one of the files"),
+            );
+        }
+    }
+}
+
+/// Order: `weight`, then `id`/`number` (1.2 before 1.10), then title.
+fn order(tree: &mut SiteTree) {
+    for s in 0..tree.sections.len() {
+        let mut pages = std::mem::take(&mut tree.sections[s].pages);
+        pages.sort_by_cached_key(|&id| {
+            let p = &tree.pages[id];
+            SortKey::new(&p.doc, &p.title, &p.url)
+        });
+        for (i, &id) in pages.iter().enumerate() {
+            tree.pages[id].previous = i.checked_sub(1).map(|j| pages[j]);
+            tree.pages[id].next = pages.get(i + 1).copied();
+        }
+        tree.sections[s].pages = pages;
+
+        let mut subsections = std::mem::take(&mut tree.sections[s].subsections);
+        subsections.sort_by_cached_key(|&id| {
+            let sec = &tree.sections[id];
+            SortKey::new(&sec.doc, &sec.title, &sec.url)
+        });
+        tree.sections[s].subsections = subsections;
+    }
+}
+
+#[derive(PartialEq, Eq, PartialOrd, Ord)]
+struct SortKey {
+    weight: i64,
+    number: Vec<NaturalPart>,
+    title: String,
+    url: String,
+}
+
+impl SortKey {
+    fn new(doc: &Document, title: &str, url: &str) -> SortKey {
+        let number = ["id", "number"]
+            .iter()
+            .find_map(|k| doc.extra.get(*k))
+            .map(|v| match v {
+                serde_yaml::Value::String(s) => natural(s),
+                serde_yaml::Value::Number(n) => natural(&n.to_string()),
+                _ => Vec::new(),
+            })
+            .unwrap_or_default();
+        SortKey {
+            weight: doc.front.weight.unwrap_or(i64::MAX),
+            number,
+            title: title.to_lowercase(),
+            url: url.to_string(),
+        }
+    }
+}
+
+#[derive(PartialEq, Eq, PartialOrd, Ord)]
+enum NaturalPart {
+    Number(u64),
+    Text(String),
+}
+
+/// "1.10" -> [1, ".", 10], so that 1.2 sorts before 1.10.
+fn natural(s: &str) -> Vec<NaturalPart> {
+    let mut parts = Vec::new();
+    let mut rest = s;
+    while !rest.is_empty() {
+        let digits = rest.find(|c: char| !c.is_ascii_digit()).unwrap_or(rest.len());
+        if digits > 0 {
+            parts.push(NaturalPart::Number(rest[..digits].parse().unwrap_or(u64::MAX)));
+            rest = &rest[digits..];
+        } else {
+            let text = rest.find(|c: char| c.is_ascii_digit()).unwrap_or(rest.len());
+            parts.push(NaturalPart::Text(rest[..text].to_string()));
+            rest = &rest[text..];
+        }
+    }
+    parts
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn urls_come_from_the_content_path() {
+        assert_eq!(page_url(Path::new("nodes/gbif-cas.md")), "/nodes/gbif-cas/");
+        assert_eq!(page_url(Path::new("A Folder/Some Page.md")), "/a-folder/some-page/");
+        assert_eq!(page_url(Path::new("docs/index.md")), "/docs/");
+        assert_eq!(output_file("/"), PathBuf::from("index.html"));
+        assert_eq!(output_file("/a/b/"), PathBuf::from("a/b/index.html"));
+        assert_eq!(output_file("/a.html"), PathBuf::from("a.html"));
+        assert_eq!(normalise_permalink("/sessions".into()), "/sessions/");
+    }
+
+    #[test]
+    fn natural_order_of_ids() {
+        assert!(natural("1.2") < natural("1.10"));
+        assert!(natural("2.1") > natural("1.10"));
+    }
+}

@@ -1,0 +1,137 @@
+//! Writing the output folder through a staging folder.
+
+use std::collections::BTreeSet;
+use std::fs;
+use std::io;
+use std::path::{Path, PathBuf};
+
+use rayon::prelude::*;
+
+use super::{OutputContent, SiteOutput};
+use crate::theme::FileSource;
+
+/// Writes `site` into a fresh staging folder beside `output`, then puts it
+/// in `output`'s place. On any error the staging folder is removed and
+/// `output` is untouched.
+pub fn write_site(site: &SiteOutput, output: &Path) -> io::Result<()> {
+    let parent = match output.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    fs::create_dir_all(&parent)?;
+    let name = output.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "public".into());
+    let staging = parent.join(format!(".folio-staging-{name}-{}", std::process::id()));
+    if staging.exists() {
+        fs::remove_dir_all(&staging)?;
+    }
+    let result = fill(site, &staging).and_then(|()| replace(&staging, output));
+    if result.is_err() {
+        let _ = fs::remove_dir_all(&staging);
+    }
+    result
+}
+
+fn fill(site: &SiteOutput, staging: &Path) -> io::Result<()> {
+    fs::create_dir_all(staging)?;
+    // Folders first, once each, in order; then the files in parallel.
+    let dirs: BTreeSet<&Path> =
+        site.files.keys().filter_map(|p| p.parent()).filter(|p| !p.as_os_str().is_empty()).collect();
+    for dir in dirs {
+        fs::create_dir_all(staging.join(dir))?;
+    }
+    site.files.par_iter().try_for_each(|(path, file)| {
+        let target = staging.join(path);
+        match &file.content {
+            OutputContent::Rendered(bytes) => fs::write(&target, bytes),
+            OutputContent::Copied(FileSource::Embedded(bytes)) => fs::write(&target, bytes),
+            OutputContent::Copied(FileSource::Disk(source)) => fs::copy(source, &target).map(drop).map_err(|e| {
+                io::Error::new(e.kind(), format!("cannot copy {} to {}: {e}", source.display(), target.display()))
+            }),
+        }
+    })
+}
+
+/// Puts `staging` where `output` is. On Linux the two folders are exchanged
+/// atomically, so a reader never finds `output` missing; elsewhere the old
+/// folder is renamed aside first and restored if the second rename fails.
+fn replace(staging: &Path, output: &Path) -> io::Result<()> {
+    if output.exists() {
+        if !output.is_dir() {
+            return Err(io::Error::new(
+                io::ErrorKind::AlreadyExists,
+                format!("{} exists and is not a folder", output.display()),
+            ));
+        }
+        if exchange(staging, output)? {
+            // `staging` now holds the old site.
+            return fs::remove_dir_all(staging);
+        }
+        let aside = staging.with_extension("old");
+        fs::rename(output, &aside)?;
+        if let Err(e) = fs::rename(staging, output) {
+            fs::rename(&aside, output)?;
+            return Err(e);
+        }
+        return fs::remove_dir_all(&aside);
+    }
+    fs::rename(staging, output)
+}
+
+#[cfg(target_os = "linux")]
+fn exchange(a: &Path, b: &Path) -> io::Result<bool> {
+    use std::ffi::CString;
+    use std::os::unix::ffi::OsStrExt;
+    let a = CString::new(a.as_os_str().as_bytes())?;
+    let b = CString::new(b.as_os_str().as_bytes())?;
+    // SAFETY: both pointers are valid NUL-terminated strings for the call.
+    let rc = unsafe { libc::renameat2(libc::AT_FDCWD, a.as_ptr(), libc::AT_FDCWD, b.as_ptr(), libc::RENAME_EXCHANGE) };
+    if rc == 0 {
+        return Ok(true);
+    }
+    let err = io::Error::last_os_error();
+    // Some file systems do not support the exchange; fall back to renames.
+    match err.raw_os_error() {
+        Some(libc::EINVAL) | Some(libc::ENOSYS) | Some(libc::EOPNOTSUPP) => Ok(false),
+        _ => Err(err),
+    }
+}
+
+#[cfg(not(target_os = "linux"))]
+fn exchange(_: &Path, _: &Path) -> io::Result<bool> {
+    Ok(false)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::output::OutputContent;
+
+    #[test]
+    fn replaces_the_output_and_leaves_no_staging_behind() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("public");
+        fs::create_dir_all(out.join("old")).unwrap();
+        fs::write(out.join("old/stale.html"), "old").unwrap();
+        let mut site = SiteOutput::default();
+        site.add("a/index.html".into(), OutputContent::Rendered(b"new".to_vec()), Path::new("x.md")).unwrap();
+        write_site(&site, &out).unwrap();
+        assert_eq!(fs::read_to_string(out.join("a/index.html")).unwrap(), "new");
+        assert!(!out.join("old").exists());
+        let leftovers: Vec<_> = fs::read_dir(dir.path()).unwrap().collect();
+        assert_eq!(leftovers.len(), 1, "only public/ remains");
+    }
+
+    #[test]
+    fn a_failed_write_keeps_the_old_output() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("public");
+        fs::create_dir_all(&out).unwrap();
+        fs::write(out.join("index.html"), "old").unwrap();
+        let mut site = SiteOutput::default();
+        let missing = FileSource::Disk(dir.path().join("no-such-file"));
+        site.add("x.jpg".into(), OutputContent::Copied(missing), Path::new("assets/x.jpg")).unwrap();
+        assert!(write_site(&site, &out).is_err());
+        assert_eq!(fs::read_to_string(out.join("index.html")).unwrap(), "old");
+        assert_eq!(fs::read_dir(dir.path()).unwrap().count(), 1);
+    }
+}

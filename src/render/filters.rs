@@ -1,0 +1,105 @@
+//! Filters the theme's templates use beyond Tera's own: dates, slugs and
+//! URLs. Each is a plain function so that it can be tested alone.
+
+use tera::{Kwargs, State, Tera, TeraResult};
+
+use crate::{slug, urls};
+
+pub fn register(tera: &mut Tera, base_url: &str, base_path: &str) {
+    tera.register_filter("date", date);
+    tera.register_filter("slugify", |s: &str, _: Kwargs, _: &State| slug::slugify(s));
+    tera.register_filter("urlencode", |s: &str, _: Kwargs, _: &State| urls::encode_path(s));
+    let base = base_path.to_string();
+    tera.register_filter("url", move |s: &str, _: Kwargs, _: &State| urls::site_url(&base, s));
+    let base = base_url.to_string();
+    tera.register_filter("absolute_url", move |s: &str, _: Kwargs, _: &State| absolute_url(&base, s));
+}
+
+const MONTHS: [&str; 12] = [
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+];
+
+/// `{{ page.date | date(format="%e %B %Y") }}` on `YYYY-MM-DD[...]` text.
+/// Supports `%Y`, `%m`, `%d`, `%e` (day without padding), `%B` (month name),
+/// `%b` (its first three letters) and `%%`.
+pub fn date(value: &str, kwargs: Kwargs, _: &State) -> TeraResult<String> {
+    let format = kwargs.get::<&str>("format")?.unwrap_or("%e %B %Y");
+    format_date(value, format).ok_or_else(|| {
+        tera::Error::message(format!("`{value}` is not a date in YYYY-MM-DD form; the `date` filter cannot format it"))
+    })
+}
+
+pub fn format_date(value: &str, format: &str) -> Option<String> {
+    if !crate::content::front_matter::is_iso_date(value) {
+        return None;
+    }
+    let (year, month, day) = (&value[0..4], value[5..7].parse::<usize>().ok()?, value[8..10].parse::<u32>().ok()?);
+    let mut out = String::new();
+    let mut chars = format.chars();
+    while let Some(c) = chars.next() {
+        if c != '%' {
+            out.push(c);
+            continue;
+        }
+        match chars.next() {
+            Some('Y') => out.push_str(year),
+            Some('m') => out.push_str(&format!("{month:02}")),
+            Some('d') => out.push_str(&format!("{day:02}")),
+            Some('e') => out.push_str(&day.to_string()),
+            Some('B') => out.push_str(MONTHS[month - 1]),
+            Some('b') => out.push_str(&MONTHS[month - 1][..3]),
+            Some('%') => out.push('%'),
+            Some(other) => {
+                out.push('%');
+                out.push(other);
+            }
+            None => out.push('%'),
+        }
+    }
+    Some(out)
+}
+
+/// `https://example.org/2021/` + `/2021/sessions/` -> the full URL.
+pub fn absolute_url(base_url: &str, url: &str) -> String {
+    if urls::is_external(url) || !base_url.contains("://") {
+        return url.to_string();
+    }
+    let scheme_end = base_url.find("://").map_or(0, |i| i + 3);
+    let origin_end = base_url[scheme_end..].find('/').map_or(base_url.len(), |i| scheme_end + i);
+    let origin = &base_url[..origin_end];
+    if url.starts_with('/') {
+        format!("{origin}{url}")
+    } else {
+        format!("{base_url}{url}")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn formats_dates() {
+        assert_eq!(format_date("2021-06-23", "%e %B %Y").unwrap(), "23 June 2021");
+        assert_eq!(format_date("2021-06-03T10:00", "%d %b %Y, %%").unwrap(), "03 Jun 2021, %");
+        assert!(format_date("June 2021", "%Y").is_none());
+    }
+
+    #[test]
+    fn absolute_urls_join_the_origin() {
+        assert_eq!(absolute_url("https://x.org/2021/", "/2021/a/"), "https://x.org/2021/a/");
+        assert_eq!(absolute_url("https://x.org/", "a/"), "https://x.org/a/");
+        assert_eq!(absolute_url("/", "/a/"), "/a/");
+    }
+}

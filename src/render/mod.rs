@@ -1,0 +1,161 @@
+//! Templates: the Tera environment (theme templates, overridden by the
+//! site's own `templates/`), the choice of template per page, and rendering
+//! a page's context to HTML. Tera errors become diagnostics that name the
+//! template file and line.
+
+mod context;
+pub mod filters;
+
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+
+use tera::{Context, ErrorKind, Tera};
+
+pub use context::{page_context, section_context, SiteValues};
+
+use crate::config::SiteConfig;
+use crate::content::{Document, Kind};
+use crate::diagnostics::{Diagnostic, Location};
+use crate::theme::{TemplateFile, Theme};
+
+pub struct Templates {
+    tera: Tera,
+    files: BTreeMap<String, TemplateFile>,
+}
+
+impl Templates {
+    /// The theme's templates with the site's (`root/templates/`) on top.
+    pub fn load(
+        theme: &Theme,
+        site_templates: BTreeMap<String, TemplateFile>,
+        config: &SiteConfig,
+    ) -> Result<Templates, Diagnostic> {
+        let mut files = theme.templates.clone();
+        files.extend(site_templates);
+        let mut tera = Tera::new();
+        filters::register(&mut tera, &config.base_url, config.base_path());
+        tera.autoescape_on(vec![".html", ".xml", ".htm"]);
+        let templates = Templates { tera, files };
+        let sources: Vec<(&str, &str)> = templates.files.iter().map(|(n, f)| (n.as_str(), f.source.as_str())).collect();
+        let mut tera = templates.tera;
+        tera.add_raw_templates(sources).map_err(|e| to_diagnostic(&templates.files, &e, None))?;
+        Ok(Templates { tera, files: templates.files })
+    }
+
+    pub fn names(&self) -> impl Iterator<Item = &str> {
+        self.files.keys().map(String::as_str)
+    }
+
+    /// The template for a page or section: front matter `template`, then
+    /// `layout` (Jekyll's `layout: post` means `post.html`), then the kind's
+    /// template, then `index.html` for the home page, then `section.html` or
+    /// `page.html`.
+    pub fn choose(&self, doc: Option<&Document>, is_section: bool, is_root: bool) -> Result<String, Diagnostic> {
+        if let Some(doc) = doc {
+            let asked =
+                [("template", doc.front.template.clone()), ("layout", doc.front.layout.as_ref().map(|l| with_html(l)))];
+            for (key, name) in asked {
+                let Some(name) = name else { continue };
+                if self.files.contains_key(&name) {
+                    return Ok(name);
+                }
+                let available: Vec<&str> = self.names().filter(|n| !n.contains('/')).collect();
+                return Err(Diagnostic::error(format!("unknown template `{name}`"))
+                    .at(doc.key_location(key))
+                    .help(format!("use one of: {}; or add templates/{name} to the site", available.join(", "))));
+            }
+            if doc.front.kind != Kind::Page {
+                let name = format!("{}.html", doc.front.kind.name());
+                if self.files.contains_key(&name) {
+                    return Ok(name);
+                }
+            }
+        }
+        let fallbacks: &[&str] = match (is_root, is_section) {
+            (true, _) => &["index.html", "section.html", "page.html"],
+            (false, true) => &["section.html", "page.html"],
+            (false, false) => &["page.html"],
+        };
+        fallbacks.iter().find(|n| self.files.contains_key(**n)).map(|n| n.to_string()).ok_or_else(|| {
+            Diagnostic::error(format!("the theme has no `{}` template", fallbacks[fallbacks.len() - 1]))
+                .help("add it to the theme's templates/ or the site's templates/")
+        })
+    }
+
+    /// Renders `template` for the page whose source is `page_source`.
+    pub fn render(
+        &self,
+        template: &str,
+        context: &Context,
+        page_source: &std::path::Path,
+    ) -> Result<String, Diagnostic> {
+        self.tera.render(template, context).map_err(|e| to_diagnostic(&self.files, &e, Some(page_source)))
+    }
+}
+
+fn with_html(layout: &str) -> String {
+    if layout.ends_with(".html") {
+        layout.to_string()
+    } else {
+        format!("{layout}.html")
+    }
+}
+
+/// Maps Tera's error (template name + span) to the template's own file and line.
+fn to_diagnostic(
+    files: &BTreeMap<String, TemplateFile>,
+    error: &tera::Error,
+    page: Option<&std::path::Path>,
+) -> Diagnostic {
+    let rendering = page.map(|p| format!(" while rendering {}", p.display())).unwrap_or_default();
+    let located = |report: &tera::ReportError, what: &str| {
+        let diagnostic =
+            Diagnostic::error(format!("{what} in template `{}`{rendering}: {}", report.filename(), report.message()));
+        match files.get(report.filename()) {
+            Some(file) => diagnostic.at(Location::at_line(
+                &file.display,
+                &file.source,
+                report.span().start_line,
+                report.span().start_col + 1,
+            )),
+            None => diagnostic,
+        }
+    };
+    match error.kind() {
+        ErrorKind::SyntaxError(report) => located(report, "syntax error")
+            .help("check the `{{ }}` and `{% %}` tags on this line: every block tag needs its `{% end… %}`"),
+        ErrorKind::RenderingError(report) => located(report, "error")
+            .help("a value the template uses may be missing: guard it with `{% if … %}` or `| default(value=…)`"),
+        ErrorKind::MissingParent { current, parent } => {
+            let at = files.get(current.as_str()).map(|f| template_location(f, parent));
+            let d = Diagnostic::error(format!("template `{current}` extends `{parent}`, which does not exist"))
+                .help(format!("add templates/{parent} or correct the name in `{{% extends %}}`"));
+            match at {
+                Some(location) => d.at(location),
+                None => d,
+            }
+        }
+        _ => {
+            let mut message = error.to_string();
+            let mut source = std::error::Error::source(error);
+            while let Some(s) = source {
+                message.push_str(": ");
+                message.push_str(&s.to_string());
+                source = s.source();
+            }
+            Diagnostic::error(format!("template error{rendering}: {message}"))
+        }
+    }
+}
+
+/// The first line of a template that mentions `needle`.
+fn template_location(file: &TemplateFile, needle: &str) -> Location {
+    let line = file.source.lines().position(|l| l.contains(needle)).map_or(1, |i| i + 1);
+    let column = file.source.lines().nth(line - 1).and_then(|l| l.find(needle)).map_or(1, |c| c + 1);
+    Location::at_line(&file.display, &file.source, line, column)
+}
+
+/// `root/templates/`, which overrides the theme's templates of the same name.
+pub fn site_templates(root: &std::path::Path) -> Result<BTreeMap<String, TemplateFile>, Diagnostic> {
+    crate::theme::read_templates(&root.join("templates"), &PathBuf::from("templates"))
+}

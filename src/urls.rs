@@ -1,0 +1,105 @@
+//! URL helpers shared by Markdown links, templates and the output stage.
+
+use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
+
+/// Everything but unreserved characters and the path/query/fragment
+/// delimiters is encoded. Commas are encoded too: some servers and tools
+/// mistreat them in paths, and `%2C` always means the same file.
+const PATH: &AsciiSet = &NON_ALPHANUMERIC
+    .remove(b'-')
+    .remove(b'.')
+    .remove(b'_')
+    .remove(b'~')
+    .remove(b'/')
+    .remove(b'?')
+    .remove(b'#')
+    .remove(b'&')
+    .remove(b'=')
+    .remove(b':')
+    .remove(b'@')
+    .remove(b'+')
+    .remove(b'!')
+    .remove(b'$')
+    .remove(b'\'')
+    .remove(b'(')
+    .remove(b')')
+    .remove(b'*')
+    .remove(b';');
+
+/// Percent-encodes a URL or path so that spaces, commas and accented letters
+/// reach the browser as `%20`, `%2C`, `%C3%A9`. `%XX` sequences already in
+/// the text stay as they are, so encoding twice changes nothing.
+pub fn encode_path(url: &str) -> String {
+    let mut out = String::with_capacity(url.len() + 8);
+    let mut rest = url;
+    while let Some(i) = rest.find('%') {
+        out.extend(utf8_percent_encode(&rest[..i], PATH));
+        let escape = rest.as_bytes().get(i + 1..i + 3);
+        if escape.is_some_and(|h| h.iter().all(u8::is_ascii_hexdigit)) {
+            out.push_str(&rest[i..i + 3]);
+            rest = &rest[i + 3..];
+        } else {
+            out.push_str("%25");
+            rest = &rest[i + 1..];
+        }
+    }
+    out.extend(utf8_percent_encode(rest, PATH));
+    out
+}
+
+/// Decodes `%XX` sequences, for finding on disk the file a URL names.
+pub fn decode_path(url: &str) -> String {
+    percent_encoding::percent_decode_str(url).decode_utf8_lossy().into_owned()
+}
+
+/// True for `https://…`, `mailto:…`, `//host/…` and other URLs that leave
+/// the site.
+pub fn is_external(url: &str) -> bool {
+    url.starts_with("//") || scheme(url).is_some()
+}
+
+fn scheme(url: &str) -> Option<&str> {
+    let colon = url.find(':')?;
+    let scheme = &url[..colon];
+    let valid = !scheme.is_empty()
+        && scheme.starts_with(|c: char| c.is_ascii_alphabetic())
+        && scheme.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'));
+    valid.then_some(scheme)
+}
+
+/// Puts the site's base path in front of a root-relative URL and encodes it:
+/// `/assets/a b.jpg` under base `/2021/` -> `/2021/assets/a%20b.jpg`.
+/// Other URLs are encoded but keep their place.
+pub fn site_url(base_path: &str, url: &str) -> String {
+    match url.strip_prefix('/') {
+        Some(rest) if !url.starts_with("//") => encode_path(&format!("{base_path}{rest}")),
+        _ if is_external(url) => url.to_string(),
+        _ => encode_path(url),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn encodes_spaces_commas_and_accents_once() {
+        let url = "/assets/images/Limenitis reducta Staudinger,.jpg";
+        let encoded = encode_path(url);
+        assert_eq!(encoded, "/assets/images/Limenitis%20reducta%20Staudinger%2C.jpg");
+        assert_eq!(encode_path(&encoded), encoded);
+        assert_eq!(encode_path("/é.png#top"), "/%C3%A9.png#top");
+        assert_eq!(encode_path("100%"), "100%25");
+        assert_eq!(decode_path(&encoded), url);
+    }
+
+    #[test]
+    fn base_path_prefixes_root_relative_urls_only() {
+        assert_eq!(site_url("/2021/", "/a b/"), "/2021/a%20b/");
+        assert_eq!(site_url("/", "https://x.org/a b"), "https://x.org/a b");
+        assert_eq!(site_url("/2021/", "mailto:nodes@gbif.org"), "mailto:nodes@gbif.org");
+        assert_eq!(site_url("/2021/", "//cdn.example/x"), "//cdn.example/x");
+        assert_eq!(site_url("/2021/", "../x y.md"), "../x%20y.md");
+        assert!(is_external("mailto:a@b.c") && !is_external("a/b:c") && !is_external("#top"));
+    }
+}
