@@ -46,11 +46,11 @@ fn main() -> ExitCode {
                     let site = &report.site;
                     eprint!("{}", site.diagnostics);
                     println!(
-                        "Built {} pages, {} sections, {} assets copied, {} warnings in {} ms -> {}",
-                        site.pages,
-                        site.sections,
-                        site.assets,
-                        site.diagnostics.warning_count(),
+                        "Built {}, {}, {} copied, {} in {} ms -> {}",
+                        count(site.pages, "page"),
+                        count(site.sections, "section"),
+                        count(site.assets, "asset"),
+                        count(site.diagnostics.warning_count(), "warning"),
                         report.elapsed.as_millis(),
                         site.output_dir.display()
                     );
@@ -59,9 +59,9 @@ fn main() -> ExitCode {
                 Err(folio::Error::Failed(diagnostics)) => {
                     eprint!("{diagnostics}");
                     eprintln!(
-                        "Build failed: {} errors, {} warnings; the output folder was left as it was",
-                        diagnostics.error_count(),
-                        diagnostics.warning_count()
+                        "Build failed: {}, {}; the output folder was left as it was",
+                        count(diagnostics.error_count(), "error"),
+                        count(diagnostics.warning_count(), "warning")
                     );
                     ExitCode::FAILURE
                 }
@@ -71,5 +71,14 @@ fn main() -> ExitCode {
                 }
             }
         }
+    }
+}
+
+/// "1 page", "2 pages".
+fn count(n: usize, noun: &str) -> String {
+    if n == 1 {
+        format!("1 {noun}")
+    } else {
+        format!("{n} {noun}s")
     }
 }
