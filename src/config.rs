@@ -29,9 +29,16 @@ pub struct SiteConfig {
     /// The header navigation, in order.
     #[serde(default)]
     pub menu: Vec<MenuItem>,
+    /// Broken internal links and anchors fail the build (`false`: warnings,
+    /// for drafts in progress; `--no-strict` does the same for one build).
+    #[serde(default = "default_true")]
+    pub strict_links: bool,
     /// Free-form values for templates (`site.extra.*`).
     #[serde(default)]
     pub extra: yaml::Mapping,
+    /// The text of site.yaml, for pointing at its lines.
+    #[serde(skip)]
+    pub source: String,
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize)]
@@ -41,6 +48,9 @@ pub struct MenuItem {
     pub url: String,
 }
 
+fn default_true() -> bool {
+    true
+}
 fn default_base_url() -> String {
     "/".into()
 }
@@ -79,8 +89,10 @@ impl SiteConfig {
             }
         };
         let at = Embedded { file: &display, file_source: &source, lines_before: 0, what: CONFIG_FILE };
-        let config: SiteConfig = yaml::parse(&source, at)?;
-        config.validated(&display, &source)
+        let mut config: SiteConfig = yaml::parse(&source, at)?;
+        config = config.validated(&display, &source)?;
+        config.source = source;
+        Ok(config)
     }
 
     fn with_title(title: String) -> SiteConfig {
@@ -92,7 +104,9 @@ impl SiteConfig {
             language: default_language(),
             output_dir: default_output_dir(),
             menu: Vec::new(),
+            strict_links: true,
             extra: yaml::Mapping::new(),
+            source: String::new(),
         }
     }
 
@@ -113,6 +127,19 @@ impl SiteConfig {
                 .help("pass an absolute URL such as `https://example.org/` or a path such as `/`")
         })?;
         Ok(())
+    }
+
+    /// Where in site.yaml a value is written (its first mention), for errors
+    /// about it.
+    pub fn location_of(&self, value: &str) -> Location {
+        let file = Path::new(CONFIG_FILE);
+        match self.source.lines().position(|l| l.contains(value)) {
+            Some(i) => {
+                let column = self.source.lines().nth(i).and_then(|l| l.find(value)).map_or(1, |c| c + 1);
+                Location::at_line(file, &self.source, i + 1, column)
+            }
+            None => Location::file(file),
+        }
     }
 
     /// The path every internal URL starts with: `/` or `/2021/`.

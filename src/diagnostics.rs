@@ -60,23 +60,36 @@ fn floor_char_boundary(s: &str, mut i: usize) -> usize {
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct Diagnostic {
     pub severity: Severity,
+    /// A stable name for the kind of problem (`broken-link`), for JSON
+    /// output and counting; empty when there is none.
+    pub code: &'static str,
     pub message: String,
-    pub location: Option<Location>,
+    /// Boxed: diagnostics travel in `Result`s, which should stay small.
+    pub location: Option<Box<Location>>,
     /// What would fix it, in a sentence.
     pub help: Option<String>,
 }
 
 impl Diagnostic {
     pub fn error(message: impl Into<String>) -> Diagnostic {
-        Diagnostic { severity: Severity::Error, message: message.into(), location: None, help: None }
+        Diagnostic { severity: Severity::Error, code: "", message: message.into(), location: None, help: None }
     }
 
     pub fn warning(message: impl Into<String>) -> Diagnostic {
-        Diagnostic { severity: Severity::Warning, message: message.into(), location: None, help: None }
+        Diagnostic { severity: Severity::Warning, code: "", message: message.into(), location: None, help: None }
+    }
+
+    pub fn with_severity(severity: Severity, message: impl Into<String>) -> Diagnostic {
+        Diagnostic { severity, ..Diagnostic::error(message) }
+    }
+
+    pub fn code(mut self, code: &'static str) -> Diagnostic {
+        self.code = code;
+        self
     }
 
     pub fn at(mut self, location: Location) -> Diagnostic {
-        self.location = Some(location);
+        self.location = Some(Box::new(location));
         self
     }
 
@@ -151,9 +164,13 @@ impl Diagnostics {
         self.items.len() - self.error_count()
     }
 
+    pub fn count_code(&self, code: &str) -> usize {
+        self.items.iter().filter(|d| d.code == code).count()
+    }
+
     pub fn sort(&mut self) {
         self.items.sort_by(|a, b| {
-            let key = |d: &Diagnostic| d.location.as_ref().map(|l| (l.file.clone(), l.line, l.column));
+            let key = |d: &Diagnostic| d.location.as_deref().map(|l| (l.file.clone(), l.line, l.column));
             key(a).cmp(&key(b)).then_with(|| a.severity.cmp(&b.severity)).then_with(|| a.message.cmp(&b.message))
         });
         self.items.dedup();

@@ -5,9 +5,13 @@
 //! output (write). `build` runs them all and writes the site; each stage's
 //! value is the next one's input and no stage reaches back.
 
+pub mod check;
 pub mod config;
 pub mod content;
 pub mod diagnostics;
+pub mod html_scan;
+pub mod index;
+pub mod links;
 pub mod markdown;
 pub mod output;
 pub mod render;
@@ -17,6 +21,7 @@ pub mod urls;
 pub mod yaml;
 
 use std::borrow::Cow;
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
@@ -24,7 +29,9 @@ use rayon::prelude::*;
 
 use config::SiteConfig;
 use content::{SiteTree, CONTENT_DIR};
-use diagnostics::{Diagnostic, Diagnostics};
+use diagnostics::{Diagnostic, Diagnostics, Location, Severity};
+use index::SiteIndex;
+use links::LinkResolver;
 use markdown::{Highlighter, RenderOptions, Rendered};
 use output::{OutputContent, SiteOutput};
 use render::{SiteValues, Templates};
@@ -52,24 +59,49 @@ pub struct BuildOptions {
     pub drafts: bool,
     pub base_url: Option<String>,
     pub highlight: bool,
+    /// `Some(false)` turns broken links into warnings (`--no-strict`);
+    /// `None` follows `strict_links` in site.yaml.
+    pub strict_links: Option<bool>,
 }
 
 impl BuildOptions {
     pub fn new(root: impl Into<PathBuf>) -> BuildOptions {
-        BuildOptions { root: root.into(), output: None, drafts: false, base_url: None, highlight: true }
+        BuildOptions {
+            root: root.into(),
+            output: None,
+            drafts: false,
+            base_url: None,
+            highlight: true,
+            strict_links: None,
+        }
     }
 }
 
 /// The whole site in memory, before anything is written.
 #[derive(Debug)]
 pub struct BuiltSite {
+    pub config: SiteConfig,
+    pub tree: SiteTree,
     pub output: SiteOutput,
     pub output_dir: PathBuf,
+    /// What each written HTML page holds: its ids and the URLs it refers to.
+    pub scans: BTreeMap<PathBuf, html_scan::Scanned>,
+    /// Every link in the content that leaves the site, where it was written.
+    pub external_links: Vec<(String, Location)>,
+    /// Every internal link in the content, as written and resolved.
+    pub internal_links: Vec<links::InternalLink>,
     pub pages: usize,
     pub sections: usize,
     pub assets: usize,
     /// Warnings only: a build with errors returns [`Error::Failed`].
     pub diagnostics: Diagnostics,
+}
+
+impl BuiltSite {
+    /// Placeholder links (`[text](#)`) found in the content.
+    pub fn placeholders(&self) -> usize {
+        self.diagnostics.count_code(links::PLACEHOLDER)
+    }
 }
 
 #[derive(Debug)]
@@ -88,7 +120,8 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, Error> {
     Ok(BuildReport { site, elapsed: started.elapsed() })
 }
 
-/// Runs every stage but writing: the site as path -> bytes.
+/// Runs every stage but writing: the site as path -> bytes, with its links
+/// and anchors checked.
 pub fn render_site(options: &BuildOptions) -> Result<BuiltSite, Error> {
     let root = options.root.as_path();
     let mut diagnostics = Diagnostics::default();
@@ -102,6 +135,8 @@ pub fn render_site(options: &BuildOptions) -> Result<BuiltSite, Error> {
         config.set_base_url(url).map_err(|d| fail(one(d)))?;
     }
     let output_dir = output_dir(options, &config).map_err(|d| fail(one(d)))?;
+    let strict = options.strict_links.unwrap_or(config.strict_links);
+    let broken = if strict { Severity::Error } else { Severity::Warning };
 
     let templates = Theme::load(root, &config.theme).and_then(|theme| {
         let templates = Templates::load(&theme, render::site_templates(root)?, &config)?;
@@ -120,13 +155,17 @@ pub fn render_site(options: &BuildOptions) -> Result<BuiltSite, Error> {
         return Err(fail(diagnostics));
     }
 
+    let index = SiteIndex::new(&tree, &loaded.assets);
     let highlighter = Highlighter::new(options.highlight);
     let md_options = RenderOptions { base_path: config.base_path(), highlighter: &highlighter };
-    let (page_html, section_html) = render_markdown(&tree, md_options);
+    let (page_md, section_md) = render_markdown(&tree, &index, md_options, broken);
+    for md in page_md.iter().chain(&section_md) {
+        diagnostics.extend(md.diagnostics.iter().cloned());
+    }
 
     let mut output = SiteOutput::default();
-    let pages = render_templates(&config, &tree, &templates, &page_html, &section_html);
-    for result in pages {
+    let rendered = render_templates(&config, &tree, &templates, &page_md, &section_md);
+    for result in rendered {
         match result {
             Ok((path, html, origin)) => {
                 if let Err(d) = output.add(path, OutputContent::Rendered(html.into_bytes()), &origin) {
@@ -136,19 +175,29 @@ pub fn render_site(options: &BuildOptions) -> Result<BuiltSite, Error> {
             Err(d) => diagnostics.push(d),
         }
     }
-    for d in add_static_files(&mut output, root, &theme, &loaded.assets) {
-        diagnostics.push(d);
-    }
+    diagnostics.extend(add_static_files(&mut output, root, &theme, &loaded.assets));
+
+    let scans = scan_pages(&output);
+    diagnostics.extend(check_links(&tree, &page_md, &section_md, &output, &scans, config.base_path(), broken));
+    diagnostics.extend(check_menu(&config, &output, broken));
     if diagnostics.has_errors() {
         return Err(fail(diagnostics));
     }
     diagnostics.sort();
+    let all_md = || page_md.iter().chain(&section_md);
+    let external_links = all_md().flat_map(|md| md.external.iter().cloned()).collect();
+    let internal_links = all_md().flat_map(|md| md.links.iter().cloned()).collect();
     Ok(BuiltSite {
+        external_links,
+        internal_links,
         assets: output.count_copied(),
-        output,
-        output_dir,
         pages: tree.pages.len(),
         sections: tree.sections.len(),
+        config,
+        tree,
+        output,
+        output_dir,
+        scans,
         diagnostics,
     })
 }
@@ -188,10 +237,103 @@ fn body_of(page: &content::Page) -> Cow<'_, str> {
     }
 }
 
-fn render_markdown(tree: &SiteTree, options: RenderOptions<'_>) -> (Vec<Rendered>, Vec<Rendered>) {
-    let pages = tree.pages.par_iter().map(|p| markdown::render(&body_of(p), options)).collect();
-    let sections = tree.sections.par_iter().map(|s| markdown::render(s.doc.body(), options)).collect();
+/// A document's Markdown, rendered, with the links it holds.
+struct DocMarkdown {
+    body: Rendered,
+    links: Vec<links::InternalLink>,
+    external: Vec<(String, Location)>,
+    diagnostics: Vec<Diagnostic>,
+}
+
+fn render_doc(
+    doc: &content::Document,
+    body: &str,
+    url: &str,
+    index: &SiteIndex,
+    options: RenderOptions<'_>,
+    broken: Severity,
+) -> DocMarkdown {
+    let mut resolver = LinkResolver::new(index, &doc.rel, url, options.base_path, broken);
+    let locate = |offset: usize| Location::at_offset(&doc.source, &doc.text, doc.body_start + offset);
+    let mut body = markdown::render(body, options, &mut resolver, &locate);
+    if let Some(caption) = &doc.front.image_license {
+        body.caption = Some(markdown::render_inline(caption, &mut resolver, &doc.key_location("imageLicense")));
+    }
+    DocMarkdown { body, links: resolver.links, external: resolver.external, diagnostics: resolver.diagnostics }
+}
+
+fn render_markdown(
+    tree: &SiteTree,
+    index: &SiteIndex,
+    options: RenderOptions<'_>,
+    broken: Severity,
+) -> (Vec<DocMarkdown>, Vec<DocMarkdown>) {
+    let pages =
+        tree.pages.par_iter().map(|p| render_doc(&p.doc, &body_of(p), &p.url, index, options, broken)).collect();
+    let sections =
+        tree.sections.par_iter().map(|s| render_doc(&s.doc, s.doc.body(), &s.url, index, options, broken)).collect();
     (pages, sections)
+}
+
+/// Ids and URLs of every HTML page written, read back from the HTML itself
+/// so that ids a template adds count too.
+fn scan_pages(output: &SiteOutput) -> BTreeMap<PathBuf, html_scan::Scanned> {
+    output
+        .files
+        .par_iter()
+        .filter_map(|(path, file)| match &file.content {
+            OutputContent::Rendered(bytes) if path.extension().is_some_and(|e| e == "html") => {
+                Some((path.clone(), html_scan::scan(&String::from_utf8_lossy(bytes))))
+            }
+            _ => None,
+        })
+        .collect()
+}
+
+fn check_links(
+    tree: &SiteTree,
+    page_md: &[DocMarkdown],
+    section_md: &[DocMarkdown],
+    output: &SiteOutput,
+    scans: &BTreeMap<PathBuf, html_scan::Scanned>,
+    base_path: &str,
+    severity: Severity,
+) -> Vec<Diagnostic> {
+    let ids: HashMap<PathBuf, HashSet<String>> =
+        scans.iter().map(|(path, scan)| (path.clone(), scan.ids.iter().cloned().collect())).collect();
+    let pages = tree.pages.iter().map(|p| (&p.output, p.url.as_str(), &p.doc.source)).zip(page_md);
+    let sections = tree.sections.iter().map(|s| (&s.output, s.url.as_str(), &s.doc.source)).zip(section_md);
+    pages
+        .chain(sections)
+        .collect::<Vec<_>>()
+        .par_iter()
+        .flat_map_iter(|((output_path, url, source), md)| {
+            let Some(scan) = scans.get(*output_path) else { return Vec::new() };
+            let page = links::PageLinks { output: output_path, url, source, urls: &scan.urls, markdown: &md.links };
+            links::check(&page, base_path, output, &ids, severity)
+        })
+        .collect()
+}
+
+/// Menu entries in site.yaml must lead somewhere, or every page has a broken link.
+fn check_menu(config: &SiteConfig, output: &SiteOutput, severity: Severity) -> Vec<Diagnostic> {
+    config
+        .menu
+        .iter()
+        .filter(|item| item.url.starts_with('/') && !item.url.starts_with("//"))
+        .filter(|item| {
+            links::output_path_of(&urls::decode_path(item.url.split('#').next().unwrap_or("")), output).is_none()
+        })
+        .map(|item| {
+            Diagnostic::with_severity(
+                severity,
+                format!("menu entry `{}` links to {}, which is not in the site", item.title, item.url),
+            )
+            .code(links::BROKEN_LINK)
+            .at(config.location_of(&item.url))
+            .help("correct the `url` or add the page it names")
+        })
+        .collect()
 }
 
 type RenderedPage = Result<(PathBuf, String, PathBuf), Diagnostic>;
@@ -200,19 +342,19 @@ fn render_templates(
     config: &SiteConfig,
     tree: &SiteTree,
     templates: &Templates,
-    page_html: &[Rendered],
-    section_html: &[Rendered],
+    page_md: &[DocMarkdown],
+    section_md: &[DocMarkdown],
 ) -> Vec<RenderedPage> {
     let values = SiteValues::new(config, tree);
     let pages = tree.pages.par_iter().enumerate().map(|(id, page)| {
         let template = templates.choose(Some(&page.doc), false, false)?;
-        let context = render::page_context(config, tree, &values, id, &page_html[id]);
+        let context = render::page_context(config, tree, &values, id, &page_md[id].body);
         let html = templates.render(&template, &context, &page.doc.source)?;
         Ok((page.output.clone(), html, page.doc.source.clone()))
     });
     let sections = tree.sections.par_iter().enumerate().map(|(id, section)| {
         let template = templates.choose(Some(&section.doc), true, section.parent.is_none())?;
-        let context = render::section_context(config, tree, &values, id, &section_html[id]);
+        let context = render::section_context(config, tree, &values, id, &section_md[id].body);
         let html = templates.render(&template, &context, &section.doc.source)?;
         Ok((section.output.clone(), html, section.doc.source.clone()))
     });
@@ -244,9 +386,7 @@ fn add_static_files(
         add(path.clone(), FileSource::Disk(full), path);
     }
     for asset in assets {
-        let dir = content::dir_url(asset.rel.parent().unwrap_or(Path::new("")));
-        let name = asset.rel.file_name().unwrap_or_default();
-        let path = PathBuf::from(dir.trim_start_matches('/')).join(name);
+        let path = PathBuf::from(index::asset_url(&asset.rel).trim_start_matches('/'));
         add(path, FileSource::Disk(asset.source.clone()), Path::new(CONTENT_DIR).join(&asset.rel));
     }
     problems

@@ -4,7 +4,7 @@
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use clap::{Parser, Subcommand};
+use clap::{Args, Parser, Subcommand, ValueEnum};
 
 #[derive(Parser)]
 #[command(name = "folio", version = folio::VERSION, about = "Builds GBIF's Work Programme and Global Nodes Meeting sites from Markdown")]
@@ -24,52 +24,108 @@ enum Command {
         /// Where to write the site [default: `output_dir` in site.yaml, else public/ in the site's folder].
         #[arg(long, short, value_name = "DIR")]
         output: Option<PathBuf>,
-        /// Includes pages marked `draft: true`.
-        #[arg(long)]
-        drafts: bool,
-        /// The URL the site is published at, e.g. https://example.org/2021/; its path prefixes every internal link [default: `base_url` in site.yaml].
-        #[arg(long, value_name = "URL")]
-        base_url: Option<String>,
-        /// Leaves code blocks unhighlighted (faster on code-heavy sites).
-        #[arg(long)]
-        no_highlight: bool,
+        #[command(flatten)]
+        site: SiteArgs,
     },
+    /// Builds the site in memory (writing nothing) and checks links, anchors,
+    /// referenced files, duplicate ids, unreachable pages, mailto: addresses
+    /// and required front matter. Exit code: 0 clean, 1 errors, 2 warnings
+    /// only with --deny-warnings.
+    Check {
+        #[command(flatten)]
+        site: SiteArgs,
+        /// Also checks http(s) links on the web (cached in .folio-link-cache.json).
+        #[arg(long)]
+        external: bool,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = Format::Human)]
+        format: Format,
+        /// Exits with code 2 when there are warnings but no errors.
+        #[arg(long)]
+        deny_warnings: bool,
+    },
+}
+
+#[derive(Args)]
+struct SiteArgs {
+    /// Includes pages marked `draft: true`.
+    #[arg(long)]
+    drafts: bool,
+    /// The URL the site is published at, e.g. https://example.org/2021/; its path prefixes every internal link [default: `base_url` in site.yaml].
+    #[arg(long, value_name = "URL")]
+    base_url: Option<String>,
+    /// Leaves code blocks unhighlighted (faster on code-heavy sites).
+    #[arg(long)]
+    no_highlight: bool,
+    /// Reports broken internal links and anchors as warnings instead of errors (for drafts in progress).
+    #[arg(long)]
+    no_strict: bool,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum Format {
+    Human,
+    Json,
+}
+
+impl SiteArgs {
+    fn options(self, root: PathBuf, output: Option<PathBuf>) -> folio::BuildOptions {
+        folio::BuildOptions {
+            root,
+            output,
+            drafts: self.drafts,
+            base_url: self.base_url,
+            highlight: !self.no_highlight,
+            strict_links: self.no_strict.then_some(false),
+        }
+    }
 }
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
-        Command::Build { output, drafts, base_url, no_highlight } => {
-            let options = folio::BuildOptions { root: cli.root, output, drafts, base_url, highlight: !no_highlight };
-            match folio::build(&options) {
-                Ok(report) => {
-                    let site = &report.site;
-                    eprint!("{}", site.diagnostics);
-                    println!(
-                        "Built {}, {}, {} copied, {} in {} ms -> {}",
-                        count(site.pages, "page"),
-                        count(site.sections, "section"),
-                        count(site.assets, "asset"),
-                        count(site.diagnostics.warning_count(), "warning"),
-                        report.elapsed.as_millis(),
-                        site.output_dir.display()
-                    );
-                    ExitCode::SUCCESS
-                }
-                Err(folio::Error::Failed(diagnostics)) => {
-                    eprint!("{diagnostics}");
-                    eprintln!(
-                        "Build failed: {}, {}; the output folder was left as it was",
-                        count(diagnostics.error_count(), "error"),
-                        count(diagnostics.warning_count(), "warning")
-                    );
-                    ExitCode::FAILURE
-                }
-                Err(e) => {
-                    eprintln!("error: {e}");
-                    ExitCode::FAILURE
-                }
+        Command::Build { output, site } => build(&site.options(cli.root, output)),
+        Command::Check { site, external, format, deny_warnings } => {
+            let options = folio::check::CheckOptions::new(site.options(cli.root, None), external);
+            let report = folio::check::check(&options);
+            match format {
+                Format::Human => print!("{}", report.human()),
+                Format::Json => println!("{}", report.json()),
             }
+            ExitCode::from(report.exit_code(deny_warnings))
+        }
+    }
+}
+
+fn build(options: &folio::BuildOptions) -> ExitCode {
+    match folio::build(options) {
+        Ok(report) => {
+            let site = &report.site;
+            eprint!("{}", site.diagnostics);
+            println!(
+                "Built {}, {}, {} copied, {} ({}) in {} ms -> {}",
+                count(site.pages, "page"),
+                count(site.sections, "section"),
+                count(site.assets, "asset"),
+                count(site.diagnostics.warning_count(), "warning"),
+                count(site.placeholders(), "placeholder link"),
+                report.elapsed.as_millis(),
+                site.output_dir.display()
+            );
+            ExitCode::SUCCESS
+        }
+        Err(folio::Error::Failed(diagnostics)) => {
+            eprint!("{diagnostics}");
+            eprintln!(
+                "Build failed: {}, {}; the output folder was left as it was",
+                count(diagnostics.error_count(), "error"),
+                count(diagnostics.warning_count(), "warning")
+            );
+            ExitCode::FAILURE
+        }
+        Err(e) => {
+            eprintln!("error: {e}");
+            ExitCode::FAILURE
         }
     }
 }

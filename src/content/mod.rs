@@ -12,7 +12,7 @@ use walkdir::WalkDir;
 
 use crate::diagnostics::{Diagnostic, Diagnostics, Location};
 pub use front_matter::{FrontMatter, Kind, NodeFields};
-pub use tree::{build_tree, dir_url, Page, PageId, Section, SectionId, SiteTree};
+pub use tree::{build_tree, dir_url, Page, PageId, Section, SectionId, SiteTree, ROOT};
 
 pub const CONTENT_DIR: &str = "content";
 

@@ -11,8 +11,11 @@ use serde::Serialize;
 pub use highlight::Highlighter;
 pub use toc::TocEntry;
 
+use std::ops::Range;
+
+use crate::diagnostics::Location;
+use crate::links::LinkResolver;
 use crate::slug::{slugify, UniqueIds};
-use crate::urls;
 
 /// What every page's Markdown is rendered with.
 #[derive(Debug, Clone, Copy)]
@@ -35,6 +38,8 @@ pub struct Rendered {
     pub html: String,
     pub headings: Vec<Heading>,
     pub toc: Vec<TocEntry>,
+    /// The front matter's `imageLicense`, rendered.
+    pub caption: Option<String>,
 }
 
 pub fn options() -> Options {
@@ -46,30 +51,36 @@ pub fn options() -> Options {
         | Options::ENABLE_HEADING_ATTRIBUTES
 }
 
-/// Renders a page body.
-pub fn render(markdown: &str, opts: RenderOptions<'_>) -> Rendered {
+/// Renders a page body. `links` resolves and records every link target;
+/// `locate` turns a byte offset in `markdown` into a place in the file.
+pub fn render(
+    markdown: &str,
+    opts: RenderOptions<'_>,
+    links: &mut LinkResolver<'_>,
+    locate: &dyn Fn(usize) -> Location,
+) -> Rendered {
     let mut ids = UniqueIds::default();
     let mut headings = Vec::new();
     let mut out = Vec::new();
-    let mut events = Parser::new_ext(markdown, options());
-    while let Some(event) = events.next() {
+    let mut events = Parser::new_ext(markdown, options()).into_offset_iter();
+    while let Some((event, range)) = events.next() {
         match event {
             Event::Start(Tag::Heading { level, id, classes, attrs }) => {
-                let inner: Vec<Event> =
-                    events.by_ref().take_while(|e| !matches!(e, Event::End(TagEnd::Heading(_)))).collect();
-                let title = plain_text(&inner);
+                let inner: Vec<(Event, Range<usize>)> =
+                    events.by_ref().take_while(|(e, _)| !matches!(e, Event::End(TagEnd::Heading(_)))).collect();
+                let title = plain_text(inner.iter().map(|(e, _)| e));
                 let id = match id {
                     Some(explicit) => ids.reserve(&explicit),
                     None => ids.claim(&slugify(&title)),
                 };
                 out.push(Event::Html(heading_open(level, &id, &classes, &attrs).into()));
-                out.extend(inner.into_iter().map(|e| local_links(e, opts.base_path)));
+                out.extend(inner.into_iter().map(|(e, r)| resolve_links(e, links, || locate(r.start))));
                 out.push(Event::Html(heading_close(level, &id).into()));
                 headings.push(Heading { level: level as u8, id, title });
             }
             Event::Start(Tag::CodeBlock(kind)) => {
                 let mut code = String::new();
-                for e in events.by_ref() {
+                for (e, _) in events.by_ref() {
                     match e {
                         Event::Text(t) => code.push_str(&t),
                         Event::End(TagEnd::CodeBlock) => break,
@@ -82,17 +93,17 @@ pub fn render(markdown: &str, opts: RenderOptions<'_>) -> Rendered {
                 };
                 out.push(Event::Html(opts.highlighter.highlight(lang, &code).into()));
             }
-            e => out.push(local_links(e, opts.base_path)),
+            e => out.push(resolve_links(e, links, || locate(range.start))),
         }
     }
     let mut html_out = String::with_capacity(markdown.len() * 3 / 2);
     html::push_html(&mut html_out, out.into_iter());
-    Rendered { html: html_out, toc: toc::build(&headings), headings }
+    Rendered { html: html_out, toc: toc::build(&headings), headings, caption: None }
 }
 
 /// Renders a short Markdown text (a caption) without its `<p>` wrapper.
-pub fn render_inline(markdown: &str, base_path: &str) -> String {
-    let events = Parser::new_ext(markdown, options()).map(|e| local_links(e, base_path));
+pub fn render_inline(markdown: &str, links: &mut LinkResolver<'_>, location: &Location) -> String {
+    let events = Parser::new_ext(markdown, options()).map(|e| resolve_links(e, links, || location.clone()));
     let mut out = String::new();
     html::push_html(&mut out, events);
     let trimmed = out.trim();
@@ -102,7 +113,7 @@ pub fn render_inline(markdown: &str, base_path: &str) -> String {
     }
 }
 
-fn plain_text(events: &[Event]) -> String {
+fn plain_text<'e>(events: impl Iterator<Item = &'e Event<'e>>) -> String {
     let mut text = String::new();
     for e in events {
         match e {
@@ -135,15 +146,16 @@ fn heading_close(level: HeadingLevel, id: &str) -> String {
     )
 }
 
-/// Root-relative targets get the base path; local targets are percent-encoded
-/// so that file names with spaces or accents work.
-fn local_links<'a>(event: Event<'a>, base_path: &str) -> Event<'a> {
+/// Link and image targets become the URLs the site has (see `links`).
+fn resolve_links<'a>(event: Event<'a>, links: &mut LinkResolver<'_>, location: impl FnOnce() -> Location) -> Event<'a> {
     match event {
         Event::Start(Tag::Link { link_type, dest_url, title, id }) => {
-            Event::Start(Tag::Link { link_type, dest_url: urls::site_url(base_path, &dest_url).into(), title, id })
+            let dest_url = links.resolve(&dest_url, location).into();
+            Event::Start(Tag::Link { link_type, dest_url, title, id })
         }
         Event::Start(Tag::Image { link_type, dest_url, title, id }) => {
-            Event::Start(Tag::Image { link_type, dest_url: urls::site_url(base_path, &dest_url).into(), title, id })
+            let dest_url = links.resolve(&dest_url, location).into();
+            Event::Start(Tag::Image { link_type, dest_url, title, id })
         }
         e => e,
     }
@@ -171,15 +183,21 @@ fn pulldown_cmark_escape_html(out: &mut String, text: &str) {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::diagnostics::Severity;
+    use crate::index::SiteIndex;
+    use std::path::Path;
 
-    fn render_plain(md: &str) -> Rendered {
+    fn render_at(md: &str, base_path: &str) -> Rendered {
         let highlighter = Highlighter::new(true);
-        render(md, RenderOptions { base_path: "/", highlighter: &highlighter })
+        let index = SiteIndex::default();
+        let mut links = LinkResolver::new(&index, Path::new("page.md"), "/page/", base_path, Severity::Error);
+        let locate = |offset: usize| Location::at_offset(Path::new("page.md"), md, offset);
+        render(md, RenderOptions { base_path, highlighter: &highlighter }, &mut links, &locate)
     }
 
     #[test]
     fn headings_get_unique_ids_and_anchors() {
-        let r = render_plain("## Notes\n\n## Notes\n\n### Théme 1: “Quotes”\n\n## Custom {#mine}\n");
+        let r = render_at("## Notes\n\n## Notes\n\n### Théme 1: “Quotes”\n\n## Custom {#mine}\n", "/");
         let ids: Vec<&str> = r.headings.iter().map(|h| h.id.as_str()).collect();
         assert_eq!(ids, ["notes", "notes-1", "théme-1-quotes", "mine"]);
         assert!(
@@ -193,8 +211,9 @@ mod tests {
 
     #[test]
     fn plus_lists_tables_footnotes_and_tasks() {
-        let r = render_plain(
+        let r = render_at(
             "+ a\n+ b\n\n| x | y |\n|---|---|\n| 1 | 2 |\n\nText[^1]\n\n[^1]: Note\n\n- [x] done\n\n~~old~~\n",
+            "/",
         );
         for needle in ["<li>a</li>", "<table>", "footnote-definition", "type=\"checkbox\"", "<del>old</del>"] {
             assert!(r.html.contains(needle), "{needle} missing in {}", r.html);
@@ -203,14 +222,19 @@ mod tests {
 
     #[test]
     fn inline_caption_links_keep_their_targets() {
-        let html = render_inline("[*Limenitis reducta*](https://www.gbif.org/occurrence/2840552819) by X\n", "/");
+        let index = SiteIndex::default();
+        let mut links = LinkResolver::new(&index, Path::new("page.md"), "/page/", "/", Severity::Error);
+        let html = render_inline(
+            "[*Limenitis reducta*](https://www.gbif.org/occurrence/2840552819) by X\n",
+            &mut links,
+            &Location::file(Path::new("page.md")),
+        );
         assert_eq!(html, "<a href=\"https://www.gbif.org/occurrence/2840552819\"><em>Limenitis reducta</em></a> by X");
     }
 
     #[test]
     fn local_image_paths_are_encoded_and_based() {
-        let highlighter = Highlighter::new(true);
-        let r = render("![b](</assets/a b,é.jpg>)", RenderOptions { base_path: "/2021/", highlighter: &highlighter });
+        let r = render_at("![b](</assets/a b,é.jpg>)", "/2021/");
         assert!(r.html.contains("src=\"/2021/assets/a%20b%2C%C3%A9.jpg\""), "{}", r.html);
     }
 }

@@ -162,12 +162,12 @@ fn ancestors<'a>(tree: &'a SiteTree, mut section: Option<SectionId>, base: &str)
     chain
 }
 
-fn hero(doc: &Document, base: &str) -> Option<Hero> {
+fn hero(doc: &Document, rendered: &Rendered, base: &str) -> Option<Hero> {
     let image = doc.front.background.as_deref()?;
     Some(Hero {
         image: urls::site_url(base, image),
         height: doc.front.height.clone(),
-        caption: doc.front.image_license.as_deref().map(|md| markdown::render_inline(md, base)),
+        caption: rendered.caption.clone(),
     })
 }
 
@@ -202,7 +202,7 @@ fn view<'a>(
         show_toc: doc.front.toc,
         toc,
         content: &rendered.html,
-        hero: hero(doc, base),
+        hero: hero(doc, rendered, base),
         extra: &doc.extra,
         node: doc.node.as_ref(),
         previous: neighbours.0,

@@ -1,0 +1,260 @@
+//! `folio check`: builds the site in memory (writing nothing) and checks
+//! what a reader would trip over. Links and anchors are checked by every
+//! build already; `check` adds duplicate ids, pages nothing links to,
+//! `mailto:` addresses, the front matter each kind requires, and, with
+//! `--external`, the links that leave the site.
+
+pub mod external;
+mod report;
+
+use std::collections::{BTreeMap, HashSet};
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use crate::content::Kind;
+use crate::diagnostics::{Diagnostic, Diagnostics, Location};
+use crate::{links, urls, BuildOptions, BuiltSite, Error};
+
+pub use external::{ExternalOptions, ExternalResult};
+
+pub const DUPLICATE_ID: &str = "duplicate-id";
+pub const UNREACHABLE: &str = "unreachable-page";
+pub const BAD_MAILTO: &str = "bad-mailto";
+pub const MISSING_FIELD: &str = "missing-field";
+
+#[derive(Debug, Clone)]
+pub struct CheckOptions {
+    pub build: BuildOptions,
+    /// Checks `http(s)` links too.
+    pub external: Option<ExternalOptions>,
+}
+
+impl CheckOptions {
+    pub fn new(build: BuildOptions, external: bool) -> CheckOptions {
+        let cache = build.root.join(external::CACHE_FILE);
+        CheckOptions { build, external: external.then(|| ExternalOptions::with_cache(cache)) }
+    }
+}
+
+#[derive(Debug)]
+pub struct CheckReport {
+    pub diagnostics: Diagnostics,
+    pub external: Vec<ExternalResult>,
+    pub pages: usize,
+    pub elapsed: Duration,
+}
+
+/// Exit codes of `folio check`.
+pub const EXIT_CLEAN: u8 = 0;
+pub const EXIT_ERRORS: u8 = 1;
+pub const EXIT_WARNINGS: u8 = 2;
+
+pub fn check(options: &CheckOptions) -> CheckReport {
+    let started = Instant::now();
+    let mut site = match crate::render_site(&options.build) {
+        Ok(site) => site,
+        Err(Error::Failed(diagnostics)) => {
+            return CheckReport { diagnostics, external: Vec::new(), pages: 0, elapsed: started.elapsed() };
+        }
+        Err(e) => {
+            let diagnostics = Diagnostics { items: vec![Diagnostic::error(e.to_string())] };
+            return CheckReport { diagnostics, external: Vec::new(), pages: 0, elapsed: started.elapsed() };
+        }
+    };
+    let mut found = Vec::new();
+    found.extend(duplicate_ids(&site));
+    found.extend(unreachable_pages(&site));
+    found.extend(mailto_addresses(&site));
+    found.extend(required_fields(&site));
+    let external = match &options.external {
+        Some(ext) => {
+            let results = external::check_all(&site.external_links, ext);
+            found.extend(results.iter().filter_map(ExternalResult::diagnostic));
+            results
+        }
+        None => Vec::new(),
+    };
+    site.diagnostics.extend(found);
+    site.diagnostics.sort();
+    CheckReport {
+        pages: site.pages + site.sections,
+        diagnostics: site.diagnostics,
+        external,
+        elapsed: started.elapsed(),
+    }
+}
+
+/// The Markdown file each written page came from.
+fn sources(site: &BuiltSite) -> BTreeMap<&Path, &Path> {
+    let pages = site.tree.pages.iter().map(|p| (p.output.as_path(), p.doc.source.as_path()));
+    let sections = site.tree.sections.iter().map(|s| (s.output.as_path(), s.doc.source.as_path()));
+    pages.chain(sections).collect()
+}
+
+fn duplicate_ids(site: &BuiltSite) -> Vec<Diagnostic> {
+    let sources = sources(site);
+    let mut problems = Vec::new();
+    for (output, scan) in &site.scans {
+        let mut seen = HashSet::new();
+        let mut reported = HashSet::new();
+        for id in &scan.ids {
+            if !seen.insert(id.as_str()) && reported.insert(id.as_str()) {
+                let source = sources.get(output.as_path()).copied().unwrap_or(output.as_path());
+                problems.push(
+                    Diagnostic::error(format!(
+                        "id `{id}` is used more than once on {}",
+                        links::site_path_of(output).unwrap_or_default()
+                    ))
+                    .code(DUPLICATE_ID)
+                    .at(heading_location(site, source, id))
+                    .help("links to this id reach only the first; give each element its own id"),
+                );
+            }
+        }
+    }
+    problems
+}
+
+/// The line of `{#id}` in the Markdown when the id was written there.
+fn heading_location(site: &BuiltSite, source: &Path, id: &str) -> Location {
+    let doc = site
+        .tree
+        .pages
+        .iter()
+        .map(|p| &p.doc)
+        .chain(site.tree.sections.iter().map(|s| &s.doc))
+        .find(|d| d.source == source);
+    match doc.and_then(|d| d.text.find(&format!("{{#{id}")).map(|at| (d, at))) {
+        Some((doc, at)) => Location::at_offset(&doc.source, &doc.text, at),
+        None => Location::file(source),
+    }
+}
+
+/// Pages that no other page links to and no menu entry names: readers can
+/// only find them by typing their URL.
+fn unreachable_pages(site: &BuiltSite) -> Vec<Diagnostic> {
+    let base = site.config.base_path();
+    let mut reached: HashSet<PathBuf> = HashSet::new();
+    for (output, scan) in &site.scans {
+        let page_url = links::site_path_of(output).unwrap_or_default();
+        for url in scan.urls.iter().filter(|u| u.tag == "a") {
+            if let Some(target) = resolve_in_site(&url.url, &page_url, base, site) {
+                if &target != output {
+                    reached.insert(target);
+                }
+            }
+        }
+    }
+    for item in &site.config.menu {
+        if let Some(target) = links::output_path_of(&urls::decode_path(&item.url), &site.output) {
+            reached.insert(target);
+        }
+    }
+    let root = &site.tree.sections[crate::content::ROOT].output;
+    let pages = site.tree.pages.iter().map(|p| (&p.output, &p.doc.source));
+    let sections = site.tree.sections.iter().map(|s| (&s.output, &s.doc.source));
+    pages
+        .chain(sections)
+        .filter(|(output, _)| *output != root && !reached.contains(*output))
+        .map(|(output, source)| {
+            Diagnostic::warning(format!("no page links to {}", links::site_path_of(output).unwrap_or_default()))
+                .code(UNREACHABLE)
+                .at(Location::file(source))
+                .help("link to it from a page or a menu entry, or mark it `draft: true`")
+        })
+        .collect()
+}
+
+fn resolve_in_site(url: &str, page_url: &str, base: &str, site: &BuiltSite) -> Option<PathBuf> {
+    if urls::is_external(url) || url.starts_with('#') {
+        return None;
+    }
+    let path = url.split(['#', '?']).next().unwrap_or("");
+    let path = urls::decode_path(path);
+    let site_path = match path.strip_prefix(base.trim_end_matches('/')) {
+        Some(rest) if path.starts_with('/') => rest.to_string(),
+        _ if path.starts_with('/') => return None,
+        _ => links::resolve_relative(page_url, &path),
+    };
+    links::output_path_of(&site_path, &site.output)
+}
+
+fn mailto_addresses(site: &BuiltSite) -> Vec<Diagnostic> {
+    site.external_links
+        .iter()
+        .filter_map(|(url, location)| {
+            let address = url.strip_prefix("mailto:")?;
+            let address = urls::decode_path(address.split('?').next().unwrap_or(""));
+            (!is_email_list(&address)).then(|| {
+                Diagnostic::error(format!("`{url}` is not a well-formed e-mail address"))
+                    .code(BAD_MAILTO)
+                    .at(location.clone())
+                    .help("write `mailto:name@example.org`, without spaces")
+            })
+        })
+        .collect()
+}
+
+/// `a@b.org` or `a@b.org,c@d.org`.
+pub fn is_email_list(s: &str) -> bool {
+    !s.is_empty()
+        && s.split(',').all(|a| {
+            let Some((local, domain)) = a.trim().split_once('@') else { return false };
+            let ok_chars =
+                |p: &str| !p.is_empty() && !p.contains(|c: char| c.is_whitespace() || "<>()[]\\,;:@\"".contains(c));
+            ok_chars(local)
+                && ok_chars(domain)
+                && domain.contains('.')
+                && !domain.starts_with('.')
+                && !domain.ends_with('.')
+                && !domain.contains("..")
+        })
+}
+
+/// Fields a kind cannot do without, with the reason shown in the help.
+fn required_fields(site: &BuiltSite) -> Vec<Diagnostic> {
+    let docs = site.tree.pages.iter().map(|p| &p.doc).chain(site.tree.sections.iter().map(|s| &s.doc));
+    let mut problems = Vec::new();
+    for doc in docs {
+        let missing: Vec<(&str, &str)> = match doc.front.kind {
+            Kind::Node => {
+                let node = doc.node.as_ref();
+                let mut m = Vec::new();
+                if node.and_then(|n| n.name.as_ref()).is_none() {
+                    m.push(("name", "the nodes directory lists nodes by name"));
+                }
+                if node.and_then(|n| n.website.as_ref()).is_none() {
+                    m.push(("website", "readers look for the node's own site"));
+                }
+                m
+            }
+            Kind::Activity if !doc.extra.contains_key("id") => {
+                vec![("id", "activities are cited by their id, e.g. \"1.1\"")]
+            }
+            _ => Vec::new(),
+        };
+        for (field, why) in missing {
+            problems.push(
+                Diagnostic::error(format!("`kind: {}` needs `{field}`", doc.front.kind.name()))
+                    .code(MISSING_FIELD)
+                    .at(doc.key_location("kind"))
+                    .help(format!("add `{field}:` to the front matter: {why}")),
+            );
+        }
+    }
+    problems
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn email_addresses() {
+        assert!(is_email_list("nodes@gbif.org"));
+        assert!(is_email_list("a@b.org,c@d.org"));
+        for bad in ["", "nodes", "nodes@gbif", "no des@gbif.org", "a@@b.org", "a@b..org", "@b.org"] {
+            assert!(!is_email_list(bad), "{bad}");
+        }
+    }
+}

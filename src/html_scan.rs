@@ -1,0 +1,194 @@
+//! A small, forgiving scanner over the HTML folio wrote: the `id`s a page
+//! has and the URLs it refers to. It reads tags and attributes only (no tree),
+//! which is all link and anchor checks need, and is fast enough to run over
+//! every page of every build.
+
+/// One URL attribute found in a page.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UrlRef {
+    /// Lower-case tag name: `a`, `img`, `link`, `script`, …
+    pub tag: String,
+    /// `href` or `src`.
+    pub attr: &'static str,
+    /// The value with `&amp;`-style entities decoded.
+    pub url: String,
+    /// For `<link>`: its `rel`.
+    pub rel: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Scanned {
+    /// Every `id` in document order (duplicates kept, so they can be reported).
+    pub ids: Vec<String>,
+    pub urls: Vec<UrlRef>,
+}
+
+pub fn scan(html: &str) -> Scanned {
+    let mut out = Scanned::default();
+    let bytes = html.as_bytes();
+    let mut i = 0;
+    while let Some(lt) = memchr(b'<', &bytes[i..]) {
+        i += lt + 1;
+        if html[i..].starts_with("!--") {
+            i = html[i..].find("-->").map_or(bytes.len(), |e| i + e + 3);
+            continue;
+        }
+        let name_len = bytes[i..].iter().take_while(|b| b.is_ascii_alphanumeric()).count();
+        if name_len == 0 {
+            continue;
+        }
+        let tag = html[i..i + name_len].to_ascii_lowercase();
+        i += name_len;
+        let (attrs, end) = attributes(html, i);
+        i = end;
+        let mut rel = None;
+        let mut found: Vec<(&'static str, String)> = Vec::new();
+        for (name, value) in attrs {
+            match name.to_ascii_lowercase().as_str() {
+                "id" => out.ids.push(decode_entities(value)),
+                "href" => found.push(("href", decode_entities(value))),
+                "src" => found.push(("src", decode_entities(value))),
+                "rel" => rel = Some(value.to_ascii_lowercase()),
+                _ => {}
+            }
+        }
+        for (attr, url) in found {
+            out.urls.push(UrlRef { tag: tag.clone(), attr, url, rel: rel.clone() });
+        }
+        // Script and style bodies are not HTML.
+        if tag == "script" || tag == "style" {
+            let close = format!("</{tag}");
+            i = find_ascii_case_insensitive(&html[i..], &close).map_or(bytes.len(), |e| i + e);
+        }
+    }
+    out
+}
+
+/// Attributes from `start` to the end of the tag; returns them and the index after `>`.
+fn attributes(html: &str, start: usize) -> (Vec<(&str, &str)>, usize) {
+    let bytes = html.as_bytes();
+    let mut attrs = Vec::new();
+    let mut i = start;
+    loop {
+        while i < bytes.len() && (bytes[i].is_ascii_whitespace() || bytes[i] == b'/') {
+            i += 1;
+        }
+        if i >= bytes.len() {
+            return (attrs, i);
+        }
+        if bytes[i] == b'>' {
+            return (attrs, i + 1);
+        }
+        let name_start = i;
+        while i < bytes.len() && !matches!(bytes[i], b'=' | b'>' | b'/') && !bytes[i].is_ascii_whitespace() {
+            i += 1;
+        }
+        let name = &html[name_start..i];
+        while i < bytes.len() && bytes[i].is_ascii_whitespace() {
+            i += 1;
+        }
+        if i < bytes.len() && bytes[i] == b'=' {
+            i += 1;
+            while i < bytes.len() && bytes[i].is_ascii_whitespace() {
+                i += 1;
+            }
+            let value = match bytes.get(i) {
+                Some(&q @ (b'"' | b'\'')) => {
+                    let end = memchr(q, &bytes[i + 1..]).map_or(bytes.len(), |e| i + 1 + e);
+                    let v = &html[i + 1..end];
+                    i = (end + 1).min(bytes.len());
+                    v
+                }
+                _ => {
+                    let s = i;
+                    while i < bytes.len() && !bytes[i].is_ascii_whitespace() && bytes[i] != b'>' {
+                        i += 1;
+                    }
+                    &html[s..i]
+                }
+            };
+            attrs.push((name, value));
+        } else if !name.is_empty() {
+            attrs.push((name, ""));
+        } else {
+            i += 1;
+        }
+    }
+}
+
+fn memchr(needle: u8, haystack: &[u8]) -> Option<usize> {
+    haystack.iter().position(|&b| b == needle)
+}
+
+fn find_ascii_case_insensitive(haystack: &str, needle: &str) -> Option<usize> {
+    let n = needle.len();
+    haystack.as_bytes().windows(n).position(|w| w.eq_ignore_ascii_case(needle.as_bytes()))
+}
+
+/// Decodes the entities an attribute value can hold.
+pub fn decode_entities(value: &str) -> String {
+    if !value.contains('&') {
+        return value.to_string();
+    }
+    let mut out = String::with_capacity(value.len());
+    let mut rest = value;
+    while let Some(amp) = rest.find('&') {
+        out.push_str(&rest[..amp]);
+        rest = &rest[amp..];
+        let Some(semi) = rest.find(';').filter(|&s| s <= 10) else {
+            out.push('&');
+            rest = &rest[1..];
+            continue;
+        };
+        let entity = &rest[1..semi];
+        let decoded = match entity {
+            "amp" => Some('&'),
+            "lt" => Some('<'),
+            "gt" => Some('>'),
+            "quot" => Some('"'),
+            "apos" => Some('\''),
+            _ => entity
+                .strip_prefix("#x")
+                .or_else(|| entity.strip_prefix("#X"))
+                .and_then(|h| u32::from_str_radix(h, 16).ok())
+                .or_else(|| entity.strip_prefix('#').and_then(|d| d.parse().ok()))
+                .and_then(char::from_u32),
+        };
+        match decoded {
+            Some(c) => {
+                out.push(c);
+                rest = &rest[semi + 1..];
+            }
+            None => {
+                out.push('&');
+                rest = &rest[1..];
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn finds_ids_and_urls() {
+        let html = r#"<!DOCTYPE html><html><head><link rel="stylesheet" href="/css/a.css">
+<script>if (a < b) { document.write('<a href="/no">') }</script></head>
+<body><!-- <a href="/commented" id="x"> --><h2 id="one">One</h2><div ID='two'></div>
+<a href="/a/?x=1&amp;y=2#top">A</a><img src=/img.png alt=""><input disabled id=three></body>"#;
+        let s = scan(html);
+        assert_eq!(s.ids, ["one", "two", "three"]);
+        let urls: Vec<&str> = s.urls.iter().map(|u| u.url.as_str()).collect();
+        assert_eq!(urls, ["/css/a.css", "/a/?x=1&y=2#top", "/img.png"]);
+        assert_eq!(s.urls[0].rel.as_deref(), Some("stylesheet"));
+        assert_eq!(s.urls[2].tag, "img");
+    }
+
+    #[test]
+    fn decodes_entities() {
+        assert_eq!(decode_entities("a&amp;b&#39;c&#x27;d&nbsp"), "a&b'c'd&nbsp");
+    }
+}

@@ -1,0 +1,373 @@
+//! Links: resolving what authors write (`@/path.md#anchor`, relative `.md`
+//! paths, files beside the page, site-absolute URLs, `#anchor`) to the URLs
+//! the site has, and checking every internal link and anchor against the
+//! pages and ids that were really written.
+
+use std::collections::{HashMap, HashSet};
+use std::path::{Path, PathBuf};
+
+use crate::diagnostics::{Diagnostic, Location, Severity};
+use crate::html_scan::UrlRef;
+use crate::index::{join_inside, SiteIndex};
+use crate::output::SiteOutput;
+use crate::urls;
+
+pub const PLACEHOLDER: &str = "placeholder-link";
+pub const BROKEN_LINK: &str = "broken-link";
+pub const BROKEN_ANCHOR: &str = "broken-anchor";
+
+/// An internal link found in a page's Markdown, kept for the check that runs
+/// once every page is rendered.
+#[derive(Debug, Clone)]
+pub struct InternalLink {
+    /// URL path from the site root, decoded: `/nodes/gbif-cas/`; empty for `#anchor` on the same page.
+    pub path: String,
+    pub anchor: Option<String>,
+    /// As the author wrote it.
+    pub written: String,
+    pub location: Location,
+}
+
+/// Resolves the links of one page while its Markdown renders.
+pub struct LinkResolver<'a> {
+    pub index: &'a SiteIndex,
+    /// The page's file inside `content/`.
+    pub source_rel: &'a Path,
+    /// The page's URL path, for relative links.
+    pub page_url: &'a str,
+    pub base_path: &'a str,
+    pub links: Vec<InternalLink>,
+    /// Links that leave the site (`https:`, `mailto:`, …), for `folio check`.
+    pub external: Vec<(String, Location)>,
+    pub diagnostics: Vec<Diagnostic>,
+    /// Severity of broken links (`Warning` under `--no-strict`).
+    pub broken: Severity,
+}
+
+impl<'a> LinkResolver<'a> {
+    pub fn new(
+        index: &'a SiteIndex,
+        source_rel: &'a Path,
+        page_url: &'a str,
+        base_path: &'a str,
+        broken: Severity,
+    ) -> Self {
+        LinkResolver {
+            index,
+            source_rel,
+            page_url,
+            base_path,
+            links: Vec::new(),
+            external: Vec::new(),
+            diagnostics: Vec::new(),
+            broken,
+        }
+    }
+
+    /// The URL to write for `dest`; records the link for checking, or a
+    /// diagnostic when it cannot resolve.
+    pub fn resolve(&mut self, dest: &str, location: impl FnOnce() -> Location) -> String {
+        let dest = dest.trim();
+        if dest.is_empty() || dest == "#" {
+            self.diagnostics.push(
+                Diagnostic::warning(format!("placeholder link `{}`", if dest.is_empty() { "()" } else { "(#)" }))
+                    .code(PLACEHOLDER)
+                    .at(location())
+                    .help("replace it with the page or URL it should point to, or remove the link"),
+            );
+            return dest.to_string();
+        }
+        if urls::is_external(dest) {
+            self.external.push((dest.to_string(), location()));
+            return dest.to_string();
+        }
+        let (path_part, anchor) = match dest.split_once('#') {
+            Some((p, a)) => (p, Some(urls::decode_path(a))),
+            None => (dest, None),
+        };
+        if let Some(file) = path_part.strip_prefix("@/") {
+            return self.link_to_content_file(Path::new(&urls::decode_path(file)), anchor, dest, location);
+        }
+        if path_part.is_empty() {
+            self.record(String::new(), anchor, dest, location());
+            return format!("#{}", urls::encode_path(anchor_text(dest)));
+        }
+        if path_part.starts_with('/') {
+            let (path, _query) = split_query(path_part);
+            self.record(urls::decode_path(path), anchor, dest, location());
+            return urls::site_url(self.base_path, dest);
+        }
+        // Relative: a Markdown file or a file beside this one in content/.
+        let (path, _query) = split_query(path_part);
+        let dir = self.source_rel.parent().unwrap_or(Path::new(""));
+        let decoded = urls::decode_path(path);
+        let is_markdown = decoded.ends_with(".md");
+        if let Some(rel) = join_inside(dir, &decoded) {
+            if is_markdown || self.index.url_of(&rel).is_some() {
+                return self.link_to_content_file(&rel, anchor, dest, location);
+            }
+        }
+        // Otherwise the browser resolves it against the page's URL.
+        let target = resolve_relative(self.page_url, &decoded);
+        self.record(target, anchor, dest, location());
+        urls::encode_path(dest)
+    }
+
+    fn link_to_content_file(
+        &mut self,
+        rel: &Path,
+        anchor: Option<String>,
+        written: &str,
+        location: impl FnOnce() -> Location,
+    ) -> String {
+        let Some(url) = self.index.url_of(rel) else {
+            let location = location();
+            let wanted = rel.to_string_lossy();
+            let suggestion = closest(&wanted, self.index.sources().map(|p| p.to_string_lossy().into_owned()));
+            let help = match suggestion {
+                Some(s) => format!("did you mean `@/{s}`? Paths are relative to content/"),
+                None => "link to a file inside content/, e.g. `@/nodes/gbif-cas.md`".to_string(),
+            };
+            self.diagnostics.push(
+                Diagnostic::with_severity(
+                    self.broken,
+                    format!("broken link `{written}`: there is no content/{wanted}"),
+                )
+                .code(BROKEN_LINK)
+                .at(location)
+                .help(help),
+            );
+            return written.to_string();
+        };
+        let url = url.to_string();
+        self.record(url.clone(), anchor.clone(), written, location());
+        let mut out = urls::site_url(self.base_path, &url);
+        if let Some(anchor) = anchor {
+            out.push('#');
+            out.push_str(&urls::encode_path(&anchor));
+        }
+        out
+    }
+
+    fn record(&mut self, path: String, anchor: Option<String>, written: &str, location: Location) {
+        self.links.push(InternalLink {
+            path,
+            anchor: anchor.filter(|a| !a.is_empty()),
+            written: written.to_string(),
+            location,
+        });
+    }
+}
+
+fn anchor_text(dest: &str) -> &str {
+    dest.split_once('#').map_or("", |(_, a)| a)
+}
+
+fn split_query(path: &str) -> (&str, Option<&str>) {
+    match path.split_once('?') {
+        Some((p, q)) => (p, Some(q)),
+        None => (path, None),
+    }
+}
+
+/// `sessions/` against `/meetings/2021/` -> `/meetings/2021/sessions/`.
+pub fn resolve_relative(page_url: &str, rel: &str) -> String {
+    let base = &page_url[..page_url.rfind('/').map_or(0, |i| i + 1)];
+    let mut parts: Vec<&str> = base.split('/').filter(|s| !s.is_empty()).collect();
+    let trailing = rel.ends_with('/') || rel.ends_with("/.") || rel.ends_with("/..") || rel == "." || rel == "..";
+    for part in rel.split('/') {
+        match part {
+            "" | "." => {}
+            ".." => {
+                parts.pop();
+            }
+            p => parts.push(p),
+        }
+    }
+    let mut url = format!("/{}", parts.join("/"));
+    if trailing && !url.ends_with('/') {
+        url.push('/');
+    }
+    url
+}
+
+/// Where the file a site path names sits in the output, if anywhere:
+/// `/a/` -> `a/index.html`; `/a` -> `a`, else `a/index.html`.
+pub fn output_path_of(path: &str, output: &SiteOutput) -> Option<PathBuf> {
+    let trimmed = path.trim_start_matches('/');
+    if trimmed.is_empty() || trimmed.ends_with('/') {
+        let p = PathBuf::from(trimmed).join("index.html");
+        return output.files.contains_key(&p).then_some(p);
+    }
+    let file = PathBuf::from(trimmed);
+    if output.files.contains_key(&file) {
+        return Some(file);
+    }
+    let index = file.join("index.html");
+    output.files.contains_key(&index).then_some(index)
+}
+
+/// One page as written, for checking the links in its HTML.
+pub struct PageLinks<'a> {
+    /// The page's file in the output (`a/b/index.html`).
+    pub output: &'a Path,
+    /// The page's URL path (`/a/b/`).
+    pub url: &'a str,
+    /// The Markdown file it came from, for problems outside its Markdown.
+    pub source: &'a Path,
+    /// What its HTML refers to.
+    pub urls: &'a [UrlRef],
+    /// The links of its Markdown, which know their line and column.
+    pub markdown: &'a [InternalLink],
+}
+
+/// Checks every internal URL in a page's HTML (from its Markdown or its
+/// template): the target must be in the output, and an anchor must be an id
+/// the target page really has (ids from headings and from templates alike).
+/// Problems in the Markdown are reported at their line and column.
+pub fn check(
+    page: &PageLinks<'_>,
+    base_path: &str,
+    output: &SiteOutput,
+    ids: &HashMap<PathBuf, HashSet<String>>,
+    severity: Severity,
+) -> Vec<Diagnostic> {
+    // Markdown links by target, last first, so that each occurrence in the
+    // HTML takes the next one's position.
+    let mut written_at: HashMap<(String, Option<String>), Vec<&InternalLink>> = HashMap::new();
+    for link in page.markdown.iter().rev() {
+        written_at.entry((link.path.clone(), link.anchor.clone())).or_default().push(link);
+    }
+    let mut problems = Vec::new();
+    for url in page.urls {
+        let Some((path, anchor)) = internal_target(&url.url, page.url, base_path) else { continue };
+        let key = (path, anchor);
+        let from_markdown = written_at.get_mut(&key).and_then(Vec::pop);
+        let (path, anchor) = key;
+        let (location, written, origin) = match from_markdown {
+            Some(link) => (link.location.clone(), link.written.clone(), String::new()),
+            None => (
+                Location::file(page.source),
+                url.url.clone(),
+                format!(" (in the HTML of {}, from its template)", page.source.display()),
+            ),
+        };
+        let target = if path.is_empty() { Some(page.output.to_path_buf()) } else { output_path_of(&path, output) };
+        let Some(target) = target else {
+            let pages = output.files.keys().filter_map(|p| site_path_of(p));
+            let help = match closest(&path, pages) {
+                Some(s) => format!("did you mean `{s}`?"),
+                None => "check the URL; site-absolute links start at the site root".to_string(),
+            };
+            problems.push(
+                Diagnostic::with_severity(
+                    severity,
+                    format!("broken link `{written}`: nothing in the site is at {path}{origin}"),
+                )
+                .code(BROKEN_LINK)
+                .at(location)
+                .help(help),
+            );
+            continue;
+        };
+        let Some(anchor) = anchor else { continue };
+        let Some(page_ids) = ids.get(&target) else { continue };
+        if page_ids.contains(&anchor) {
+            continue;
+        }
+        let where_ = if path.is_empty() { "this page".to_string() } else { path.clone() };
+        let help = match closest(&anchor, page_ids.iter().cloned()) {
+            Some(s) => format!("did you mean `#{s}`?"),
+            None => format!("{where_} has no id like that; link to one of its headings, or add `{{#{anchor}}}` to one"),
+        };
+        problems.push(
+            Diagnostic::with_severity(
+                severity,
+                format!("broken anchor `{written}`: {where_} has no id `{anchor}`{origin}"),
+            )
+            .code(BROKEN_ANCHOR)
+            .at(location)
+            .help(help),
+        );
+    }
+    problems
+}
+
+/// The site path (decoded, without the base path) and anchor a URL in a
+/// page's HTML points at; `None` for URLs that leave the site, placeholders
+/// and `data:` URLs. A same-page `#anchor` has an empty path.
+fn internal_target(url: &str, page_url: &str, base_path: &str) -> Option<(String, Option<String>)> {
+    if url.is_empty() || url == "#" || urls::is_external(url) {
+        return None;
+    }
+    let (path, anchor) = match url.split_once('#') {
+        Some((p, a)) => (p, Some(urls::decode_path(a)).filter(|a| !a.is_empty())),
+        None => (url, None),
+    };
+    let (path, _query) = split_query(path);
+    if path.is_empty() {
+        return Some((String::new(), anchor));
+    }
+    let path = urls::decode_path(path);
+    let site_path = if path.starts_with('/') {
+        match path.strip_prefix(base_path.trim_end_matches('/')) {
+            Some(rest) if rest.starts_with('/') => rest.to_string(),
+            // Outside the base path: cannot be in this site.
+            _ => format!("{path} (outside the base path {base_path})"),
+        }
+    } else {
+        resolve_relative(page_url, &path)
+    };
+    Some((site_path, anchor))
+}
+
+/// `a/b/index.html` -> `/a/b/`; other files -> `/a/b.pdf`.
+pub fn site_path_of(output: &Path) -> Option<String> {
+    let s = output.to_string_lossy().replace('\\', "/");
+    match s.strip_suffix("index.html") {
+        Some(dir) => Some(format!("/{dir}")),
+        None => Some(format!("/{s}")),
+    }
+}
+
+/// The candidate nearest to `wanted` by edit distance, if it is near enough
+/// to be a likely typo.
+pub fn closest(wanted: &str, candidates: impl IntoIterator<Item = String>) -> Option<String> {
+    let limit = (wanted.chars().count() / 3).max(2);
+    candidates.into_iter().map(|c| (levenshtein(wanted, &c), c)).filter(|(d, _)| *d <= limit).min().map(|(_, c)| c)
+}
+
+fn levenshtein(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut row: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut prev = row[0];
+        row[0] = i + 1;
+        for (j, cb) in b.iter().enumerate() {
+            let next = (prev + usize::from(ca != *cb)).min(row[j] + 1).min(row[j + 1] + 1);
+            prev = row[j + 1];
+            row[j + 1] = next;
+        }
+    }
+    row[b.len()]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn relative_urls_resolve_like_a_browser() {
+        assert_eq!(resolve_relative("/meetings/2021/", "sessions/"), "/meetings/2021/sessions/");
+        assert_eq!(resolve_relative("/meetings/2021/sessions/", "../"), "/meetings/2021/");
+        assert_eq!(resolve_relative("/a/b.html", "c.png"), "/a/c.png");
+    }
+
+    #[test]
+    fn suggestions_are_near_misses_only() {
+        let ids = ["regional-nodes-sessions".to_string(), "live-demos".to_string()];
+        assert_eq!(closest("regional-node-sessions", ids.clone()), Some("regional-nodes-sessions".into()));
+        assert_eq!(closest("something-else-entirely", ids), None);
+        assert_eq!(levenshtein("kitten", "sitting"), 3);
+    }
+}
