@@ -26,6 +26,9 @@ pub struct InternalLink {
     /// As the author wrote it.
     pub written: String,
     pub location: Location,
+    /// Already reported while resolving (a missing content file): the
+    /// check of the HTML must not report it again.
+    pub reported: bool,
 }
 
 /// Resolves the links of one page while its Markdown renders.
@@ -134,9 +137,12 @@ impl<'a> LinkResolver<'a> {
                     format!("broken link `{written}`: there is no content/{wanted}"),
                 )
                 .code(BROKEN_LINK)
-                .at(location)
+                .at(location.clone())
                 .help(help),
             );
+            if let Some((path, anchor)) = internal_target(written, self.page_url, self.base_path) {
+                self.links.push(InternalLink { path, anchor, written: written.to_string(), location, reported: true });
+            }
             return written.to_string();
         };
         let url = url.to_string();
@@ -150,12 +156,8 @@ impl<'a> LinkResolver<'a> {
     }
 
     fn record(&mut self, path: String, anchor: Option<String>, written: &str, location: Location) {
-        self.links.push(InternalLink {
-            path,
-            anchor: anchor.filter(|a| !a.is_empty()),
-            written: written.to_string(),
-            location,
-        });
+        let anchor = anchor.filter(|a| !a.is_empty());
+        self.links.push(InternalLink { path, anchor, written: written.to_string(), location, reported: false });
     }
 }
 
@@ -245,6 +247,7 @@ pub fn check(
         let from_markdown = written_at.get_mut(&key).and_then(Vec::pop);
         let (path, anchor) = key;
         let (location, written, origin) = match from_markdown {
+            Some(link) if link.reported => continue,
             Some(link) => (link.location.clone(), link.written.clone(), String::new()),
             None => (
                 Location::file(page.source),

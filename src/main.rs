@@ -5,6 +5,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
+use folio::check::count;
 
 #[derive(Parser)]
 #[command(name = "folio", version = folio::VERSION, about = "Builds GBIF's Work Programme and Global Nodes Meeting sites from Markdown")]
@@ -127,14 +128,5 @@ fn build(options: &folio::BuildOptions) -> ExitCode {
             eprintln!("error: {e}");
             ExitCode::FAILURE
         }
-    }
-}
-
-/// "1 page", "2 pages".
-fn count(n: usize, noun: &str) -> String {
-    if n == 1 {
-        format!("1 {noun}")
-    } else {
-        format!("{n} {noun}s")
     }
 }

@@ -7,6 +7,8 @@
 pub mod external;
 mod report;
 
+pub use report::count;
+
 use std::collections::{BTreeMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};

@@ -66,16 +66,16 @@ impl CheckReport {
         }
         let _ = writeln!(
             out,
-            "Checked {} pages{}: {} errors, {} warnings ({} placeholder links) in {} ms",
-            self.pages,
+            "Checked {}{}: {}, {} ({}) in {} ms",
+            count(self.pages, "page"),
             if self.external.is_empty() {
                 String::new()
             } else {
-                format!(" and {} external links", self.external.len())
+                format!(" and {}", count(self.external.len(), "external link"))
             },
-            self.errors(),
-            self.warnings(),
-            self.diagnostics.count_code(PLACEHOLDER),
+            count(self.errors(), "error"),
+            count(self.warnings(), "warning"),
+            count(self.diagnostics.count_code(PLACEHOLDER), "placeholder link"),
             self.elapsed.as_millis()
         );
         out
@@ -120,5 +120,14 @@ fn severity(s: Severity) -> &'static str {
     match s {
         Severity::Error => "error",
         Severity::Warning => "warning",
+    }
+}
+
+/// "1 page", "2 pages".
+pub fn count(n: usize, noun: &str) -> String {
+    if n == 1 {
+        format!("1 {noun}")
+    } else {
+        format!("{n} {noun}s")
     }
 }
