@@ -5,7 +5,7 @@
 use std::collections::HashMap;
 use std::path::{Component, Path, PathBuf};
 
-use crate::content::{dir_url, ContentAsset, SiteTree};
+use crate::content::{dir_url, ContentAsset, SectionId, SiteTree};
 
 #[derive(Debug, Default)]
 pub struct SiteIndex {
@@ -13,6 +13,8 @@ pub struct SiteIndex {
     pub pages: HashMap<PathBuf, String>,
     /// Other file inside `content/` -> its URL path (`/docs/report.pdf`).
     pub files: HashMap<PathBuf, String>,
+    /// Per programme section: activity id -> URL path.
+    pub activities: HashMap<SectionId, HashMap<String, String>>,
 }
 
 impl SiteIndex {
@@ -25,7 +27,14 @@ impl SiteIndex {
             pages.insert(page.doc.rel.clone(), page.url.clone());
         }
         let files = assets.iter().map(|a| (a.rel.clone(), asset_url(&a.rel))).collect();
-        SiteIndex { pages, files }
+        let mut activities: HashMap<SectionId, HashMap<String, String>> = HashMap::new();
+        for page in &tree.pages {
+            let id = page.doc.fields.activity().and_then(|a| a.id.clone());
+            if let (Some(id), Some(programme)) = (id, tree.programme_of(page.section)) {
+                activities.entry(programme).or_default().insert(id, page.url.clone());
+            }
+        }
+        SiteIndex { pages, files, activities }
     }
 
     /// The URL of a Markdown file or other file inside `content/`.

@@ -34,7 +34,7 @@ use index::SiteIndex;
 use links::LinkResolver;
 use markdown::{Highlighter, RenderOptions, Rendered};
 use output::{OutputContent, SiteOutput};
-use render::{SiteValues, Templates};
+use render::{RenderInputs, SiteValues, Templates};
 use theme::{FileSource, Theme};
 
 /// The version and commit this binary was built from.
@@ -245,19 +245,33 @@ struct DocMarkdown {
     diagnostics: Vec<Diagnostic>,
 }
 
+#[allow(clippy::too_many_arguments)]
 fn render_doc(
     doc: &content::Document,
     body: &str,
     url: &str,
+    programme: Option<content::SectionId>,
     index: &SiteIndex,
     options: RenderOptions<'_>,
     broken: Severity,
 ) -> DocMarkdown {
     let mut resolver = LinkResolver::new(index, &doc.rel, url, options.base_path, broken);
+    resolver.activities = programme.and_then(|p| index.activities.get(&p));
     let locate = |offset: usize| Location::at_offset(&doc.source, &doc.text, doc.body_start + offset);
     let mut body = markdown::render(body, options, &mut resolver, &locate);
     if let Some(caption) = &doc.front.image_license {
         body.caption = Some(markdown::render_inline(caption, &mut resolver, &doc.key_location("imageLicense")));
+    }
+    if let Some(activity) = doc.fields.activity() {
+        if let Some(note) = &activity.note {
+            let html = markdown::render_inline(note, &mut resolver, &doc.key_location("note"));
+            body.inline.insert("note", html);
+        }
+        if let Some(funding) = &activity.funding {
+            let html =
+                markdown::render_inline(&funding.text, &mut resolver, &doc.nested_key_location("funding", "text"));
+            body.inline.insert("funding", html);
+        }
     }
     DocMarkdown { body, links: resolver.links, external: resolver.external, diagnostics: resolver.diagnostics }
 }
@@ -268,10 +282,17 @@ fn render_markdown(
     options: RenderOptions<'_>,
     broken: Severity,
 ) -> (Vec<DocMarkdown>, Vec<DocMarkdown>) {
-    let pages =
-        tree.pages.par_iter().map(|p| render_doc(&p.doc, &body_of(p), &p.url, index, options, broken)).collect();
-    let sections =
-        tree.sections.par_iter().map(|s| render_doc(&s.doc, s.doc.body(), &s.url, index, options, broken)).collect();
+    let pages = tree
+        .pages
+        .par_iter()
+        .map(|p| render_doc(&p.doc, &body_of(p), &p.url, tree.programme_of(p.section), index, options, broken))
+        .collect();
+    let sections = tree
+        .sections
+        .par_iter()
+        .enumerate()
+        .map(|(id, s)| render_doc(&s.doc, s.doc.body(), &s.url, tree.programme_of(id), index, options, broken))
+        .collect();
     (pages, sections)
 }
 
@@ -338,6 +359,27 @@ fn check_menu(config: &SiteConfig, output: &SiteOutput, severity: Severity) -> V
 
 type RenderedPage = Result<(PathBuf, String, PathBuf), Diagnostic>;
 
+/// Who refers to whom: for each URL path, the pages whose Markdown links to
+/// it or mentions it ("see also Activity 4.3"), in site order, each once.
+fn backlinks(
+    tree: &SiteTree,
+    page_md: &[DocMarkdown],
+    section_md: &[DocMarkdown],
+) -> HashMap<String, Vec<render::Referrer>> {
+    let mut map: HashMap<String, Vec<render::Referrer>> = HashMap::new();
+    let pages = tree.pages.iter().map(|p| (&p.title, &p.url)).zip(page_md);
+    let sections = tree.sections.iter().map(|s| (&s.title, &s.url)).zip(section_md);
+    for ((title, url), md) in sections.chain(pages) {
+        for link in md.links.iter().filter(|l| !l.reported && !l.path.is_empty() && &l.path != url) {
+            let referrers = map.entry(link.path.clone()).or_default();
+            if !referrers.iter().any(|r| &r.path == url) {
+                referrers.push(render::Referrer { title: title.clone(), path: url.clone() });
+            }
+        }
+    }
+    map
+}
+
 fn render_templates(
     config: &SiteConfig,
     tree: &SiteTree,
@@ -345,21 +387,37 @@ fn render_templates(
     page_md: &[DocMarkdown],
     section_md: &[DocMarkdown],
 ) -> Vec<RenderedPage> {
-    let values = SiteValues::new(config, tree);
+    let backlinks = backlinks(tree, page_md, section_md);
+    let inputs = RenderInputs {
+        config,
+        tree,
+        page_md: page_md.iter().map(|m| &m.body).collect(),
+        section_md: section_md.iter().map(|m| &m.body).collect(),
+        backlinks: &backlinks,
+    };
+    let values = SiteValues::new(&inputs);
     let pages = tree.pages.par_iter().enumerate().map(|(id, page)| {
         let template = templates.choose(Some(&page.doc), false, false)?;
-        let context = render::page_context(config, tree, &values, id, &page_md[id].body);
+        let context = render::page_context(&inputs, &values, id);
         let html = templates.render(&template, &context, &page.doc.source)?;
         Ok((page.output.clone(), html, page.doc.source.clone()))
     });
     let sections = tree.sections.par_iter().enumerate().map(|(id, section)| {
         let template = templates.choose(Some(&section.doc), true, section.parent.is_none())?;
-        let context = render::section_context(config, tree, &values, id, &section_md[id].body);
+        let context = render::section_context(&inputs, &values, id);
         let html = templates.render(&template, &context, &section.doc.source)?;
         Ok((section.output.clone(), html, section.doc.source.clone()))
     });
+    // Pages folio makes from a programme, where the theme has their template.
+    let generated = values.programmes.generated.par_iter().filter(|part| templates.has(part.template)).map(|part| {
+        let source = &tree.sections[part.programme].doc.source;
+        let context = render::generated_context(&inputs, &values, part);
+        let html = templates.render(part.template, &context, source)?;
+        Ok((part.output.clone(), html, source.clone()))
+    });
     let mut all: Vec<RenderedPage> = sections.collect();
     all.par_extend(pages);
+    all.par_extend(generated);
     all
 }
 

@@ -15,6 +15,7 @@ use crate::urls;
 pub const PLACEHOLDER: &str = "placeholder-link";
 pub const BROKEN_LINK: &str = "broken-link";
 pub const BROKEN_ANCHOR: &str = "broken-anchor";
+pub const UNKNOWN_ACTIVITY: &str = "unknown-activity";
 
 /// An internal link found in a page's Markdown, kept for the check that runs
 /// once every page is rendered.
@@ -45,6 +46,9 @@ pub struct LinkResolver<'a> {
     pub diagnostics: Vec<Diagnostic>,
     /// Severity of broken links (`Warning` under `--no-strict`).
     pub broken: Severity,
+    /// For pages of a programme: its activities, id -> URL path, so that
+    /// "Activity 3.1" in the text links to that activity of the same year.
+    pub activities: Option<&'a HashMap<String, String>>,
 }
 
 impl<'a> LinkResolver<'a> {
@@ -64,7 +68,34 @@ impl<'a> LinkResolver<'a> {
             external: Vec::new(),
             diagnostics: Vec::new(),
             broken,
+            activities: None,
         }
+    }
+
+    pub fn has_activities(&self) -> bool {
+        self.activities.is_some()
+    }
+
+    /// The URL to write for a mention of activity `id`, recorded like a link;
+    /// `None` (and a warning) when the programme has no such activity.
+    pub fn activity(&mut self, id: &str, location: impl FnOnce() -> Location) -> Option<String> {
+        let url = self.activities?.get(id).cloned();
+        let Some(url) = url else {
+            let known: Vec<String> = self.activities.map(|a| a.keys().cloned().collect()).unwrap_or_default();
+            let help = match closest(id, known) {
+                Some(s) => format!("did you mean Activity {s}? The text is left without a link"),
+                None => "check the number; the text is left without a link".to_string(),
+            };
+            self.diagnostics.push(
+                Diagnostic::warning(format!("reference to Activity {id}, which this programme does not have"))
+                    .code(UNKNOWN_ACTIVITY)
+                    .at(location())
+                    .help(help),
+            );
+            return None;
+        };
+        self.record(url.clone(), None, &format!("Activity {id}"), location());
+        Some(urls::site_url(self.base_path, &url))
     }
 
     /// The URL to write for `dest`; records the link for checking, or a

@@ -103,15 +103,15 @@ fn sections_nest_and_list_their_pages_in_order() {
     let site = Site::new();
     home(&site)
         .write("content/prog/_index.md", "---\ntitle: Programme\n---\n")
-        .write("content/prog/b.md", "---\ntitle: Bravo\nid: \"1.10\"\n---\n")
-        .write("content/prog/a.md", "---\ntitle: Alpha\nid: \"1.2\"\n---\n")
+        .write("content/prog/b.md", "---\ntitle: Alpha\nkind: activity\nid: \"1.10\"\n---\n")
+        .write("content/prog/a.md", "---\ntitle: Bravo\nkind: activity\nid: \"1.2\"\n---\n")
         .write("content/prog/first.md", "---\ntitle: Zulu\nweight: 1\n---\n")
         .write("content/prog/sub/_index.md", "---\ntitle: Sub\n---\n")
         .write("content/prog/sub/deep.md", "---\ntitle: Deep\n---\n");
     site.build(&[]);
     let section = site.html("prog/index.html");
     let pages: Vec<String> = select(&section, "#listing-pages ~ ul a").iter().map(text).collect();
-    assert_eq!(pages, ["Zulu", "Alpha", "Bravo"], "weight, then id in natural order");
+    assert_eq!(pages, ["Zulu", "Bravo", "Alpha"], "weight, then id in natural order (1.2 before 1.10), then title");
     let subsections: Vec<String> = select(&section, "#listing-sections ~ ul a").iter().map(text).collect();
     assert_eq!(subsections, ["Sub"]);
     let deep = site.html("prog/sub/deep/index.html");

@@ -220,7 +220,7 @@ fn required_fields(site: &BuiltSite) -> Vec<Diagnostic> {
     for doc in docs {
         let missing: Vec<(&str, &str)> = match doc.front.kind {
             Kind::Node => {
-                let node = doc.node.as_ref();
+                let node = doc.fields.node();
                 let mut m = Vec::new();
                 if node.and_then(|n| n.name.as_ref()).is_none() {
                     m.push(("name", "the nodes directory lists nodes by name"));
@@ -230,8 +230,8 @@ fn required_fields(site: &BuiltSite) -> Vec<Diagnostic> {
                 }
                 m
             }
-            Kind::Activity if !doc.extra.contains_key("id") => {
-                vec![("id", "activities are cited by their id, e.g. \"1.1\"")]
+            Kind::Activity if doc.fields.activity().and_then(|a| a.id.as_ref()).is_none() => {
+                vec![("id", "activities are cited and linked by their id, e.g. \"1.1\"")]
             }
             _ => Vec::new(),
         };

@@ -6,6 +6,7 @@ use std::path::Path;
 
 use serde::{Deserialize, Serialize};
 
+use super::kinds::KindFields;
 use crate::diagnostics::{Diagnostic, Location};
 use crate::yaml::{self, Embedded};
 
@@ -72,18 +73,6 @@ pub struct FrontMatter {
     pub lang: Option<String>,
 }
 
-/// Fields of a node profile (`kind: node`).
-#[derive(Debug, Clone, Default, Deserialize, Serialize)]
-#[serde(default)]
-pub struct NodeFields {
-    pub name: Option<String>,
-    pub website: Option<String>,
-    pub country: Option<String>,
-    pub organisation: Option<String>,
-    pub region: Option<String>,
-    pub participant_type: Option<String>,
-}
-
 /// A content file cut in two: its front matter and its body.
 #[derive(Debug, Clone)]
 pub struct Split<'a> {
@@ -123,24 +112,18 @@ fn strip_fence_line(text: &str) -> Option<&str> {
 #[derive(Debug, Clone, Default)]
 pub struct Parsed {
     pub front: FrontMatter,
-    pub node: Option<NodeFields>,
+    pub fields: KindFields,
     pub extra: yaml::Mapping,
 }
 
 pub fn parse(file: &Path, text: &str, yaml_text: &str) -> Result<Parsed, Diagnostic> {
     let at = Embedded { file, file_source: text, lines_before: 1, what: "front matter" };
     let front: FrontMatter = yaml::parse(yaml_text, at)?;
-    let node: Option<NodeFields> = match front.kind {
-        Kind::Node => Some(yaml::parse(yaml_text, at)?),
-        _ => None,
-    };
+    let (fields, kind_keys) = KindFields::parse(front.kind, yaml_text, at)?;
     let mut extra: yaml::Mapping = yaml::parse(yaml_text, at)?;
-    let mut known: Vec<&str> = field_names::<FrontMatter>().to_vec();
-    if node.is_some() {
-        known.extend(field_names::<NodeFields>());
-    }
-    extra.retain(|key, _| !key.as_str().is_some_and(|k| known.contains(&k)));
-    let parsed = Parsed { front, node, extra };
+    let common = field_names::<FrontMatter>();
+    extra.retain(|key, _| !key.as_str().is_some_and(|k| common.contains(&k) || kind_keys.contains(&k)));
+    let parsed = Parsed { front, fields, extra };
     validate(&parsed.front, file, text, yaml_text)?;
     Ok(parsed)
 }
@@ -197,7 +180,7 @@ fn is_css_length(s: &str) -> bool {
 
 /// The keys a serde struct reads, asked of serde itself so that the list of
 /// known keys can never drift from the struct.
-fn field_names<'de, T: Deserialize<'de>>() -> &'static [&'static str] {
+pub(super) fn field_names<'de, T: Deserialize<'de>>() -> &'static [&'static str] {
     struct Recorder<'a>(&'a mut &'static [&'static str]);
     impl<'de> serde::Deserializer<'de> for Recorder<'_> {
         type Error = serde::de::value::Error;
@@ -257,7 +240,7 @@ mod tests {
         let parsed = parse(Path::new("a.md"), text, yaml).unwrap();
         assert_eq!(parsed.extra.len(), 1);
         assert!(parsed.extra.contains_key("klass"));
-        assert_eq!(parsed.node.unwrap().website.as_deref(), Some("https://x.org"));
+        assert_eq!(parsed.fields.node().unwrap().website.as_deref(), Some("https://x.org"));
     }
 
     #[test]

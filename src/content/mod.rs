@@ -3,6 +3,7 @@
 //! and pages is assembled with URLs and ordering.
 
 pub mod front_matter;
+pub mod kinds;
 mod tree;
 
 use std::path::{Path, PathBuf};
@@ -11,8 +12,9 @@ use rayon::prelude::*;
 use walkdir::WalkDir;
 
 use crate::diagnostics::{Diagnostic, Diagnostics, Location};
-pub use front_matter::{FrontMatter, Kind, NodeFields};
-pub use tree::{build_tree, dir_url, Page, PageId, Section, SectionId, SiteTree, ROOT};
+pub use front_matter::{FrontMatter, Kind};
+pub use kinds::KindFields;
+pub use tree::{build_tree, dir_url, output_file, Page, PageId, Section, SectionId, SiteTree, ROOT};
 
 pub const CONTENT_DIR: &str = "content";
 
@@ -29,7 +31,8 @@ pub struct Document {
     pub front_yaml: String,
     pub body_start: usize,
     pub front: FrontMatter,
-    pub node: Option<NodeFields>,
+    /// The typed fields of its kind.
+    pub fields: KindFields,
     pub extra: crate::yaml::Mapping,
 }
 
@@ -47,13 +50,29 @@ impl Document {
             front_yaml: String::new(),
             body_start: 0,
             front: FrontMatter::default(),
-            node: None,
+            fields: KindFields::None,
             extra: Default::default(),
         }
     }
 
     pub fn is_section_index(&self) -> bool {
         self.rel.file_name().is_some_and(|n| n == "_index.md")
+    }
+
+    /// The location of `child:` inside the top-level `parent:` block.
+    pub fn nested_key_location(&self, parent: &str, child: &str) -> Location {
+        let Some((parent_line, _)) = crate::yaml::key_position(&self.front_yaml, parent) else {
+            return self.key_location(parent);
+        };
+        let found = self.front_yaml.lines().enumerate().skip(parent_line).find_map(|(i, line)| {
+            let trimmed = line.trim_start();
+            let column = line.len() - trimmed.len() + 1;
+            trimmed.strip_prefix(child)?.trim_start().starts_with(':').then_some((i + 1, column))
+        });
+        match found {
+            Some((line, column)) => Location::at_line(&self.source, &self.text, line + 1, column),
+            None => self.key_location(parent),
+        }
     }
 
     /// The location of a top-level front matter key, for errors about its value.
@@ -173,7 +192,7 @@ fn read_document(path: &Path, source: PathBuf, rel: PathBuf) -> Result<Document,
         body_start: split.body_start,
         front_yaml,
         front: parsed.front,
-        node: parsed.node,
+        fields: parsed.fields,
         extra: parsed.extra,
         text,
     })

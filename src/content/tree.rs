@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 
 use pulldown_cmark::{Event, Parser, Tag, TagEnd};
 
-use super::Document;
+use super::{Document, Kind};
 use crate::diagnostics::{Diagnostic, Diagnostics, Location};
 use crate::slug::slugify;
 
@@ -131,9 +131,38 @@ pub fn build_tree(
         });
     }
 
+    activity_urls(&mut tree);
     check_unique_outputs(&tree, diagnostics);
     order(&mut tree);
     tree
+}
+
+impl SiteTree {
+    /// The programme (a `kind: programme` section) that `section` is in or is.
+    pub fn programme_of(&self, mut section: SectionId) -> Option<SectionId> {
+        loop {
+            if self.sections[section].doc.front.kind == Kind::Programme {
+                return Some(section);
+            }
+            section = self.sections[section].parent?;
+        }
+    }
+}
+
+/// An activity's address depends on its programme and id only
+/// (`/programme/2024/activities/1-1/`), so that it survives a reworded
+/// title or a move to another priority area.
+fn activity_urls(tree: &mut SiteTree) {
+    for id in 0..tree.pages.len() {
+        let page = &tree.pages[id];
+        let activity_id = page.doc.fields.activity().and_then(|a| a.id.clone());
+        let (Some(activity_id), None) = (activity_id, &page.doc.front.permalink) else { continue };
+        let Some(programme) = tree.programme_of(page.section) else { continue };
+        let url = format!("{}activities/{}/", tree.sections[programme].url, slugify(&activity_id.replace('.', "-")));
+        let page = &mut tree.pages[id];
+        page.output = output_file(&url);
+        page.url = url;
+    }
 }
 
 fn parent_dir(rel: &Path) -> PathBuf {
@@ -285,6 +314,8 @@ fn order(tree: &mut SiteTree) {
 #[derive(PartialEq, Eq, PartialOrd, Ord)]
 struct SortKey {
     weight: i64,
+    /// Programmes: the newest year first.
+    newest_first: std::cmp::Reverse<u16>,
     number: Vec<NaturalPart>,
     title: String,
     url: String,
@@ -292,17 +323,10 @@ struct SortKey {
 
 impl SortKey {
     fn new(doc: &Document, title: &str, url: &str) -> SortKey {
-        let number = ["id", "number"]
-            .iter()
-            .find_map(|k| doc.extra.get(*k))
-            .map(|v| match v {
-                serde_yaml::Value::String(s) => natural(s),
-                serde_yaml::Value::Number(n) => natural(&n.to_string()),
-                _ => Vec::new(),
-            })
-            .unwrap_or_default();
+        let number = doc.fields.sort_number().map(|n| natural(&n)).unwrap_or_default();
         SortKey {
             weight: doc.front.weight.unwrap_or(i64::MAX),
+            newest_first: std::cmp::Reverse(doc.fields.programme().and_then(|p| p.year).unwrap_or(0)),
             number,
             title: title.to_lowercase(),
             url: url.to_string(),

@@ -4,6 +4,7 @@
 
 mod highlight;
 pub mod toc;
+pub mod xref;
 
 use pulldown_cmark::{html, CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
 use serde::Serialize;
@@ -40,6 +41,8 @@ pub struct Rendered {
     pub toc: Vec<TocEntry>,
     /// The front matter's `imageLicense`, rendered.
     pub caption: Option<String>,
+    /// Other Markdown front matter fields, rendered: `note`, `funding`.
+    pub inline: std::collections::BTreeMap<&'static str, String>,
 }
 
 pub fn options() -> Options {
@@ -62,8 +65,22 @@ pub fn render(
     let mut ids = UniqueIds::default();
     let mut headings = Vec::new();
     let mut out = Vec::new();
+    let mut text = PendingText::default();
+    let mut link_depth = 0usize;
     let mut events = Parser::new_ext(markdown, options()).into_offset_iter();
     while let Some((event, range)) = events.next() {
+        // Text is gathered until the next other event, so that a mention
+        // split over several text events ("activities 3.1 & 3.2") is seen whole.
+        if let (Event::Text(t), 0) = (&event, link_depth) {
+            text.push(t, range.start);
+            continue;
+        }
+        text.flush(&mut out, links, locate);
+        match &event {
+            Event::Start(Tag::Link { .. }) => link_depth += 1,
+            Event::End(TagEnd::Link) => link_depth = link_depth.saturating_sub(1),
+            _ => {}
+        }
         match event {
             Event::Start(Tag::Heading { level, id, classes, attrs }) => {
                 let inner: Vec<(Event, Range<usize>)> =
@@ -96,16 +113,34 @@ pub fn render(
             e => out.push(resolve_links(e, links, || locate(range.start))),
         }
     }
+    text.flush(&mut out, links, locate);
     let mut html_out = String::with_capacity(markdown.len() * 3 / 2);
     html::push_html(&mut html_out, out.into_iter());
-    Rendered { html: html_out, toc: toc::build(&headings), headings, caption: None }
+    Rendered { html: html_out, toc: toc::build(&headings), headings, caption: None, inline: Default::default() }
 }
 
 /// Renders a short Markdown text (a caption) without its `<p>` wrapper.
 pub fn render_inline(markdown: &str, links: &mut LinkResolver<'_>, location: &Location) -> String {
-    let events = Parser::new_ext(markdown, options()).map(|e| resolve_links(e, links, || location.clone()));
+    let locate = |_: usize| location.clone();
+    let mut events = Vec::new();
+    let mut text = PendingText::default();
+    let mut link_depth = 0usize;
+    for event in Parser::new_ext(markdown, options()) {
+        if let (Event::Text(t), 0) = (&event, link_depth) {
+            text.push(t, 0);
+            continue;
+        }
+        text.flush(&mut events, links, &locate);
+        match &event {
+            Event::Start(Tag::Link { .. }) => link_depth += 1,
+            Event::End(TagEnd::Link) => link_depth = link_depth.saturating_sub(1),
+            _ => {}
+        }
+        events.push(resolve_links(event, links, || location.clone()));
+    }
+    text.flush(&mut events, links, &locate);
     let mut out = String::new();
-    html::push_html(&mut out, events);
+    html::push_html(&mut out, events.into_iter());
     let trimmed = out.trim();
     match trimmed.strip_prefix("<p>").and_then(|s| s.strip_suffix("</p>")) {
         Some(inner) if !inner.contains("<p>") => inner.to_string(),
@@ -144,6 +179,55 @@ fn heading_close(level: HeadingLevel, id: &str) -> String {
         " <a class=\"heading-anchor\" href=\"#{}\" aria-label=\"Link to this section\">#</a></{level}>\n",
         escape(id)
     )
+}
+
+/// Text outside links, gathered so that cross-references can be found in it.
+#[derive(Default)]
+struct PendingText {
+    text: String,
+    /// Offset of the first gathered text in the Markdown.
+    start: Option<usize>,
+}
+
+impl PendingText {
+    fn push(&mut self, text: &str, offset: usize) {
+        self.start.get_or_insert(offset);
+        self.text.push_str(text);
+    }
+
+    /// Emits the gathered text, with each activity it mentions made a link
+    /// (in programme pages; elsewhere the text is left as it is).
+    fn flush<'a>(
+        &mut self,
+        out: &mut Vec<Event<'a>>,
+        links: &mut LinkResolver<'_>,
+        locate: &dyn Fn(usize) -> Location,
+    ) {
+        let Some(start) = self.start.take() else { return };
+        let text = std::mem::take(&mut self.text);
+        let mut done = 0;
+        if links.has_activities() {
+            for mention in xref::find(&text) {
+                let Some(url) = links.activity(&mention.id, || locate(start + mention.start)) else { continue };
+                if mention.start > done {
+                    out.push(Event::Text(text[done..mention.start].to_string().into()));
+                }
+                let link = Tag::Link {
+                    link_type: pulldown_cmark::LinkType::Inline,
+                    dest_url: url.into(),
+                    title: "".into(),
+                    id: "".into(),
+                };
+                out.push(Event::Start(link));
+                out.push(Event::Text(text[mention.start..mention.end].to_string().into()));
+                out.push(Event::End(TagEnd::Link));
+                done = mention.end;
+            }
+        }
+        if done < text.len() {
+            out.push(Event::Text(text[done..].to_string().into()));
+        }
+    }
 }
 
 /// Link and image targets become the URLs the site has (see `links`).

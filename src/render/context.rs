@@ -1,21 +1,43 @@
-//! What templates see. Site-wide values and each section's listing are
-//! serialised once and shared (Tera values are reference-counted); only the
-//! page's own fields are serialised per page.
+//! What templates see. Site-wide values, each section's listing and each
+//! programme's view are serialised once and shared (Tera values are
+//! reference-counted); only the page's own fields are serialised per page.
+
+use std::collections::HashMap;
 
 use serde::Serialize;
 use tera::{Context, Value};
 
+use super::programme::{Part, Programmes};
 use crate::config::SiteConfig;
-use crate::content::{Document, NodeFields, Page, Section, SectionId, SiteTree};
+use crate::content::{Document, KindFields, Page, PageId, Section, SectionId, SiteTree};
 use crate::markdown::{self, Rendered, TocEntry};
 use crate::urls;
 
 pub const GENERATOR: &str = concat!("folio ", env!("CARGO_PKG_VERSION"));
 
-/// Values shared by every page: `site` and one listing per section.
+/// Everything the templates are rendered from.
+pub struct RenderInputs<'a> {
+    pub config: &'a SiteConfig,
+    pub tree: &'a SiteTree,
+    pub page_md: Vec<&'a Rendered>,
+    pub section_md: Vec<&'a Rendered>,
+    /// URL path -> the pages that link to it or mention it.
+    pub backlinks: &'a HashMap<String, Vec<Referrer>>,
+}
+
+/// A page that refers to another one.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Referrer {
+    pub title: String,
+    pub path: String,
+}
+
+/// Values shared by every page: `site`, one listing per section, one view
+/// per programme.
 pub struct SiteValues {
     site: Value,
     sections: Vec<Value>,
+    pub programmes: Programmes,
 }
 
 #[derive(Serialize)]
@@ -40,14 +62,15 @@ struct MenuView<'a> {
 
 /// A link to another page, as listings and neighbours show it.
 #[derive(Serialize)]
-struct Summary<'a> {
-    title: &'a str,
-    url: String,
-    path: &'a str,
-    description: Option<&'a str>,
-    date: Option<&'a str>,
-    kind: &'static str,
-    extra: &'a crate::yaml::Mapping,
+pub struct Summary<'a> {
+    pub title: &'a str,
+    pub url: String,
+    pub path: &'a str,
+    pub description: Option<&'a str>,
+    pub date: Option<&'a str>,
+    pub kind: &'static str,
+    pub fields: &'a KindFields,
+    pub extra: &'a crate::yaml::Mapping,
 }
 
 #[derive(Serialize)]
@@ -57,6 +80,7 @@ struct SectionView<'a> {
     path: &'a str,
     description: Option<&'a str>,
     kind: &'static str,
+    fields: &'a KindFields,
     pages: Vec<Summary<'a>>,
     subsections: Vec<Summary<'a>>,
 }
@@ -70,7 +94,13 @@ struct Hero {
 }
 
 #[derive(Serialize)]
-struct PageView<'a> {
+struct BacklinkView<'a> {
+    title: &'a str,
+    url: String,
+}
+
+#[derive(Serialize)]
+pub struct PageView<'a> {
     title: &'a str,
     description: Option<&'a str>,
     kind: &'static str,
@@ -85,18 +115,24 @@ struct PageView<'a> {
     show_toc: bool,
     toc: Vec<TocEntry>,
     content: &'a str,
+    /// Markdown front matter fields, rendered (`note`, `funding`).
+    inline: &'a std::collections::BTreeMap<&'static str, String>,
     hero: Option<Hero>,
     extra: &'a crate::yaml::Mapping,
-    node: Option<&'a NodeFields>,
+    /// The typed fields of the page's kind (`null` for plain pages).
+    fields: &'a KindFields,
     previous: Option<Summary<'a>>,
     next: Option<Summary<'a>>,
     /// Ancestor sections from the home page down, without the page itself.
     ancestors: Vec<Summary<'a>>,
+    /// Pages that link to this one or mention it.
+    backlinks: Vec<BacklinkView<'a>>,
     word_count: usize,
 }
 
 impl SiteValues {
-    pub fn new(config: &SiteConfig, tree: &SiteTree) -> SiteValues {
+    pub fn new(inputs: &RenderInputs<'_>) -> SiteValues {
+        let (config, tree) = (inputs.config, inputs.tree);
         let base = config.base_path();
         let site = SiteView {
             title: &config.title,
@@ -122,21 +158,22 @@ impl SiteValues {
                     path: &s.url,
                     description: s.doc.front.description.as_deref(),
                     kind: s.doc.front.kind.name(),
+                    fields: &s.doc.fields,
                     pages: s.pages.iter().map(|&p| page_summary(&tree.pages[p], base)).collect(),
                     subsections: s.subsections.iter().map(|&c| section_summary(&tree.sections[c], base)).collect(),
                 };
                 Value::from_serializable(&view)
             })
             .collect();
-        SiteValues { site: Value::from_serializable(&site), sections }
+        SiteValues { site: Value::from_serializable(&site), sections, programmes: Programmes::new(inputs) }
     }
 }
 
-fn page_summary<'a>(page: &'a Page, base: &str) -> Summary<'a> {
+pub fn page_summary<'a>(page: &'a Page, base: &str) -> Summary<'a> {
     doc_summary(&page.doc, &page.title, &page.url, base)
 }
 
-fn section_summary<'a>(section: &'a Section, base: &str) -> Summary<'a> {
+pub fn section_summary<'a>(section: &'a Section, base: &str) -> Summary<'a> {
     doc_summary(&section.doc, &section.title, &section.url, base)
 }
 
@@ -148,6 +185,7 @@ fn doc_summary<'a>(doc: &'a Document, title: &'a str, path: &'a str, base: &str)
         description: doc.front.description.as_deref(),
         date: doc.front.date.as_deref(),
         kind: doc.front.kind.name(),
+        fields: &doc.fields,
         extra: &doc.extra,
     }
 }
@@ -171,9 +209,9 @@ fn hero(doc: &Document, rendered: &Rendered, base: &str) -> Option<Hero> {
     })
 }
 
-#[allow(clippy::too_many_arguments)]
-fn view<'a>(
-    config: &'a SiteConfig,
+/// The parts of a page view that differ between pages, sections and the
+/// pages folio generates.
+struct Subject<'a> {
     doc: &'a Document,
     title: &'a str,
     path: &'a str,
@@ -181,13 +219,22 @@ fn view<'a>(
     is_section: bool,
     neighbours: (Option<Summary<'a>>, Option<Summary<'a>>),
     ancestors: Vec<Summary<'a>>,
-) -> PageView<'a> {
+}
+
+fn view<'a>(inputs: &RenderInputs<'a>, subject: Subject<'a>) -> PageView<'a> {
+    let config = inputs.config;
     let base = config.base_path();
+    let Subject { doc, title, path, rendered, is_section, neighbours, ancestors } = subject;
     let url = urls::site_url(base, path);
     let toc = match doc.front.toc_max_depth {
         Some(depth) => markdown::toc::limit(&rendered.toc, depth),
         None => rendered.toc.clone(),
     };
+    let backlinks = inputs
+        .backlinks
+        .get(path)
+        .map(|refs| refs.iter().map(|r| BacklinkView { title: &r.title, url: urls::site_url(base, &r.path) }).collect())
+        .unwrap_or_default();
     PageView {
         title,
         description: doc.front.description.as_deref(),
@@ -202,66 +249,77 @@ fn view<'a>(
         show_toc: doc.front.toc,
         toc,
         content: &rendered.html,
+        inline: &rendered.inline,
         hero: hero(doc, rendered, base),
         extra: &doc.extra,
-        node: doc.node.as_ref(),
+        fields: &doc.fields,
         previous: neighbours.0,
         next: neighbours.1,
         ancestors,
+        backlinks,
         word_count: doc.body().split_whitespace().count(),
     }
 }
 
-fn context(values: &SiteValues, page: &PageView<'_>, section: SectionId) -> Context {
+fn context(values: &SiteValues, page: &PageView<'_>, section: SectionId, programme: Option<SectionId>) -> Context {
     let mut context = Context::new();
     context.insert_value("site", values.site.clone());
     context.insert_value("section", values.sections[section].clone());
+    context.insert_value("programme", values.programmes.value(programme));
     context.insert("toc", &page.toc);
     context.insert("extra", page.extra);
     context.insert("page", page);
     context
 }
 
-pub fn page_context(
-    config: &SiteConfig,
-    tree: &SiteTree,
-    values: &SiteValues,
-    id: usize,
-    rendered: &Rendered,
-) -> Context {
+pub fn page_context(inputs: &RenderInputs<'_>, values: &SiteValues, id: PageId) -> Context {
+    let tree = inputs.tree;
     let page = &tree.pages[id];
-    let base = config.base_path();
-    let neighbour = |n: Option<usize>| n.map(|n| page_summary(&tree.pages[n], base));
-    let view = view(
-        config,
-        &page.doc,
-        &page.title,
-        &page.url,
-        rendered,
-        false,
-        (neighbour(page.previous), neighbour(page.next)),
-        ancestors(tree, Some(page.section), base),
-    );
-    context(values, &view, page.section)
+    let base = inputs.config.base_path();
+    let programme = tree.programme_of(page.section);
+    // Activities page through the whole programme, not just their priority area.
+    let (previous, next) = values.programmes.neighbours(id).unwrap_or((page.previous, page.next));
+    let neighbour = |n: Option<PageId>| n.map(|n| page_summary(&tree.pages[n], base));
+    let subject = Subject {
+        doc: &page.doc,
+        title: &page.title,
+        path: &page.url,
+        rendered: inputs.page_md[id],
+        is_section: false,
+        neighbours: (neighbour(previous), neighbour(next)),
+        ancestors: ancestors(tree, Some(page.section), base),
+    };
+    context(values, &view(inputs, subject), page.section, programme)
 }
 
-pub fn section_context(
-    config: &SiteConfig,
-    tree: &SiteTree,
-    values: &SiteValues,
-    id: SectionId,
-    rendered: &Rendered,
-) -> Context {
+pub fn section_context(inputs: &RenderInputs<'_>, values: &SiteValues, id: SectionId) -> Context {
+    let tree = inputs.tree;
     let section = &tree.sections[id];
-    let view = view(
-        config,
-        &section.doc,
-        &section.title,
-        &section.url,
-        rendered,
-        true,
-        (None, None),
-        ancestors(tree, section.parent, config.base_path()),
-    );
-    context(values, &view, id)
+    let subject = Subject {
+        doc: &section.doc,
+        title: &section.title,
+        path: &section.url,
+        rendered: inputs.section_md[id],
+        is_section: true,
+        neighbours: (None, None),
+        ancestors: ancestors(tree, section.parent, inputs.config.base_path()),
+    };
+    context(values, &view(inputs, subject), id, tree.programme_of(id))
+}
+
+/// A page folio makes for a programme (the one-page view, the funding
+/// overview): the programme's own page with another title and address.
+pub fn generated_context(inputs: &RenderInputs<'_>, values: &SiteValues, part: &Part) -> Context {
+    let tree = inputs.tree;
+    let section = &tree.sections[part.programme];
+    let subject = Subject {
+        doc: &section.doc,
+        title: &part.title,
+        path: &part.path,
+        rendered: &part.rendered,
+        is_section: false,
+        neighbours: (None, None),
+        ancestors: ancestors(tree, Some(part.programme), inputs.config.base_path()),
+    };
+    context(values, &view(inputs, subject), part.programme, Some(part.programme))
 }

@@ -5,13 +5,14 @@
 
 mod context;
 pub mod filters;
+pub mod programme;
 
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 
 use tera::{Context, ErrorKind, Tera};
 
-pub use context::{page_context, section_context, SiteValues};
+pub use context::{generated_context, page_context, section_context, Referrer, RenderInputs, SiteValues};
 
 use crate::config::SiteConfig;
 use crate::content::{Document, Kind};
@@ -40,6 +41,10 @@ impl Templates {
         let mut tera = templates.tera;
         tera.add_raw_templates(sources).map_err(|e| to_diagnostic(&templates.files, &e, None))?;
         Ok(Templates { tera, files: templates.files })
+    }
+
+    pub fn has(&self, name: &str) -> bool {
+        self.files.contains_key(name)
     }
 
     pub fn names(&self) -> impl Iterator<Item = &str> {
