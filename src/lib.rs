@@ -165,17 +165,19 @@ pub fn render_site(options: &BuildOptions) -> Result<BuiltSite, Error> {
 
     let mut output = SiteOutput::default();
     let rendered = render_templates(&config, &tree, &templates, &page_md, &section_md);
+    let mut output_problems = Vec::new();
     for result in rendered {
-        match result {
-            Ok((path, html, origin)) => {
-                if let Err(d) = output.add(path, OutputContent::Rendered(html.into_bytes()), &origin) {
-                    diagnostics.push(d);
-                }
-            }
-            Err(d) => diagnostics.push(d),
-        }
+        let added = result
+            .and_then(|(path, html, origin)| output.add(path, OutputContent::Rendered(html.into_bytes()), &origin));
+        output_problems.extend(added.err());
     }
-    diagnostics.extend(add_static_files(&mut output, root, &theme, &loaded.assets));
+    output_problems.extend(add_static_files(&mut output, root, &theme, &loaded.assets));
+    if !output_problems.is_empty() {
+        // Checking links now would report every page that failed to render
+        // a second time, as a broken link target.
+        diagnostics.extend(output_problems);
+        return Err(fail(diagnostics));
+    }
 
     let scans = scan_pages(&output);
     diagnostics.extend(check_links(&tree, &page_md, &section_md, &output, &scans, config.base_path(), broken));

@@ -82,7 +82,8 @@ impl<'a> LinkResolver<'a> {
         let url = self.activities?.get(id).cloned();
         let Some(url) = url else {
             let known: Vec<String> = self.activities.map(|a| a.keys().cloned().collect()).unwrap_or_default();
-            let help = match closest(id, known) {
+            // Ids are short: only a one-character slip is a likely typo.
+            let help = match closest_within(id, known, 1) {
                 Some(s) => format!("did you mean Activity {s}? The text is left without a link"),
                 None => "check the number; the text is left without a link".to_string(),
             };
@@ -367,7 +368,11 @@ pub fn site_path_of(output: &Path) -> Option<String> {
 /// The candidate nearest to `wanted` by edit distance, if it is near enough
 /// to be a likely typo.
 pub fn closest(wanted: &str, candidates: impl IntoIterator<Item = String>) -> Option<String> {
-    let limit = (wanted.chars().count() / 3).max(2);
+    closest_within(wanted, candidates, (wanted.chars().count() / 3).max(2))
+}
+
+/// The candidate nearest to `wanted`, at most `limit` edits away.
+pub fn closest_within(wanted: &str, candidates: impl IntoIterator<Item = String>, limit: usize) -> Option<String> {
     candidates.into_iter().map(|c| (levenshtein(wanted, &c), c)).filter(|(d, _)| *d <= limit).min().map(|(_, c)| c)
 }
 

@@ -148,6 +148,12 @@ pub fn render_inline(markdown: &str, links: &mut LinkResolver<'_>, location: &Lo
     }
 }
 
+/// The words of a short Markdown text, without its markup or link targets.
+pub fn plain_text_of(markdown: &str) -> String {
+    let events: Vec<Event> = Parser::new_ext(markdown, options()).collect();
+    plain_text(events.iter())
+}
+
 fn plain_text<'e>(events: impl Iterator<Item = &'e Event<'e>>) -> String {
     let mut text = String::new();
     for e in events {

@@ -13,6 +13,28 @@ pub fn register(tera: &mut Tera, base_url: &str, base_path: &str) {
     tera.register_filter("url", move |s: &str, _: Kwargs, _: &State| urls::site_url(&base, s));
     let base = base_url.to_string();
     tera.register_filter("absolute_url", move |s: &str, _: Kwargs, _: &State| absolute_url(&base, s));
+    tera.register_filter("eur", |n: f64, _: Kwargs, _: &State| euros(n));
+    tera.register_filter("markdown_text", |s: &str, _: Kwargs, _: &State| crate::markdown::plain_text_of(s));
+}
+
+/// 20000 -> "€20,000"; cents only when there are any.
+pub fn euros(amount: f64) -> String {
+    let cents = (amount * 100.0).round() as i64;
+    let (whole, frac) = (cents.abs() / 100, cents.abs() % 100);
+    let digits = whole.to_string();
+    let mut grouped = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            grouped.push(',');
+        }
+        grouped.push(c);
+    }
+    let sign = if cents < 0 { "-" } else { "" };
+    if frac == 0 {
+        format!("{sign}€{grouped}")
+    } else {
+        format!("{sign}€{grouped}.{frac:02}")
+    }
 }
 
 const MONTHS: [&str; 12] = [
@@ -94,6 +116,14 @@ mod tests {
         assert_eq!(format_date("2021-06-23", "%e %B %Y").unwrap(), "23 June 2021");
         assert_eq!(format_date("2021-06-03T10:00", "%d %b %Y, %%").unwrap(), "03 Jun 2021, %");
         assert!(format_date("June 2021", "%Y").is_none());
+    }
+
+    #[test]
+    fn euros_are_grouped() {
+        assert_eq!(euros(20000.0), "€20,000");
+        assert_eq!(euros(287000.0), "€287,000");
+        assert_eq!(euros(1234567.5), "€1,234,567.50");
+        assert_eq!(euros(0.0), "€0");
     }
 
     #[test]

@@ -45,8 +45,8 @@ struct ProgrammeView<'a> {
     path: &'a str,
     date: Option<&'a str>,
     fields: &'a KindFields,
-    /// The programme's own text (the introduction), as HTML.
-    introduction: &'a str,
+    /// The programme's own text (the introduction), for the one-page view.
+    introduction_one_page_html: String,
     priority_areas: Vec<AreaView<'a>>,
     /// Every activity, in programme order.
     activities: Vec<ActivityView<'a>>,
@@ -143,7 +143,7 @@ impl Programmes {
                         title: &page.title,
                         url: urls::site_url(base, &page.url),
                         anchor: anchors.of(&page.url),
-                        one_page_html: anchors.rewrite(&rendered.html, &anchors.of(&page.url)),
+                        one_page_html: anchors.rewrite(&rendered.html, &anchors.of(&page.url), 2),
                     }),
                 }
             }
@@ -152,7 +152,7 @@ impl Programmes {
                 url: urls::site_url(base, &area.url),
                 fields: &area.doc.fields,
                 anchor: anchors.of(&area.url),
-                one_page_html: anchors.rewrite(&inputs.section_md[area_id].html, &anchors.of(&area.url)),
+                one_page_html: anchors.rewrite(&inputs.section_md[area_id].html, &anchors.of(&area.url), 1),
                 activities,
                 ongoing,
             });
@@ -170,7 +170,7 @@ impl Programmes {
                     title: &page.title,
                     url: urls::site_url(base, &page.url),
                     anchor: anchors.of(&page.url),
-                    one_page_html: anchors.rewrite(&inputs.page_md[p].html, &anchors.of(&page.url)),
+                    one_page_html: anchors.rewrite(&inputs.page_md[p].html, &anchors.of(&page.url), 1),
                 }
             })
             .collect();
@@ -184,7 +184,7 @@ impl Programmes {
             path: &section.url,
             date: section.doc.front.date.as_deref(),
             fields: &section.doc.fields,
-            introduction: &inputs.section_md[programme].html,
+            introduction_one_page_html: anchors.rewrite(&inputs.section_md[programme].html, "introduction", 0),
             core_total_eur: activities.iter().map(|a| a.core_eur).sum(),
             priority_areas: areas,
             activities,
@@ -234,7 +234,7 @@ fn activity_view<'a>(
         url: urls::site_url(base, &page.url),
         fields,
         area,
-        one_page_html: anchors.rewrite(&rendered.html, &anchor),
+        one_page_html: anchors.rewrite(&rendered.html, &anchor, 2),
         anchor,
         note_html: rendered.inline.get("note").map(String::as_str),
         funding_html: rendered.inline.get("funding").map(String::as_str),
@@ -279,10 +279,20 @@ impl Anchors {
     }
 
     /// `id="x"` -> `id="{prefix}-x"`, `href="#x"` -> `href="#{prefix}-x"`,
-    /// `href="/programme/2024/activities/1-1/#y"` -> `href="#activities-1-1-y"`.
-    fn rewrite(&self, html: &str, prefix: &str) -> String {
+    /// `href="/programme/2024/activities/1-1/#y"` -> `href="#activities-1-1-y"`;
+    /// headings move `shift` levels down, under the part's own heading.
+    fn rewrite(&self, html: &str, prefix: &str, shift: u8) -> String {
         let mut out =
             html.replace(" id=\"", &format!(" id=\"{prefix}-")).replace("href=\"#", &format!("href=\"#{prefix}-"));
+        // Deepest first, so that no heading moves twice.
+        for level in (1..=6u8).rev() {
+            let to = (level + shift).min(6);
+            if to != level {
+                out = out
+                    .replace(&format!("<h{level}"), &format!("<h{to}"))
+                    .replace(&format!("</h{level}>"), &format!("</h{to}>"));
+            }
+        }
         for (url, anchor) in &self.by_url {
             out = out.replace(&format!("href=\"{url}#"), &format!("href=\"#{anchor}-"));
             out = out.replace(&format!("href=\"{url}\""), &format!("href=\"#{anchor}\""));
