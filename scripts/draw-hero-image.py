@@ -182,9 +182,13 @@ def draw_resting_leaf(img):
     leaf = ImageOps.colorize(ImageOps.invert(shade), black=(30, 70, 34),
                              white=(104, 150, 72), mid=(62, 112, 52)).convert("RGBA")
 
+    rib = leaf_midrib(cx, cy, length, angle, curve)
+    glow = new_layer()
+    ImageDraw.Draw(glow).line(rib, fill=(150, 190, 110, 90), width=120 * SS, joint="curve")
+    leaf = Image.alpha_composite(leaf, glow.filter(ImageFilter.GaussianBlur(60 * SS)))
+
     veins = new_layer()
     d = ImageDraw.Draw(veins)
-    rib = leaf_midrib(cx, cy, length, angle, curve)
     d.line(rib, fill=(170, 200, 130, 150), width=6 * SS, joint="curve")
     ca, sa = math.cos(angle), math.sin(angle)
     for i in range(3, 37, 3):
@@ -198,7 +202,7 @@ def draw_resting_leaf(img):
                 along = u * half * 1.1
                 off = side * u * half * 0.92
                 pts.append((x0 + along * ca - off * sa, y0 + along * sa + off * ca))
-            d.line(pts, fill=(150, 190, 115, 70), width=3 * SS, joint="curve")
+            d.line(pts, fill=(150, 190, 115, 90), width=3 * SS, joint="curve")
     leaf = Image.alpha_composite(leaf, veins.filter(ImageFilter.GaussianBlur(1.2 * SS)))
 
     # Slight softness so the leaf sits a bit behind the butterfly's focus plane.
@@ -213,16 +217,20 @@ def draw_resting_leaf(img):
 # right wings at positive x.  Units are "design pixels" before scaling.
 FOREWING = [(4, -30), (40, -92), (110, -158), (190, -205), (250, -224), (262, -206),
             (250, -150), (232, -80), (214, -22), (196, 8), (120, 22), (50, 14), (10, 4)]
-HINDWING = [(8, -8), (70, -10), (150, 2), (206, 30), (214, 70), (196, 118), (164, 166),
-            (118, 204), (70, 214), (32, 190), (14, 130), (6, 60)]
+HINDWING = [(8, -8), (70, -10), (150, 2), (206, 30), (212, 50), (216, 72), (204, 96),
+            (198, 120), (180, 142), (166, 166), (142, 184), (118, 204), (94, 208),
+            (70, 214), (32, 190), (14, 130), (6, 60)]
 
-# White band: centres and radii of patches (forewing, then hindwing).
-FORE_PATCHES = [(128, -150, 14, 11), (116, -118, 16, 14), (104, -82, 20, 17),
-                (98, -44, 22, 19), (96, -6, 25, 21), (58, 4, 26, 18),
-                (168, -172, 8, 6), (190, -178, 8, 6), (212, -182, 7, 5),   # apical spots
-                (70, -62, 12, 7)]                                        # cell mark
-HIND_PATCHES = [(60, 14, 30, 20), (76, 48, 30, 22), (88, 86, 28, 22),
-                (90, 122, 24, 19), (84, 154, 19, 15), (70, 178, 13, 11)]
+# White band: for each wing cell between two neighbouring veins, the
+# (centre, half-width) of the white patch as a fraction of the distance from
+# the wing base to the margin.  Forewing cells run from the costa to the inner
+# margin, hindwing cells from the front edge to the anal angle.
+FORE_BAND = [None, (0.62, 0.06), (0.60, 0.07), (0.58, 0.08), (0.57, 0.09),
+             (0.56, 0.10), (0.55, 0.11), (0.55, 0.12), (0.57, 0.13)]
+HIND_BAND = [(0.36, 0.15), (0.39, 0.16), (0.41, 0.16), (0.43, 0.15), (0.44, 0.14),
+             (0.45, 0.13), (0.47, 0.11), (0.49, 0.09), (0.51, 0.07)]
+# Extra small white marks: apical spots and a mark in the forewing cell.
+FORE_MARKS = [(184, -186, 7, 5), (204, -192, 7, 5), (224, -196, 6, 4), (62, -70, 12, 6)]
 
 # Submarginal spot rows (x, y, r, kind): blue on forewing, blue + orange on hindwing.
 FORE_SPOTS = [(236, -188, 5), (232, -152, 6), (222, -118, 6), (214, -84, 6),
@@ -244,10 +252,14 @@ class Placement:
     def pts(self, points, mirror=False):
         return [self((-x if mirror else x), y) for x, y in points]
 
-    def ellipse(self, d, x, y, rx, ry, fill, mirror=False):
-        # Ellipse approximated by a polygon so it follows the rotation.
-        pts = [(x + rx * math.cos(t), y + ry * math.sin(t))
-               for t in (2 * math.pi * i / 36 for i in range(36))]
+    def ellipse(self, d, x, y, rx, ry, fill, mirror=False, rot=0.0):
+        # Ellipse approximated by a polygon so it follows the placement.
+        cr, sr = math.cos(rot), math.sin(rot)
+        pts = []
+        for i in range(48):
+            t = 2 * math.pi * i / 48
+            ex, ey = rx * math.cos(t), ry * math.sin(t)
+            pts.append((x + ex * cr - ey * sr, y + ex * sr + ey * cr))
         d.polygon(self.pts(pts, mirror), fill=fill)
 
 
@@ -291,28 +303,59 @@ def draw_butterfly(img, rng):
         P.ellipse(d, sx, sy, 110, 80, (60, 70, 110, 70), mirror)
         wing = Image.alpha_composite(wing, sheen.filter(ImageFilter.GaussianBlur(40 * SS)))
 
-        # Veins: slightly darker lines radiating from the wing base.
-        veins = new_layer()
-        d = ImageDraw.Draw(veins)
+        # Darker outer margin, fading inwards.
+        inner = mask.filter(ImageFilter.GaussianBlur(22 * SS))
+        edge = ImageChops.subtract(mask, inner).point(lambda v: min(255, v * 2))
+        margin = Image.new("RGBA", (W, H), (8, 6, 8, 0))
+        margin.putalpha(edge.point(lambda v: v * 0.7))
+        wing = Image.alpha_composite(wing, margin)
+
+        # Veins: curves radiating from the wing base to points spread along
+        # the outer margin (outline control points a..b; the spline has 24
+        # samples per control point).
         outline = catmull_rom(FOREWING if is_fore else HINDWING)
         base = (6, -20) if is_fore else (8, 10)
-        for k in range(6, len(outline) - 4, 17):
-            ex, ey = outline[k]
+        a, b, n = (3, 10, 10) if is_fore else (2, 14, 10)
+        vein_paths = []
+        for j in range(n):
+            ex, ey = outline[int(lerp(a * 24, b * 24, (j + 0.5) / n))]
             mx, my = lerp(base[0], ex, 0.5), lerp(base[1], ey, 0.5)
-            curve = [base, (mx + 6, my - 6), (ex, ey)]
-            d.line(P.pts(catmull_rom(curve, closed=False, steps=10), mirror),
-                   fill=(6, 5, 6, 120), width=int(2.2 * SS), joint="curve")
-        wing = Image.alpha_composite(wing, veins.filter(ImageFilter.GaussianBlur(0.8 * SS)))
+            vein_paths.append(catmull_rom([base, (mx + 5, my - 7), (ex, ey)],
+                                          closed=False, steps=30))
 
-        # White band patches, softly edged.
+        def along(path, t):
+            return path[min(len(path) - 1, int(round(t * (len(path) - 1))))]
+
+        # White band: one patch per cell between neighbouring veins, with a
+        # little random variation so it does not look mechanical.
         patches = new_layer()
         d = ImageDraw.Draw(patches)
-        for (x, y, rx, ry) in (FORE_PATCHES if is_fore else HIND_PATCHES):
-            x += rng.uniform(-1.5, 1.5)
-            y += rng.uniform(-1.5, 1.5)
-            P.ellipse(d, x, y, rx, ry, (238, 236, 226, 240), mirror)
-        patches = patches.filter(ImageFilter.GaussianBlur(1.6 * SS))
+        for j, cell in enumerate(FORE_BAND if is_fore else HIND_BAND):
+            if cell is None or j + 1 >= len(vein_paths):
+                continue
+            tc, hw = cell
+            tc += rng.uniform(-0.015, 0.015)
+            hw *= rng.uniform(0.9, 1.08)
+            v1, v2 = vein_paths[j], vein_paths[j + 1]
+            side1 = [along(v1, tc - hw + (tc + hw - (tc - hw)) * u / 10) for u in range(11)]
+            side2 = [along(v2, tc - hw + (tc + hw - (tc - hw)) * u / 10) for u in range(11)]
+            d.polygon(P.pts(side1 + side2[::-1], mirror), fill=(232, 230, 218, 235))
+        if is_fore:
+            for (x, y, rx, ry) in FORE_MARKS:
+                rot = math.atan2(y + 20, x - 6)
+                P.ellipse(d, x, y, rx, ry, (232, 230, 218, 225), mirror, rot)
+        # Blur + re-threshold gives the patches softly rounded corners.
+        alpha = patches.split()[3].filter(ImageFilter.GaussianBlur(3 * SS))
+        alpha = alpha.point(lambda v: max(0, min(235, (v - 60) * 3)))
+        patches.putalpha(alpha.filter(ImageFilter.GaussianBlur(0.8 * SS)))
         wing = Image.alpha_composite(wing, patches)
+
+        veins = new_layer()
+        d = ImageDraw.Draw(veins)
+        for path in vein_paths:
+            d.line(P.pts(path, mirror), fill=(14, 11, 12, 240), width=int(3.0 * SS),
+                   joint="curve")
+        wing = Image.alpha_composite(wing, veins.filter(ImageFilter.GaussianBlur(0.7 * SS)))
 
         # Submarginal spots: blue on the forewing, blue ringed with orange behind.
         spots = new_layer()

@@ -16,6 +16,8 @@ pub enum KindFields {
     Programme(ProgrammeFields),
     PriorityArea(PriorityAreaFields),
     Activity(ActivityFields),
+    Meeting(MeetingFields),
+    Session(SessionFields),
     Node(NodeFields),
 }
 
@@ -90,6 +92,59 @@ pub enum FundingType {
     Supplementary,
 }
 
+/// A Global Nodes Meeting (`kind: meeting`, a section of sessions).
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[serde(default)]
+pub struct MeetingFields {
+    pub name: Option<String>,
+    /// `YYYY-MM-DD`.
+    pub start_date: Option<String>,
+    pub end_date: Option<String>,
+    /// Where it is held; `virtual` for an online meeting.
+    pub place: Option<String>,
+    /// IANA name (`Europe/Copenhagen`): the zone session times are written in.
+    pub timezone: Option<String>,
+}
+
+/// A session of a meeting (`kind: session`).
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[serde(default)]
+pub struct SessionFields {
+    pub goal: Option<String>,
+    pub format: Option<String>,
+    #[serde(deserialize_with = "one_or_many")]
+    pub facilitators: Vec<String>,
+    pub moderator: Option<String>,
+    /// `HH:MM`, on the page's `date`, in `timezone`.
+    pub start: Option<String>,
+    pub end: Option<String>,
+    /// IANA name; the meeting's when not given.
+    pub timezone: Option<String>,
+    #[serde(deserialize_with = "one_or_many")]
+    pub themes: Vec<String>,
+    pub presentations: Vec<Presentation>,
+    pub materials: Vec<Material>,
+    /// Other sessions, as `@/` paths or URLs.
+    #[serde(deserialize_with = "one_or_many")]
+    pub related: Vec<String>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Presentation {
+    pub title: String,
+    /// A video on Vimeo or YouTube (shown as a link unless the theme enables embeds).
+    pub video: Option<String>,
+    pub speaker: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Material {
+    pub title: String,
+    pub url: String,
+}
+
 /// A node profile (`kind: node`).
 #[derive(Debug, Clone, Default, Deserialize, Serialize)]
 #[serde(default)]
@@ -98,8 +153,44 @@ pub struct NodeFields {
     pub website: Option<String>,
     pub country: Option<String>,
     pub organisation: Option<String>,
+    /// GBIF region: Africa, Asia, Europe and Central Asia, Latin America and the Caribbean, North America, Oceania.
     pub region: Option<String>,
     pub participant_type: Option<String>,
+    /// One line for the nodes directory.
+    pub summary: Option<String>,
+    pub contacts: Vec<Contact>,
+    /// Figures the node reports: `- label: Datasets published` / `value: "14"`.
+    pub figures: Vec<Figure>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Contact {
+    pub name: String,
+    pub role: Option<String>,
+    pub email: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Figure {
+    pub label: String,
+    pub value: String,
+}
+
+/// `facilitators: Ana` and `facilitators: [Ana, Ben]` both give a list.
+fn one_or_many<'de, D: serde::Deserializer<'de>>(deserializer: D) -> Result<Vec<String>, D::Error> {
+    #[derive(Deserialize)]
+    #[serde(untagged)]
+    enum OneOrMany {
+        One(String),
+        Many(Vec<String>),
+    }
+    Ok(match Option::<OneOrMany>::deserialize(deserializer)? {
+        None => Vec::new(),
+        Some(OneOrMany::One(one)) => vec![one],
+        Some(OneOrMany::Many(many)) => many,
+    })
 }
 
 impl KindFields {
@@ -116,8 +207,10 @@ impl KindFields {
                 (KindFields::PriorityArea(yaml::parse(yaml_text, at)?), field_names::<PriorityAreaFields>())
             }
             Kind::Activity => (KindFields::Activity(yaml::parse(yaml_text, at)?), field_names::<ActivityFields>()),
+            Kind::Meeting => (KindFields::Meeting(yaml::parse(yaml_text, at)?), field_names::<MeetingFields>()),
+            Kind::Session => (KindFields::Session(yaml::parse(yaml_text, at)?), field_names::<SessionFields>()),
             Kind::Node => (KindFields::Node(yaml::parse(yaml_text, at)?), field_names::<NodeFields>()),
-            Kind::Page | Kind::Ongoing | Kind::Meeting | Kind::Session => (KindFields::None, &[]),
+            Kind::Page | Kind::Ongoing => (KindFields::None, &[]),
         })
     }
 
@@ -131,6 +224,20 @@ impl KindFields {
     pub fn activity(&self) -> Option<&ActivityFields> {
         match self {
             KindFields::Activity(a) => Some(a),
+            _ => None,
+        }
+    }
+
+    pub fn meeting(&self) -> Option<&MeetingFields> {
+        match self {
+            KindFields::Meeting(m) => Some(m),
+            _ => None,
+        }
+    }
+
+    pub fn session(&self) -> Option<&SessionFields> {
+        match self {
+            KindFields::Session(s) => Some(s),
             _ => None,
         }
     }

@@ -4,6 +4,7 @@
 
 pub mod front_matter;
 pub mod kinds;
+pub mod schedule;
 mod tree;
 
 use std::path::{Path, PathBuf};

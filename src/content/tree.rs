@@ -43,6 +43,8 @@ pub struct Page {
     pub section: SectionId,
     pub previous: Option<PageId>,
     pub next: Option<PageId>,
+    /// For a session with a date and times: when it happens.
+    pub when: Option<super::schedule::When>,
 }
 
 #[derive(Debug, Default)]
@@ -128,10 +130,12 @@ pub fn build_tree(
             section,
             previous: None,
             next: None,
+            when: None,
         });
     }
 
     activity_urls(&mut tree);
+    super::schedule::resolve(&mut tree, diagnostics);
     check_unique_outputs(&tree, diagnostics);
     order(&mut tree);
     tree
@@ -294,7 +298,8 @@ fn order(tree: &mut SiteTree) {
         let mut pages = std::mem::take(&mut tree.sections[s].pages);
         pages.sort_by_cached_key(|&id| {
             let p = &tree.pages[id];
-            SortKey::new(&p.doc, &p.title, &p.url)
+            let start = p.when.as_ref().map(|w| w.start_utc.as_second());
+            SortKey { start: (start.is_none(), start.unwrap_or(0)), ..SortKey::new(&p.doc, &p.title, &p.url) }
         });
         for (i, &id) in pages.iter().enumerate() {
             tree.pages[id].previous = i.checked_sub(1).map(|j| pages[j]);
@@ -316,6 +321,8 @@ struct SortKey {
     weight: i64,
     /// Programmes: the newest year first.
     newest_first: std::cmp::Reverse<u16>,
+    /// Sessions: in time order, those without a time last.
+    start: (bool, i64),
     number: Vec<NaturalPart>,
     title: String,
     url: String,
@@ -327,6 +334,7 @@ impl SortKey {
         SortKey {
             weight: doc.front.weight.unwrap_or(i64::MAX),
             newest_first: std::cmp::Reverse(doc.fields.programme().and_then(|p| p.year).unwrap_or(0)),
+            start: (false, 0),
             number,
             title: title.to_lowercase(),
             url: url.to_string(),

@@ -3,6 +3,7 @@
 //! the output folder in one step. A failed build leaves the old site exactly
 //! as it was.
 
+pub mod calendar;
 mod write;
 
 use std::collections::BTreeMap;

@@ -9,6 +9,7 @@ use tera::{Context, Value};
 
 use super::programme::{Part, Programmes};
 use crate::config::SiteConfig;
+use crate::content::schedule::When;
 use crate::content::{Document, KindFields, Page, PageId, Section, SectionId, SiteTree};
 use crate::markdown::{self, Rendered, TocEntry};
 use crate::urls;
@@ -23,6 +24,8 @@ pub struct RenderInputs<'a> {
     pub section_md: Vec<&'a Rendered>,
     /// URL path -> the pages that link to it or mention it.
     pub backlinks: &'a HashMap<String, Vec<Referrer>>,
+    /// Page URL path -> URL path of its calendar file.
+    pub calendars: &'a HashMap<String, String>,
 }
 
 /// A page that refers to another one.
@@ -71,6 +74,8 @@ pub struct Summary<'a> {
     pub kind: &'static str,
     pub fields: &'a KindFields,
     pub extra: &'a crate::yaml::Mapping,
+    /// For sessions with times: when.
+    pub when: Option<&'a When>,
 }
 
 #[derive(Serialize)]
@@ -127,7 +132,26 @@ pub struct PageView<'a> {
     ancestors: Vec<Summary<'a>>,
     /// Pages that link to this one or mention it.
     backlinks: Vec<BacklinkView<'a>>,
+    /// For a session with times: when, in its zone (the reader's is shown by script).
+    when: Option<&'a When>,
+    /// For a meeting: its sessions by day, in time order.
+    schedule: Option<Schedule<'a>>,
+    /// The page's calendar file, when it has one.
+    calendar_url: Option<String>,
     word_count: usize,
+}
+
+#[derive(Serialize)]
+struct Schedule<'a> {
+    days: Vec<Day<'a>>,
+    /// Sessions without a date yet.
+    unscheduled: Vec<Summary<'a>>,
+}
+
+#[derive(Serialize)]
+struct Day<'a> {
+    date: String,
+    sessions: Vec<Summary<'a>>,
 }
 
 impl SiteValues {
@@ -170,7 +194,7 @@ impl SiteValues {
 }
 
 pub fn page_summary<'a>(page: &'a Page, base: &str) -> Summary<'a> {
-    doc_summary(&page.doc, &page.title, &page.url, base)
+    Summary { when: page.when.as_ref(), ..doc_summary(&page.doc, &page.title, &page.url, base) }
 }
 
 pub fn section_summary<'a>(section: &'a Section, base: &str) -> Summary<'a> {
@@ -187,6 +211,7 @@ fn doc_summary<'a>(doc: &'a Document, title: &'a str, path: &'a str, base: &str)
         kind: doc.front.kind.name(),
         fields: &doc.fields,
         extra: &doc.extra,
+        when: None,
     }
 }
 
@@ -213,6 +238,8 @@ fn hero(doc: &Document, rendered: &Rendered, base: &str) -> Option<Hero> {
 /// pages folio generates.
 struct Subject<'a> {
     doc: &'a Document,
+    when: Option<&'a When>,
+    schedule: Option<Schedule<'a>>,
     title: &'a str,
     path: &'a str,
     rendered: &'a Rendered,
@@ -224,7 +251,7 @@ struct Subject<'a> {
 fn view<'a>(inputs: &RenderInputs<'a>, subject: Subject<'a>) -> PageView<'a> {
     let config = inputs.config;
     let base = config.base_path();
-    let Subject { doc, title, path, rendered, is_section, neighbours, ancestors } = subject;
+    let Subject { doc, when, schedule, title, path, rendered, is_section, neighbours, ancestors } = subject;
     let url = urls::site_url(base, path);
     let toc = match doc.front.toc_max_depth {
         Some(depth) => markdown::toc::limit(&rendered.toc, depth),
@@ -257,8 +284,45 @@ fn view<'a>(inputs: &RenderInputs<'a>, subject: Subject<'a>) -> PageView<'a> {
         next: neighbours.1,
         ancestors,
         backlinks,
+        calendar_url: inputs.calendars.get(path).map(|c| urls::site_url(base, c)),
+        when,
+        schedule,
         word_count: doc.body().split_whitespace().count(),
     }
+}
+
+/// A meeting's sessions by day (in date and start order), then those
+/// without a date.
+fn schedule<'a>(tree: &'a SiteTree, meeting: SectionId, base: &str) -> Schedule<'a> {
+    let mut sessions: Vec<&Page> = Vec::new();
+    let mut stack = vec![meeting];
+    while let Some(section) = stack.pop() {
+        sessions.extend(
+            tree.sections[section].pages.iter().map(|&p| &tree.pages[p]).filter(|p| p.doc.fields.session().is_some()),
+        );
+        stack.extend(&tree.sections[section].subsections);
+    }
+    let day_of = |p: &Page| {
+        p.when
+            .as_ref()
+            .map(|w| w.date.clone())
+            .or_else(|| p.doc.front.date.as_ref().and_then(|d| d.get(..10)).map(str::to_string))
+    };
+    sessions.sort_by_key(|p| (day_of(p).is_none(), day_of(p), p.when.as_ref().map(|w| w.start_utc), p.title.clone()));
+    let mut days: Vec<Day> = Vec::new();
+    let mut unscheduled = Vec::new();
+    for page in sessions {
+        match day_of(page) {
+            Some(date) => {
+                if days.last().is_none_or(|d| d.date != date) {
+                    days.push(Day { date, sessions: Vec::new() });
+                }
+                days.last_mut().expect("pushed above").sessions.push(page_summary(page, base));
+            }
+            None => unscheduled.push(page_summary(page, base)),
+        }
+    }
+    Schedule { days, unscheduled }
 }
 
 fn context(values: &SiteValues, page: &PageView<'_>, section: SectionId, programme: Option<SectionId>) -> Context {
@@ -282,6 +346,8 @@ pub fn page_context(inputs: &RenderInputs<'_>, values: &SiteValues, id: PageId) 
     let neighbour = |n: Option<PageId>| n.map(|n| page_summary(&tree.pages[n], base));
     let subject = Subject {
         doc: &page.doc,
+        when: page.when.as_ref(),
+        schedule: None,
         title: &page.title,
         path: &page.url,
         rendered: inputs.page_md[id],
@@ -295,8 +361,11 @@ pub fn page_context(inputs: &RenderInputs<'_>, values: &SiteValues, id: PageId) 
 pub fn section_context(inputs: &RenderInputs<'_>, values: &SiteValues, id: SectionId) -> Context {
     let tree = inputs.tree;
     let section = &tree.sections[id];
+    let is_meeting = section.doc.front.kind == crate::content::Kind::Meeting;
     let subject = Subject {
         doc: &section.doc,
+        when: None,
+        schedule: is_meeting.then(|| schedule(tree, id, inputs.config.base_path())),
         title: &section.title,
         path: &section.url,
         rendered: inputs.section_md[id],
@@ -314,6 +383,8 @@ pub fn generated_context(inputs: &RenderInputs<'_>, values: &SiteValues, part: &
     let section = &tree.sections[part.programme];
     let subject = Subject {
         doc: &section.doc,
+        when: None,
+        schedule: None,
         title: &part.title,
         path: &part.path,
         rendered: &part.rendered,

@@ -37,24 +37,9 @@ pub fn euros(amount: f64) -> String {
     }
 }
 
-const MONTHS: [&str; 12] = [
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-];
-
 /// `{{ page.date | date(format="%e %B %Y") }}` on `YYYY-MM-DD[...]` text.
-/// Supports `%Y`, `%m`, `%d`, `%e` (day without padding), `%B` (month name),
-/// `%b` (its first three letters) and `%%`.
+/// Takes strftime's conversions (`%A %e %B %Y`); `%e` is the day without
+/// padding.
 pub fn date(value: &str, kwargs: Kwargs, _: &State) -> TeraResult<String> {
     let format = kwargs.get::<&str>("format")?.unwrap_or("%e %B %Y");
     format_date(value, format).ok_or_else(|| {
@@ -66,30 +51,10 @@ pub fn format_date(value: &str, format: &str) -> Option<String> {
     if !crate::content::front_matter::is_iso_date(value) {
         return None;
     }
-    let (year, month, day) = (&value[0..4], value[5..7].parse::<usize>().ok()?, value[8..10].parse::<u32>().ok()?);
-    let mut out = String::new();
-    let mut chars = format.chars();
-    while let Some(c) = chars.next() {
-        if c != '%' {
-            out.push(c);
-            continue;
-        }
-        match chars.next() {
-            Some('Y') => out.push_str(year),
-            Some('m') => out.push_str(&format!("{month:02}")),
-            Some('d') => out.push_str(&format!("{day:02}")),
-            Some('e') => out.push_str(&day.to_string()),
-            Some('B') => out.push_str(MONTHS[month - 1]),
-            Some('b') => out.push_str(&MONTHS[month - 1][..3]),
-            Some('%') => out.push('%'),
-            Some(other) => {
-                out.push('%');
-                out.push(other);
-            }
-            None => out.push('%'),
-        }
-    }
-    Some(out)
+    let date: jiff::civil::Date = value.get(..10)?.parse().ok()?;
+    // `%e` is the day without padding here, as people write dates.
+    let format = format.replace("%e", "%-d");
+    jiff::fmt::strtime::format(format.as_str(), date).ok()
 }
 
 /// `https://example.org/2021/` + `/2021/sessions/` -> the full URL.
@@ -116,6 +81,7 @@ mod tests {
         assert_eq!(format_date("2021-06-23", "%e %B %Y").unwrap(), "23 June 2021");
         assert_eq!(format_date("2021-06-03T10:00", "%d %b %Y, %%").unwrap(), "03 Jun 2021, %");
         assert!(format_date("June 2021", "%Y").is_none());
+        assert_eq!(format_date("2021-06-23", "%A %e %B").unwrap(), "Wednesday 23 June");
     }
 
     #[test]

@@ -12,7 +12,7 @@ use std::path::PathBuf;
 
 use tera::{Context, ErrorKind, Tera};
 
-pub use context::{generated_context, page_context, section_context, Referrer, RenderInputs, SiteValues};
+pub use context::{generated_context, page_context, section_context, Referrer, RenderInputs, SiteValues, GENERATOR};
 
 use crate::config::SiteConfig;
 use crate::content::{Document, Kind};

@@ -143,7 +143,13 @@ function closeServer(server) {
 // Browser checks.
 
 function slugify(pagePath) {
-  const slug = pagePath
+  let decoded = pagePath;
+  try {
+    decoded = decodeURIComponent(pagePath);
+  } catch {
+    // keep it encoded; the slug is only a file name
+  }
+  const slug = decoded
     .toLowerCase()
     .replace(/[^a-z0-9]+/g, '-')
     .replace(/^-+|-+$/g, '');
@@ -228,19 +234,33 @@ async function checkPage(browser, origin, pagePath, viewport) {
         const bodyWidth = document.body ? document.body.scrollWidth : 0;
         if (docWidth <= vw && bodyWidth <= vw) return null;
         // Name a few culprits: "page overflows" alone is slow to debug.
-        const culprits = [];
+        // Content inside a scroll container (e.g. overflow-x:auto on a code
+        // block) is clipped and does not widen the page, so it is skipped;
+        // of nested offenders only the innermost is named.
+        const clipped = (el) => {
+          for (let p = el.parentElement; p && p !== document.body; p = p.parentElement) {
+            if (getComputedStyle(p).overflowX !== 'visible') return true;
+          }
+          return false;
+        };
+        const offenders = [];
         for (const el of document.body ? document.body.querySelectorAll('*') : []) {
           const r = el.getBoundingClientRect();
-          if (r.right > vw + 0.5 && r.width > 0) {
+          if (r.width === 0 || clipped(el)) continue;
+          const spills = getComputedStyle(el).overflowX === 'visible' && r.left + el.scrollWidth > vw + 0.5;
+          if (r.right > vw + 0.5 || spills) offenders.push({ el, right: Math.max(r.right, r.left + el.scrollWidth) });
+        }
+        const culprits = offenders
+          .filter((o) => !offenders.some((other) => other !== o && o.el.contains(other.el)))
+          .slice(0, 3)
+          .map(({ el, right }) => {
             let name = el.tagName.toLowerCase();
             if (el.id) name += `#${el.id}`;
             else if (typeof el.className === 'string' && el.className.trim()) {
               name += '.' + el.className.trim().split(/\s+/).join('.');
             }
-            culprits.push(`${name} (right edge ${Math.round(r.right)}px)`);
-            if (culprits.length === 3) break;
-          }
-        }
+            return `${name} (right edge ${Math.round(right)}px)`;
+          });
         // A layout viewport wider than the device means no usable
         // <meta name="viewport">: phones then render a shrunken desktop page.
         const noViewportMeta = document.documentElement.clientWidth > deviceWidth;
@@ -288,7 +308,6 @@ async function main() {
 
   const total = pagePaths.length * VIEWPORTS.length;
   let passed = 0;
-  let failed = 0;
   let server;
   let browser;
   let timer;
@@ -321,7 +340,6 @@ async function main() {
           passed++;
           console.log(`ok  ${pagePath} @${viewport.width}`);
         } else {
-          failed++;
           console.log(`FAIL ${pagePath} @${viewport.width}: ${reasons.join(', ')}`);
           for (const p of problems) console.log(`    - ${p}`);
         }
@@ -356,7 +374,7 @@ async function main() {
   }
 
   // Every check that did not report (setup error, timeout) counts as failed.
-  failed = total - passed;
+  const failed = total - passed;
   console.log(`${passed} passed, ${failed} failed`);
   process.exit(failed > 0 ? 1 : 0);
 }
