@@ -41,11 +41,52 @@ pub struct SiteConfig {
     pub source: String,
 }
 
-#[derive(Debug, Clone, Deserialize, Serialize)]
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct MenuItem {
     pub title: String,
+    /// Optional when the item only opens its `children`.
+    #[serde(default)]
     pub url: String,
+    /// One level of dropdown.
+    #[serde(default)]
+    pub children: Vec<MenuItem>,
+}
+
+impl MenuItem {
+    /// A menu from a Jekyll data file (`data/navigation.yml`), as GBIF's
+    /// hosted-portal sites write it: a list, possibly under
+    /// `topNavigation`, of items with `name`/`title`, `url`/`href` and
+    /// `menu`/`children`/`items` for the dropdown.
+    pub fn from_data(value: &yaml::Value) -> Vec<MenuItem> {
+        let list = match value {
+            yaml::Value::Mapping(m) => ["topNavigation", "menu", "main", "items"]
+                .iter()
+                .find_map(|k| m.get(*k))
+                .and_then(yaml::Value::as_sequence),
+            yaml::Value::Sequence(s) => Some(s),
+            _ => None,
+        };
+        let text = |item: &yaml::Value, keys: &[&str]| {
+            keys.iter().find_map(|k| item.get(*k).and_then(yaml::Value::as_str)).unwrap_or("").to_string()
+        };
+        list.map(|items| {
+            items
+                .iter()
+                .map(|item| MenuItem {
+                    title: text(item, &["title", "name", "text"]),
+                    url: text(item, &["url", "href", "link"]),
+                    children: ["menu", "children", "items", "subMenu"]
+                        .iter()
+                        .find_map(|k| item.get(*k))
+                        .map(MenuItem::from_data)
+                        .unwrap_or_default(),
+                })
+                .filter(|item| !item.title.is_empty())
+                .collect()
+        })
+        .unwrap_or_default()
+    }
 }
 
 fn default_true() -> bool {

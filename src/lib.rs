@@ -15,6 +15,7 @@ pub mod links;
 pub mod markdown;
 pub mod output;
 pub mod render;
+pub mod site_data;
 pub mod slug;
 pub mod theme;
 pub mod urls;
@@ -135,6 +136,12 @@ pub fn render_site(options: &BuildOptions) -> Result<BuiltSite, Error> {
         config.set_base_url(url).map_err(|d| fail(one(d)))?;
     }
     let output_dir = output_dir(options, &config).map_err(|d| fail(one(d)))?;
+    let data = site_data::load(root).map_err(|problems| fail(Diagnostics { items: problems }))?;
+    if config.menu.is_empty() {
+        if let Some(navigation) = data.get("navigation") {
+            config.menu = config::MenuItem::from_data(navigation);
+        }
+    }
     let strict = options.strict_links.unwrap_or(config.strict_links);
     let broken = if strict { Severity::Error } else { Severity::Warning };
 
@@ -164,7 +171,7 @@ pub fn render_site(options: &BuildOptions) -> Result<BuiltSite, Error> {
     }
 
     let mut output = SiteOutput::default();
-    let rendered = render_templates(&config, &tree, &templates, &page_md, &section_md);
+    let rendered = render_templates(&config, &data, &tree, &templates, &page_md, &section_md);
     let mut output_problems = Vec::new();
     for result in rendered {
         let added = result
@@ -385,6 +392,7 @@ fn backlinks(
 
 fn render_templates(
     config: &SiteConfig,
+    data: &yaml::Mapping,
     tree: &SiteTree,
     templates: &Templates,
     page_md: &[DocMarkdown],
@@ -393,8 +401,9 @@ fn render_templates(
     let backlinks = backlinks(tree, page_md, section_md);
     let calendars = calendar_paths(tree);
     let inputs = RenderInputs {
-        calendars: &calendars,
+        data,
         config,
+        calendars: &calendars,
         tree,
         page_md: page_md.iter().map(|m| &m.body).collect(),
         section_md: section_md.iter().map(|m| &m.body).collect(),

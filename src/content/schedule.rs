@@ -132,7 +132,7 @@ fn when(
     let start_z = zoned(start)?;
     let end_z = end.map(zoned).transpose()?;
     if let Some(end_z) = &end_z {
-        if end_z <= &start_z {
+        if end_z.timestamp() <= start_z.timestamp() {
             return Err(Diagnostic::error("the session ends before it starts")
                 .at(doc.key_location("end"))
                 .help("`end` is a time on the same day after `start`"));

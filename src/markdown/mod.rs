@@ -3,6 +3,7 @@
 //! is highlighted, and link targets are made site URLs.
 
 mod highlight;
+mod jekyll;
 pub mod toc;
 pub mod xref;
 
@@ -95,6 +96,12 @@ pub fn render(
                 out.push(Event::Html(heading_close(level, &id).into()));
                 headings.push(Heading { level: level as u8, id, title });
             }
+            Event::Start(Tag::Image { dest_url, .. }) if jekyll::video_host(&dest_url).is_some() => {
+                let inner: Vec<Event> =
+                    events.by_ref().map(|(e, _)| e).take_while(|e| !matches!(e, Event::End(TagEnd::Image))).collect();
+                let title = plain_text(inner.iter());
+                out.push(Event::Html(video_link(&dest_url, &title).into()));
+            }
             Event::Start(Tag::CodeBlock(kind)) => {
                 let mut code = String::new();
                 for (e, _) in events.by_ref() {
@@ -114,6 +121,7 @@ pub fn render(
         }
     }
     text.flush(&mut out, links, locate);
+    let out = apply_block_attributes(out);
     let mut html_out = String::with_capacity(markdown.len() * 3 / 2);
     html::push_html(&mut html_out, out.into_iter());
     Rendered { html: html_out, toc: toc::build(&headings), headings, caption: None, inline: Default::default() }
@@ -201,8 +209,9 @@ impl PendingText {
         self.text.push_str(text);
     }
 
-    /// Emits the gathered text, with each activity it mentions made a link
-    /// (in programme pages; elsewhere the text is left as it is).
+    /// Emits the gathered text: Liquid tags from Jekyll pages become video
+    /// links or are dropped with a warning, and in programme pages each
+    /// activity mentioned becomes a link.
     fn flush<'a>(
         &mut self,
         out: &mut Vec<Event<'a>>,
@@ -212,28 +221,170 @@ impl PendingText {
         let Some(start) = self.start.take() else { return };
         let text = std::mem::take(&mut self.text);
         let mut done = 0;
-        if links.has_activities() {
-            for mention in xref::find(&text) {
-                let Some(url) = links.activity(&mention.id, || locate(start + mention.start)) else { continue };
-                if mention.start > done {
-                    out.push(Event::Text(text[done..mention.start].to_string().into()));
+        for (range, tag) in jekyll::find_liquid(&text) {
+            emit_mentions(&text[done..range.start], start + done, out, links, locate);
+            match tag {
+                jekyll::Liquid::Video { url, host } => {
+                    out.push(Event::Html(video_link(&url, &format!("Watch the video on {host}")).into()));
                 }
-                let link = Tag::Link {
-                    link_type: pulldown_cmark::LinkType::Inline,
-                    dest_url: url.into(),
-                    title: "".into(),
-                    id: "".into(),
-                };
-                out.push(Event::Start(link));
-                out.push(Event::Text(text[mention.start..mention.end].to_string().into()));
-                out.push(Event::End(TagEnd::Link));
-                done = mention.end;
+                jekyll::Liquid::Other(tag) => links.diagnostics.push(
+                    crate::diagnostics::Diagnostic::warning(format!("Liquid tag `{tag}` is not carried over"))
+                        .code(LIQUID_TAG)
+                        .at(locate(start + range.start))
+                        .help("folio does not run Liquid; write the content in Markdown, or use `![title](https://vimeo.com/ID)` for a video"),
+                ),
             }
+            done = range.end;
         }
-        if done < text.len() {
-            out.push(Event::Text(text[done..].to_string().into()));
+        emit_mentions(&text[done..], start + done, out, links, locate);
+    }
+}
+
+pub const LIQUID_TAG: &str = "liquid-tag";
+
+/// Text, with each activity it mentions made a link (in programme pages).
+fn emit_mentions<'a>(
+    text: &str,
+    start: usize,
+    out: &mut Vec<Event<'a>>,
+    links: &mut LinkResolver<'_>,
+    locate: &dyn Fn(usize) -> Location,
+) {
+    let mut done = 0;
+    if links.has_activities() {
+        for mention in xref::find(text) {
+            let Some(url) = links.activity(&mention.id, || locate(start + mention.start)) else { continue };
+            if mention.start > done {
+                out.push(Event::Text(text[done..mention.start].to_string().into()));
+            }
+            let link = Tag::Link {
+                link_type: pulldown_cmark::LinkType::Inline,
+                dest_url: url.into(),
+                title: "".into(),
+                id: "".into(),
+            };
+            out.push(Event::Start(link));
+            out.push(Event::Text(text[mention.start..mention.end].to_string().into()));
+            out.push(Event::End(TagEnd::Link));
+            done = mention.end;
         }
     }
+    if done < text.len() {
+        out.push(Event::Text(text[done..].to_string().into()));
+    }
+}
+
+/// A video on another host, as a link that says where it goes: nothing
+/// loads from that host unless the reader follows it (a theme may offer a
+/// click-to-load player through `data-video`).
+fn video_link(url: &str, title: &str) -> String {
+    let host = jekyll::video_host(url).unwrap_or("the video host");
+    let title = if title.is_empty() { format!("Watch the video on {host}") } else { title.to_string() };
+    format!(
+        "<a class=\"video-link\" data-video=\"{}\" href=\"{}\">{}<span class=\"video-host\"> (video on {host})</span></a>",
+        escape(url),
+        escape(url),
+        escape(&title)
+    )
+}
+
+/// kramdown block attribute lists: a paragraph that is only `{: .a #b}`
+/// gives those attributes to the next block; one written on the first or
+/// last line of a paragraph gives them to that paragraph.
+fn apply_block_attributes(events: Vec<Event<'_>>) -> Vec<Event<'_>> {
+    let mut out: Vec<Event> = Vec::with_capacity(events.len());
+    let mut pending: Option<jekyll::Attributes> = None;
+    let mut i = 0;
+    while i < events.len() {
+        let starts_block =
+            matches!(&events[i], Event::Start(Tag::Paragraph | Tag::List(_) | Tag::BlockQuote(_) | Tag::Table(_)));
+        if let (true, Event::Start(Tag::Paragraph)) = (starts_block, &events[i]) {
+            let end = (i..events.len())
+                .find(|&j| matches!(events[j], Event::End(TagEnd::Paragraph)))
+                .unwrap_or(events.len() - 1);
+            let body = &events[i + 1..end];
+            // The paragraph is only an attribute list.
+            if let [Event::Text(t)] = body {
+                if let Some(attrs) = jekyll::parse_ial(t) {
+                    pending.get_or_insert_with(Default::default).merge(attrs);
+                    i = end + 1;
+                    continue;
+                }
+            }
+            let mut attrs = pending.take().unwrap_or_default();
+            let mut from = i + 1;
+            let mut to = end;
+            if let [Event::Text(t), Event::SoftBreak, ..] = body {
+                if let Some(a) = jekyll::parse_ial(t) {
+                    attrs.merge(a);
+                    from += 2;
+                }
+            }
+            if let [.., Event::SoftBreak, Event::Text(t)] = body {
+                if let Some(a) = jekyll::parse_ial(t) {
+                    attrs.merge(a);
+                    to -= 2;
+                }
+            }
+            if attrs == Default::default() {
+                out.extend(events[i..=end].iter().cloned());
+            } else {
+                out.push(Event::Html(format!("<p{}>", attrs.html()).into()));
+                out.extend(events[from..to].iter().cloned());
+                out.push(Event::Html("</p>\n".into()));
+            }
+            i = end + 1;
+            continue;
+        }
+        if let (true, Some(attrs)) = (starts_block, pending.take()) {
+            // The block's own tag gets the attributes, as kramdown does; a
+            // table, whose tags pulldown-cmark writes itself, is wrapped.
+            let end = block_end(&events, i);
+            let (open, close) = match &events[i] {
+                Event::Start(Tag::List(None)) => (format!("<ul{}>\n", attrs.html()), "</ul>\n".to_string()),
+                Event::Start(Tag::List(Some(1))) => (format!("<ol{}>\n", attrs.html()), "</ol>\n".to_string()),
+                Event::Start(Tag::List(Some(n))) => {
+                    (format!("<ol start=\"{n}\"{}>\n", attrs.html()), "</ol>\n".to_string())
+                }
+                Event::Start(Tag::BlockQuote(_)) => {
+                    (format!("<blockquote{}>\n", attrs.html()), "</blockquote>\n".to_string())
+                }
+                _ => {
+                    out.push(Event::Html(format!("<div{}>\n", attrs.html()).into()));
+                    out.extend(events[i..=end].iter().cloned());
+                    out.push(Event::Html("</div>\n".into()));
+                    i = end + 1;
+                    continue;
+                }
+            };
+            out.push(Event::Html(open.into()));
+            out.extend(events[i + 1..end].iter().cloned());
+            out.push(Event::Html(close.into()));
+            i = end + 1;
+            continue;
+        }
+        out.push(events[i].clone());
+        i += 1;
+    }
+    out
+}
+
+/// Index of the event that ends the block starting at `start`.
+fn block_end(events: &[Event<'_>], start: usize) -> usize {
+    let mut depth = 0usize;
+    for (j, e) in events.iter().enumerate().skip(start) {
+        match e {
+            Event::Start(_) => depth += 1,
+            Event::End(_) => {
+                depth -= 1;
+                if depth == 0 {
+                    return j;
+                }
+            }
+            _ => {}
+        }
+    }
+    events.len() - 1
 }
 
 /// Link and image targets become the URLs the site has (see `links`).
@@ -320,6 +471,28 @@ mod tests {
             &Location::file(Path::new("page.md")),
         );
         assert_eq!(html, "<a href=\"https://www.gbif.org/occurrence/2840552819\"><em>Limenitis reducta</em></a> by X");
+    }
+
+    #[test]
+    fn kramdown_attributes_apply_to_their_block() {
+        let r = render_at("{: .notification .is-info}\nWelcome to the meeting.\n\nA plain one.\n\n{: #intro}\n\n- a\n- b\n\nLast line\n{: .note}\n", "/");
+        assert!(r.html.contains("<p class=\"notification is-info\">Welcome to the meeting.</p>"), "{}", r.html);
+        assert!(r.html.contains("<p>A plain one.</p>"), "{}", r.html);
+        assert!(r.html.contains("<ul id=\"intro\">\n<li>a</li>"), "{}", r.html);
+        assert!(r.html.contains("<p class=\"note\">Last line</p>"), "{}", r.html);
+        assert!(!r.html.contains("{:"), "{}", r.html);
+    }
+
+    #[test]
+    fn videos_are_links_and_liquid_is_not_shown() {
+        let r = render_at(
+            "![The Role of the Nodes](https://vimeo.com/565570188/37bd1d694a)\n\n{% include vimeo.html id=\"566560669\" %}\n\nText {{ site.title }} here.\n\n`{{ kept }}`\n",
+            "/",
+        );
+        assert!(r.html.contains("<a class=\"video-link\" data-video=\"https://vimeo.com/565570188/37bd1d694a\" href=\"https://vimeo.com/565570188/37bd1d694a\">The Role of the Nodes<span class=\"video-host\"> (video on Vimeo)</span></a>"), "{}", r.html);
+        assert!(r.html.contains("href=\"https://vimeo.com/566560669\">Watch the video on Vimeo"), "{}", r.html);
+        assert!(!r.html.contains("<iframe") && !r.html.contains("{%") && !r.html.contains("site.title"), "{}", r.html);
+        assert!(r.html.contains("<code>{{ kept }}</code>"), "code keeps its braces: {}", r.html);
     }
 
     #[test]

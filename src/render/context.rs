@@ -19,6 +19,8 @@ pub const GENERATOR: &str = concat!("folio ", env!("CARGO_PKG_VERSION"));
 /// Everything the templates are rendered from.
 pub struct RenderInputs<'a> {
     pub config: &'a SiteConfig,
+    /// `data/` files, as `site.data`.
+    pub data: &'a crate::yaml::Mapping,
     pub tree: &'a SiteTree,
     pub page_md: Vec<&'a Rendered>,
     pub section_md: Vec<&'a Rendered>,
@@ -52,6 +54,7 @@ struct SiteView<'a> {
     language: &'a str,
     menu: Vec<MenuView<'a>>,
     extra: &'a crate::yaml::Mapping,
+    data: &'a crate::yaml::Mapping,
     generator: &'static str,
 }
 
@@ -61,6 +64,16 @@ struct MenuView<'a> {
     /// As written in site.yaml, to compare with `page.path`.
     path: &'a str,
     url: String,
+    children: Vec<MenuView<'a>>,
+}
+
+fn menu_view<'a>(item: &'a crate::config::MenuItem, base: &str) -> MenuView<'a> {
+    MenuView {
+        title: &item.title,
+        path: &item.url,
+        url: urls::site_url(base, &item.url),
+        children: item.children.iter().map(|c| menu_view(c, base)).collect(),
+    }
 }
 
 /// A link to another page, as listings and neighbours show it.
@@ -164,12 +177,9 @@ impl SiteValues {
             base_url: &config.base_url,
             base_path: base,
             language: &config.language,
-            menu: config
-                .menu
-                .iter()
-                .map(|m| MenuView { title: &m.title, path: &m.url, url: urls::site_url(base, &m.url) })
-                .collect(),
+            menu: config.menu.iter().map(|m| menu_view(m, base)).collect(),
             extra: &config.extra,
+            data: inputs.data,
             generator: GENERATOR,
         };
         let sections = tree

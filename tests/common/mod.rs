@@ -92,6 +92,12 @@ pub fn text(el: &scraper::ElementRef<'_>) -> String {
     el.text().collect::<String>().split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
+/// Text with a space between every text node, for label/value pairs such
+/// as `<dt>Format</dt><dd>Live panel</dd>`.
+pub fn spaced_text(el: &scraper::ElementRef<'_>) -> String {
+    el.text().collect::<Vec<_>>().join(" ").split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
 pub fn attr(el: &scraper::ElementRef<'_>, name: &str) -> String {
     el.value().attr(name).unwrap_or_default().to_string()
 }
