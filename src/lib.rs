@@ -10,6 +10,7 @@ pub mod config;
 pub mod content;
 pub mod diagnostics;
 pub mod html_scan;
+pub mod import;
 pub mod index;
 pub mod links;
 pub mod markdown;
@@ -96,6 +97,30 @@ pub struct BuiltSite {
     pub assets: usize,
     /// Warnings only: a build with errors returns [`Error::Failed`].
     pub diagnostics: Diagnostics,
+    /// Time spent in each stage, in order.
+    pub timings: Timings,
+}
+
+/// How long each stage took, so that a slow build points at its stage.
+#[derive(Debug, Clone)]
+pub struct Timings {
+    pub stages: Vec<(&'static str, Duration)>,
+    last: Instant,
+}
+
+impl Default for Timings {
+    fn default() -> Timings {
+        Timings { stages: Vec::new(), last: Instant::now() }
+    }
+}
+
+impl Timings {
+    /// Ends the stage called `name` now.
+    pub fn mark(&mut self, name: &'static str) {
+        let now = Instant::now();
+        self.stages.push((name, now - self.last));
+        self.last = now;
+    }
 }
 
 impl BuiltSite {
@@ -115,9 +140,11 @@ pub struct BuildReport {
 /// in one step; on any error the previous output is left as it was.
 pub fn build(options: &BuildOptions) -> Result<BuildReport, Error> {
     let started = Instant::now();
-    let site = render_site(options)?;
+    let mut site = render_site(options)?;
+    site.timings.last = Instant::now();
     output::write_site(&site.output, &site.output_dir)
         .map_err(|source| Error::Write { path: site.output_dir.clone(), source })?;
+    site.timings.mark("write");
     Ok(BuildReport { site, elapsed: started.elapsed() })
 }
 
@@ -125,6 +152,7 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, Error> {
 /// and anchors checked.
 pub fn render_site(options: &BuildOptions) -> Result<BuiltSite, Error> {
     let root = options.root.as_path();
+    let mut timings = Timings::default();
     let mut diagnostics = Diagnostics::default();
     let fail = |mut diagnostics: Diagnostics| {
         diagnostics.sort();
@@ -149,7 +177,9 @@ pub fn render_site(options: &BuildOptions) -> Result<BuiltSite, Error> {
         let templates = Templates::load(&theme, render::site_templates(root)?, &config)?;
         Ok((theme, templates))
     });
+    timings.mark("config and templates");
     let loaded = content::load(root, &mut diagnostics);
+    timings.mark("load");
     let tree = content::build_tree(loaded.documents, options.drafts, &config.title, &mut diagnostics);
     let (theme, templates) = match templates {
         Ok(t) => t,
@@ -163,12 +193,14 @@ pub fn render_site(options: &BuildOptions) -> Result<BuiltSite, Error> {
     }
 
     let index = SiteIndex::new(&tree, &loaded.assets);
+    timings.mark("tree and index");
     let highlighter = Highlighter::new(options.highlight);
     let md_options = RenderOptions { base_path: config.base_path(), highlighter: &highlighter };
     let (page_md, section_md) = render_markdown(&tree, &index, md_options, broken);
     for md in page_md.iter().chain(&section_md) {
         diagnostics.extend(md.diagnostics.iter().cloned());
     }
+    timings.mark("markdown");
 
     let mut output = SiteOutput::default();
     let rendered = render_templates(&config, &data, &tree, &templates, &page_md, &section_md);
@@ -178,6 +210,7 @@ pub fn render_site(options: &BuildOptions) -> Result<BuiltSite, Error> {
             .and_then(|(path, html, origin)| output.add(path, OutputContent::Rendered(html.into_bytes()), &origin));
         output_problems.extend(added.err());
     }
+    timings.mark("templates");
     output_problems.extend(add_static_files(&mut output, root, &theme, &loaded.assets));
     output_problems.extend(add_calendars(&mut output, &tree, &config));
     if !output_problems.is_empty() {
@@ -190,6 +223,7 @@ pub fn render_site(options: &BuildOptions) -> Result<BuiltSite, Error> {
     let scans = scan_pages(&output);
     diagnostics.extend(check_links(&tree, &page_md, &section_md, &output, &scans, config.base_path(), broken));
     diagnostics.extend(check_menu(&config, &output, broken));
+    timings.mark("links");
     if diagnostics.has_errors() {
         return Err(fail(diagnostics));
     }
@@ -209,6 +243,7 @@ pub fn render_site(options: &BuildOptions) -> Result<BuiltSite, Error> {
         output_dir,
         scans,
         diagnostics,
+        timings,
     })
 }
 
@@ -255,6 +290,25 @@ struct DocMarkdown {
     diagnostics: Vec<Diagnostic>,
 }
 
+/// Places an offset of a Markdown front matter value in the file: the
+/// value's text from that offset is looked for after its key (YAML quoting
+/// may differ, so a short piece is tried first); failing that, the key.
+fn field_locator<'a>(doc: &'a content::Document, value: &'a str, key: Location) -> impl Fn(usize) -> Location + 'a {
+    move |offset| {
+        let from_key = doc.text.lines().take(key.line.saturating_sub(1)).map(|l| l.len() + 1).sum::<usize>();
+        let rest = value.get(offset..).unwrap_or("");
+        let piece: String = rest.chars().take(24).collect();
+        let found = [piece.as_str(), &piece[..piece.char_indices().nth(8).map_or(piece.len(), |(i, _)| i)]]
+            .into_iter()
+            .filter(|p| !p.is_empty())
+            .find_map(|p| doc.text.get(from_key..).and_then(|t| t.find(p)));
+        match found {
+            Some(at) => Location::at_offset(&doc.source, &doc.text, from_key + at),
+            None => key.clone(),
+        }
+    }
+}
+
 #[allow(clippy::too_many_arguments)]
 fn render_doc(
     doc: &content::Document,
@@ -270,16 +324,18 @@ fn render_doc(
     let locate = |offset: usize| Location::at_offset(&doc.source, &doc.text, doc.body_start + offset);
     let mut body = markdown::render(body, options, &mut resolver, &locate);
     if let Some(caption) = &doc.front.image_license {
-        body.caption = Some(markdown::render_inline(caption, &mut resolver, &doc.key_location("imageLicense")));
+        let locate = field_locator(doc, caption, doc.key_location("imageLicense"));
+        body.caption = Some(markdown::render_inline(caption, &mut resolver, &locate));
     }
     if let Some(activity) = doc.fields.activity() {
         if let Some(note) = &activity.note {
-            let html = markdown::render_inline(note, &mut resolver, &doc.key_location("note"));
+            let locate = field_locator(doc, note, doc.key_location("note"));
+            let html = markdown::render_inline(note, &mut resolver, &locate);
             body.inline.insert("note", html);
         }
         if let Some(funding) = &activity.funding {
             let html =
-                markdown::render_inline(&funding.text, &mut resolver, &doc.nested_key_location("funding", "text"));
+                markdown::render_inline(&funding.text, &mut resolver, &field_locator(doc, &funding.text, doc.nested_key_location("funding", "text")));
             body.inline.insert("funding", html);
         }
     }

@@ -25,6 +25,9 @@ enum Command {
         /// Where to write the site [default: `output_dir` in site.yaml, else public/ in the site's folder].
         #[arg(long, short, value_name = "DIR")]
         output: Option<PathBuf>,
+        /// Prints the time spent in each stage (load, Markdown, templates, links, write).
+        #[arg(long)]
+        timings: bool,
         #[command(flatten)]
         site: SiteArgs,
     },
@@ -44,6 +47,33 @@ enum Command {
         /// Exits with code 2 when there are warnings but no errors.
         #[arg(long)]
         deny_warnings: bool,
+    },
+    /// Imports a document into the site's content.
+    Import {
+        #[command(subcommand)]
+        what: ImportCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum ImportCommand {
+    /// Turns the annual Work Programme (one Markdown document converted from
+    /// PDF) into content/programme/YEAR/: the programme, its priority areas,
+    /// activities, ongoing blocks and colophon. Page-break damage is repaired
+    /// and reported; nothing is written unless the whole document parsed.
+    /// Files edited by hand since the last import are kept unless --force.
+    Programme {
+        /// The Work Programme's Markdown file.
+        file: PathBuf,
+        /// The programme's year: names the folder and the `year` key.
+        #[arg(long, value_parser = clap::value_parser!(u16).range(1900..=2999))]
+        year: u16,
+        /// The folder to write [default: content/programme/YEAR in the site's folder].
+        #[arg(long, value_name = "DIR")]
+        into: Option<PathBuf>,
+        /// Overwrites files edited by hand since the last import.
+        #[arg(long)]
+        force: bool,
     },
 }
 
@@ -85,7 +115,7 @@ impl SiteArgs {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
-        Command::Build { output, site } => build(&site.options(cli.root, output)),
+        Command::Build { output, timings, site } => build(&site.options(cli.root, output), timings),
         Command::Check { site, external, format, deny_warnings } => {
             let options = folio::check::CheckOptions::new(site.options(cli.root, None), external);
             let report = folio::check::check(&options);
@@ -95,14 +125,49 @@ fn main() -> ExitCode {
             }
             ExitCode::from(report.exit_code(deny_warnings))
         }
+        Command::Import { what: ImportCommand::Programme { file, year, into, force } } => {
+            let mut options = folio::import::ImportOptions::new(file, year, &cli.root);
+            if let Some(into) = into {
+                options.target = into;
+            }
+            options.force = force;
+            import_programme(&options)
+        }
     }
 }
 
-fn build(options: &folio::BuildOptions) -> ExitCode {
+fn import_programme(options: &folio::import::ImportOptions) -> ExitCode {
+    match folio::import::import_programme(options) {
+        Ok(report) => {
+            print!("{}", report.human());
+            ExitCode::SUCCESS
+        }
+        Err(folio::Error::Failed(diagnostics)) => {
+            eprint!("{diagnostics}");
+            eprintln!(
+                "Import failed: {}, {}; nothing was written",
+                count(diagnostics.error_count(), "error"),
+                count(diagnostics.warning_count(), "warning")
+            );
+            ExitCode::FAILURE
+        }
+        Err(e) => {
+            eprintln!("error: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn build(options: &folio::BuildOptions, timings: bool) -> ExitCode {
     match folio::build(options) {
         Ok(report) => {
             let site = &report.site;
             eprint!("{}", site.diagnostics);
+            if timings {
+                for (stage, took) in &site.timings.stages {
+                    println!("{stage:>22}  {:>8.1} ms", took.as_secs_f64() * 1000.0);
+                }
+            }
             println!(
                 "Built {}, {}, {} copied, {} ({}) in {} ms -> {}",
                 count(site.pages, "page"),
@@ -130,3 +195,4 @@ fn build(options: &folio::BuildOptions) -> ExitCode {
         }
     }
 }
+

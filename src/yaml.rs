@@ -77,6 +77,13 @@ fn explain(message: &str, what: &str) -> (String, &'static str) {
     }
 }
 
+/// Serialises `value` as YAML (no `---` line; ends with a newline). Plain
+/// data such as front matter structs cannot fail; should serde_yaml refuse
+/// a value anyway, the result is empty.
+pub fn to_string<T: serde::Serialize>(value: &T) -> String {
+    serde_yaml::to_string(value).unwrap_or_default()
+}
+
 /// The line (1-based, within `yaml`) and column of a top-level `key:`, for
 /// errors about a value that parsed but means something wrong.
 pub fn key_position(yaml: &str, key: &str) -> Option<(usize, usize)> {

@@ -90,6 +90,8 @@ pub enum FundingType {
     #[default]
     Core,
     Supplementary,
+    /// The text does not say which.
+    Unspecified,
 }
 
 /// A Global Nodes Meeting (`kind: meeting`, a section of sessions).

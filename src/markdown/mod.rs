@@ -127,26 +127,26 @@ pub fn render(
     Rendered { html: html_out, toc: toc::build(&headings), headings, caption: None, inline: Default::default() }
 }
 
-/// Renders a short Markdown text (a caption) without its `<p>` wrapper.
-pub fn render_inline(markdown: &str, links: &mut LinkResolver<'_>, location: &Location) -> String {
-    let locate = |_: usize| location.clone();
+/// Renders a short Markdown text (a caption, a note) without its `<p>`
+/// wrapper; `locate` places a byte offset of `markdown` in its file.
+pub fn render_inline(markdown: &str, links: &mut LinkResolver<'_>, locate: &dyn Fn(usize) -> Location) -> String {
     let mut events = Vec::new();
     let mut text = PendingText::default();
     let mut link_depth = 0usize;
-    for event in Parser::new_ext(markdown, options()) {
+    for (event, range) in Parser::new_ext(markdown, options()).into_offset_iter() {
         if let (Event::Text(t), 0) = (&event, link_depth) {
-            text.push(t, 0);
+            text.push(t, range.start);
             continue;
         }
-        text.flush(&mut events, links, &locate);
+        text.flush(&mut events, links, locate);
         match &event {
             Event::Start(Tag::Link { .. }) => link_depth += 1,
             Event::End(TagEnd::Link) => link_depth = link_depth.saturating_sub(1),
             _ => {}
         }
-        events.push(resolve_links(event, links, || location.clone()));
+        events.push(resolve_links(event, links, || locate(range.start)));
     }
-    text.flush(&mut events, links, &locate);
+    text.flush(&mut events, links, locate);
     let mut out = String::new();
     html::push_html(&mut out, events.into_iter());
     let trimmed = out.trim();
@@ -468,7 +468,7 @@ mod tests {
         let html = render_inline(
             "[*Limenitis reducta*](https://www.gbif.org/occurrence/2840552819) by X\n",
             &mut links,
-            &Location::file(Path::new("page.md")),
+            &|_| Location::file(Path::new("page.md")),
         );
         assert_eq!(html, "<a href=\"https://www.gbif.org/occurrence/2840552819\"><em>Limenitis reducta</em></a> by X");
     }
