@@ -16,6 +16,7 @@ pub mod links;
 pub mod markdown;
 pub mod output;
 pub mod render;
+pub mod serve;
 pub mod site_data;
 pub mod slug;
 pub mod theme;
@@ -99,6 +100,8 @@ pub struct BuiltSite {
     pub diagnostics: Diagnostics,
     /// Time spent in each stage, in order.
     pub timings: Timings,
+    /// Where `build` is writing the site; `None` for sites kept in memory.
+    pub staging: Option<output::Staging>,
 }
 
 /// How long each stage took, so that a slow build points at its stage.
@@ -140,17 +143,24 @@ pub struct BuildReport {
 /// in one step; on any error the previous output is left as it was.
 pub fn build(options: &BuildOptions) -> Result<BuildReport, Error> {
     let started = Instant::now();
-    let mut site = render_site(options)?;
+    let mut site = run(options, true)?;
     site.timings.last = Instant::now();
-    output::write_site(&site.output, &site.output_dir)
-        .map_err(|source| Error::Write { path: site.output_dir.clone(), source })?;
-    site.timings.mark("write");
+    let staging = site.staging.take().expect("run(…, true) stages");
+    let written = staging.write_rest(&site.output).and_then(|()| staging.commit());
+    written.map_err(|source| Error::Write { path: site.output_dir.clone(), source })?;
+    site.timings.mark("write the rest, swap");
     Ok(BuildReport { site, elapsed: started.elapsed() })
 }
 
-/// Runs every stage but writing: the site as path -> bytes, with its links
-/// and anchors checked.
+/// Runs every stage but writing: the whole site in memory as path -> bytes,
+/// with its links and anchors checked (for `check`, `serve` and tests).
 pub fn render_site(options: &BuildOptions) -> Result<BuiltSite, Error> {
+    run(options, false)
+}
+
+/// The stages; with `stage`, each page is written to a staging folder as
+/// soon as it is rendered, so its bytes are not kept.
+fn run(options: &BuildOptions, stage: bool) -> Result<BuiltSite, Error> {
     let root = options.root.as_path();
     let mut timings = Timings::default();
     let mut diagnostics = Diagnostics::default();
@@ -170,6 +180,12 @@ pub fn render_site(options: &BuildOptions) -> Result<BuiltSite, Error> {
             config.menu = config::MenuItem::from_data(navigation);
         }
     }
+    let staging = match stage {
+        true => Some(
+            output::Staging::new(&output_dir).map_err(|source| Error::Write { path: output_dir.clone(), source })?,
+        ),
+        false => None,
+    };
     let strict = options.strict_links.unwrap_or(config.strict_links);
     let broken = if strict { Severity::Error } else { Severity::Warning };
 
@@ -203,11 +219,18 @@ pub fn render_site(options: &BuildOptions) -> Result<BuiltSite, Error> {
     timings.mark("markdown");
 
     let mut output = SiteOutput::default();
-    let rendered = render_templates(&config, &data, &tree, &templates, &page_md, &section_md);
+    let rendered = render_templates(&config, &data, &tree, &templates, &page_md, &section_md, staging.as_ref());
     let mut output_problems = Vec::new();
+    let mut scans = BTreeMap::new();
     for result in rendered {
-        let added = result
-            .and_then(|(path, html, origin)| output.add(path, OutputContent::Rendered(html.into_bytes()), &origin));
+        let added = result.and_then(|page| {
+            let added = match page.html {
+                Some(html) => output.add(page.path.clone(), OutputContent::Rendered(html.into_bytes()), &page.origin),
+                None => output.add_written(page.path.clone(), &page.origin),
+            };
+            scans.insert(page.path, page.scan);
+            added
+        });
         output_problems.extend(added.err());
     }
     timings.mark("templates");
@@ -220,7 +243,6 @@ pub fn render_site(options: &BuildOptions) -> Result<BuiltSite, Error> {
         return Err(fail(diagnostics));
     }
 
-    let scans = scan_pages(&output);
     diagnostics.extend(check_links(&tree, &page_md, &section_md, &output, &scans, config.base_path(), broken));
     diagnostics.extend(check_menu(&config, &output, broken));
     timings.mark("links");
@@ -244,6 +266,7 @@ pub fn render_site(options: &BuildOptions) -> Result<BuiltSite, Error> {
         scans,
         diagnostics,
         timings,
+        staging,
     })
 }
 
@@ -334,8 +357,11 @@ fn render_doc(
             body.inline.insert("note", html);
         }
         if let Some(funding) = &activity.funding {
-            let html =
-                markdown::render_inline(&funding.text, &mut resolver, &field_locator(doc, &funding.text, doc.nested_key_location("funding", "text")));
+            let html = markdown::render_inline(
+                &funding.text,
+                &mut resolver,
+                &field_locator(doc, &funding.text, doc.nested_key_location("funding", "text")),
+            );
             body.inline.insert("funding", html);
         }
     }
@@ -360,21 +386,6 @@ fn render_markdown(
         .map(|(id, s)| render_doc(&s.doc, s.doc.body(), &s.url, tree.programme_of(id), index, options, broken))
         .collect();
     (pages, sections)
-}
-
-/// Ids and URLs of every HTML page written, read back from the HTML itself
-/// so that ids a template adds count too.
-fn scan_pages(output: &SiteOutput) -> BTreeMap<PathBuf, html_scan::Scanned> {
-    output
-        .files
-        .par_iter()
-        .filter_map(|(path, file)| match &file.content {
-            OutputContent::Rendered(bytes) if path.extension().is_some_and(|e| e == "html") => {
-                Some((path.clone(), html_scan::scan(&String::from_utf8_lossy(bytes))))
-            }
-            _ => None,
-        })
-        .collect()
 }
 
 fn check_links(
@@ -423,7 +434,36 @@ fn check_menu(config: &SiteConfig, output: &SiteOutput, severity: Severity) -> V
         .collect()
 }
 
-type RenderedPage = Result<(PathBuf, String, PathBuf), Diagnostic>;
+/// A page rendered from a template, with what its HTML holds (ids and
+/// URLs, read back from the HTML itself so that template ids count too).
+struct RenderedPage {
+    path: PathBuf,
+    /// `None` once written to the staging folder.
+    html: Option<String>,
+    origin: PathBuf,
+    scan: html_scan::Scanned,
+}
+
+impl RenderedPage {
+    fn new(
+        path: &Path,
+        html: String,
+        origin: &Path,
+        staging: Option<&output::Staging>,
+    ) -> Result<RenderedPage, Diagnostic> {
+        let scan = html_scan::scan(&html);
+        let html = match staging {
+            None => Some(html),
+            Some(staging) => {
+                staging.write(path, &OutputContent::Rendered(html.into_bytes())).map_err(|e| {
+                    Diagnostic::error(format!("cannot write {}: {e}", path.display())).at(Location::file(origin))
+                })?;
+                None
+            }
+        };
+        Ok(RenderedPage { path: path.to_path_buf(), html, origin: origin.to_path_buf(), scan })
+    }
+}
 
 /// Who refers to whom: for each URL path, the pages whose Markdown links to
 /// it or mentions it ("see also Activity 4.3"), in site order, each once.
@@ -453,7 +493,8 @@ fn render_templates(
     templates: &Templates,
     page_md: &[DocMarkdown],
     section_md: &[DocMarkdown],
-) -> Vec<RenderedPage> {
+    staging: Option<&output::Staging>,
+) -> Vec<Result<RenderedPage, Diagnostic>> {
     let backlinks = backlinks(tree, page_md, section_md);
     let calendars = calendar_paths(tree);
     let inputs = RenderInputs {
@@ -470,22 +511,22 @@ fn render_templates(
         let template = templates.choose(Some(&page.doc), false, false)?;
         let context = render::page_context(&inputs, &values, id);
         let html = templates.render(&template, &context, &page.doc.source)?;
-        Ok((page.output.clone(), html, page.doc.source.clone()))
+        RenderedPage::new(&page.output, html, &page.doc.source, staging)
     });
     let sections = tree.sections.par_iter().enumerate().map(|(id, section)| {
         let template = templates.choose(Some(&section.doc), true, section.parent.is_none())?;
         let context = render::section_context(&inputs, &values, id);
         let html = templates.render(&template, &context, &section.doc.source)?;
-        Ok((section.output.clone(), html, section.doc.source.clone()))
+        RenderedPage::new(&section.output, html, &section.doc.source, staging)
     });
     // Pages folio makes from a programme, where the theme has their template.
     let generated = values.programmes.generated.par_iter().filter(|part| templates.has(part.template)).map(|part| {
         let source = &tree.sections[part.programme].doc.source;
         let context = render::generated_context(&inputs, &values, part);
         let html = templates.render(part.template, &context, source)?;
-        Ok((part.output.clone(), html, source.clone()))
+        RenderedPage::new(&part.output, html, source, staging)
     });
-    let mut all: Vec<RenderedPage> = sections.collect();
+    let mut all: Vec<Result<RenderedPage, Diagnostic>> = sections.collect();
     all.par_extend(pages);
     all.par_extend(generated);
     all

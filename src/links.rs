@@ -231,14 +231,14 @@ pub fn output_path_of(path: &str, output: &SiteOutput) -> Option<PathBuf> {
     let trimmed = path.trim_start_matches('/');
     if trimmed.is_empty() || trimmed.ends_with('/') {
         let p = PathBuf::from(trimmed).join("index.html");
-        return output.files.contains_key(&p).then_some(p);
+        return output.contains(&p).then_some(p);
     }
     let file = PathBuf::from(trimmed);
-    if output.files.contains_key(&file) {
+    if output.contains(&file) {
         return Some(file);
     }
     let index = file.join("index.html");
-    output.files.contains_key(&index).then_some(index)
+    output.contains(&index).then_some(index)
 }
 
 /// One page as written, for checking the links in its HTML.
@@ -289,7 +289,7 @@ pub fn check(
         };
         let target = if path.is_empty() { Some(page.output.to_path_buf()) } else { output_path_of(&path, output) };
         let Some(target) = target else {
-            let pages = output.files.keys().filter_map(|p| site_path_of(p));
+            let pages = output.paths().filter_map(site_path_of);
             let help = match closest(&path, pages) {
                 Some(s) => format!("did you mean `{s}`?"),
                 None => "check the URL; site-absolute links start at the site root".to_string(),

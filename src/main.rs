@@ -48,6 +48,26 @@ enum Command {
         #[arg(long)]
         deny_warnings: bool,
     },
+    /// Serves the site from memory at http://127.0.0.1:1111/ (writing nothing),
+    /// rebuilds it when a file changes and reloads open pages; a failed
+    /// rebuild keeps the last good site and shows the errors on every page.
+    Serve {
+        /// The port to listen on; 0 picks a free one.
+        #[arg(long, short, default_value_t = folio::serve::DEFAULT_PORT, value_name = "N")]
+        port: u16,
+        /// The address to listen on; anything but 127.0.0.1 (or ::1) makes the site visible to the network.
+        #[arg(long, default_value = "127.0.0.1", value_name = "ADDR", value_parser = parse_bind)]
+        bind: std::net::IpAddr,
+        /// Includes pages marked `draft: true`.
+        #[arg(long)]
+        drafts: bool,
+        /// Opens the site in the browser.
+        #[arg(long)]
+        open: bool,
+        /// Polls files for changes instead of relying on notifications (Docker volumes, WSL, network drives).
+        #[arg(long)]
+        poll: bool,
+    },
     /// Imports a document into the site's content.
     Import {
         #[command(subcommand)]
@@ -125,6 +145,21 @@ fn main() -> ExitCode {
             }
             ExitCode::from(report.exit_code(deny_warnings))
         }
+        Command::Serve { port, bind, drafts, open, poll } => {
+            let mut options = folio::serve::ServeOptions::new(cli.root);
+            options.build.drafts = drafts;
+            (options.port, options.bind, options.open) = (port, bind, open);
+            if poll {
+                options.watch = folio::serve::WatchMode::Poll(std::time::Duration::from_millis(300));
+            }
+            match folio::serve::serve(options) {
+                Ok(()) => ExitCode::SUCCESS,
+                Err(e) => {
+                    eprintln!("error: {e}");
+                    ExitCode::FAILURE
+                }
+            }
+        }
         Command::Import { what: ImportCommand::Programme { file, year, into, force } } => {
             let mut options = folio::import::ImportOptions::new(file, year, &cli.root);
             if let Some(into) = into {
@@ -196,3 +231,10 @@ fn build(options: &folio::BuildOptions, timings: bool) -> ExitCode {
     }
 }
 
+/// `--bind`: an IP address, or `localhost`.
+fn parse_bind(value: &str) -> Result<std::net::IpAddr, String> {
+    match value {
+        "localhost" => Ok(std::net::IpAddr::V4(std::net::Ipv4Addr::LOCALHOST)),
+        _ => value.parse().map_err(|_| format!("`{value}` is not an IP address, such as 127.0.0.1 or 0.0.0.0")),
+    }
+}

@@ -91,7 +91,15 @@ fn every_cross_reference_is_a_link_to_that_activity() {
         }
     }
     // "(see also activities 4.3 and 4.4)" in 1.2; "activities 1.2 and 4.4" in 4.3; "Activity 1.1" in 3.1.
-    for (page, target) in [("activities/1-2/", "4-3"), ("activities/1-2/", "4-4"), ("activities/4-3/", "1-2"), ("activities/4-3/", "4-4"), ("activities/4-4/", "4-3"), ("activities/3-1/", "1-1"), ("activities/2-1/", "3-2")] {
+    for (page, target) in [
+        ("activities/1-2/", "4-3"),
+        ("activities/1-2/", "4-4"),
+        ("activities/4-3/", "1-2"),
+        ("activities/4-3/", "4-4"),
+        ("activities/4-4/", "4-3"),
+        ("activities/3-1/", "1-1"),
+        ("activities/2-1/", "3-2"),
+    ] {
         let key = (format!("{page}index.html"), format!("/programme/2024/activities/{target}/"));
         assert!(links.contains(&key), "{key:?} missing");
     }

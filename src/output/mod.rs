@@ -9,7 +9,7 @@ mod write;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-pub use write::write_site;
+pub use write::{write_site, Staging};
 
 use crate::diagnostics::{Diagnostic, Location};
 use crate::theme::FileSource;
@@ -25,7 +25,12 @@ pub enum OutputContent {
 /// Every file of the built site, by its path inside the output folder.
 #[derive(Debug, Default)]
 pub struct SiteOutput {
+    /// Files held in memory (or named on disk) until they are written.
     pub files: BTreeMap<PathBuf, OutputFile>,
+    /// Pages already written to the staging folder while they rendered
+    /// (`folio build`), by path, with the input that made them: their bytes
+    /// are not kept, so a large site does not sit in memory twice.
+    pub written: BTreeMap<PathBuf, PathBuf>,
 }
 
 #[derive(Debug, Clone)]
@@ -39,18 +44,41 @@ impl SiteOutput {
     /// Adds a file; a path that something else already claimed is an error
     /// naming both, because one of them would silently vanish.
     pub fn add(&mut self, path: PathBuf, content: OutputContent, origin: &Path) -> Result<(), Diagnostic> {
-        if let Some(existing) = self.files.get(&path) {
-            return Err(Diagnostic::error(format!(
+        self.claim(&path, origin)?;
+        self.files.insert(path, OutputFile { content, origin: origin.to_path_buf() });
+        Ok(())
+    }
+
+    /// Records a page that is already in the staging folder.
+    pub fn add_written(&mut self, path: PathBuf, origin: &Path) -> Result<(), Diagnostic> {
+        self.claim(&path, origin)?;
+        self.written.insert(path, origin.to_path_buf());
+        Ok(())
+    }
+
+    fn claim(&self, path: &Path, origin: &Path) -> Result<(), Diagnostic> {
+        let existing = self.files.get(path).map(|f| &f.origin).or_else(|| self.written.get(path));
+        match existing {
+            None => Ok(()),
+            Some(existing) => Err(Diagnostic::error(format!(
                 "{} and {} both write {}",
-                existing.origin.display(),
+                existing.display(),
                 origin.display(),
                 path.display()
             ))
             .at(Location::file(origin))
-            .help("rename or move one of them"));
+            .help("rename or move one of them")),
         }
-        self.files.insert(path, OutputFile { content, origin: origin.to_path_buf() });
-        Ok(())
+    }
+
+    /// Whether the site has a file at `path`.
+    pub fn contains(&self, path: &Path) -> bool {
+        self.files.contains_key(path) || self.written.contains_key(path)
+    }
+
+    /// Every path of the site, in order.
+    pub fn paths(&self) -> impl Iterator<Item = &Path> {
+        self.files.keys().chain(self.written.keys()).map(PathBuf::as_path)
     }
 
     pub fn count_copied(&self) -> usize {

@@ -1,6 +1,5 @@
 //! Writing the output folder through a staging folder.
 
-use std::collections::BTreeSet;
 use std::fs;
 use std::io;
 use std::path::{Path, PathBuf};
@@ -10,45 +9,78 @@ use rayon::prelude::*;
 use super::{OutputContent, SiteOutput};
 use crate::theme::FileSource;
 
-/// Writes `site` into a fresh staging folder beside `output`, then puts it
-/// in `output`'s place. On any error the staging folder is removed and
-/// `output` is untouched.
-pub fn write_site(site: &SiteOutput, output: &Path) -> io::Result<()> {
-    let parent = match output.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
-        _ => PathBuf::from("."),
-    };
-    fs::create_dir_all(&parent)?;
-    let name = output.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "public".into());
-    let staging = parent.join(format!(".folio-staging-{name}-{}", std::process::id()));
-    if staging.exists() {
-        fs::remove_dir_all(&staging)?;
-    }
-    let result = fill(site, &staging).and_then(|()| replace(&staging, output));
-    if result.is_err() {
-        let _ = fs::remove_dir_all(&staging);
-    }
-    result
+/// A fresh folder beside the output folder that the build writes into; it
+/// replaces the output folder in one step when everything succeeded
+/// ([`Staging::commit`]), and is removed if dropped before that, so a failed
+/// build leaves the old output exactly as it was.
+#[derive(Debug)]
+pub struct Staging {
+    dir: PathBuf,
+    output: PathBuf,
+    committed: bool,
 }
 
-fn fill(site: &SiteOutput, staging: &Path) -> io::Result<()> {
-    fs::create_dir_all(staging)?;
-    // Folders first, once each, in order; then the files in parallel.
-    let dirs: BTreeSet<&Path> =
-        site.files.keys().filter_map(|p| p.parent()).filter(|p| !p.as_os_str().is_empty()).collect();
-    for dir in dirs {
-        fs::create_dir_all(staging.join(dir))?;
+impl Staging {
+    pub fn new(output: &Path) -> io::Result<Staging> {
+        let parent = match output.parent() {
+            Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+            _ => PathBuf::from("."),
+        };
+        fs::create_dir_all(&parent)?;
+        let name = output.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "public".into());
+        let dir = parent.join(format!(".folio-staging-{name}-{}", std::process::id()));
+        if dir.exists() {
+            fs::remove_dir_all(&dir)?;
+        }
+        fs::create_dir(&dir)?;
+        Ok(Staging { dir, output: output.to_path_buf(), committed: false })
     }
-    site.files.par_iter().try_for_each(|(path, file)| {
-        let target = staging.join(path);
-        match &file.content {
+
+    /// Writes one file (its folders are made as needed); safe to call from
+    /// many threads at once.
+    pub fn write(&self, path: &Path, content: &OutputContent) -> io::Result<()> {
+        let target = self.dir.join(path);
+        if let Some(parent) = target.parent() {
+            fs::create_dir_all(parent)?;
+        }
+        match content {
             OutputContent::Rendered(bytes) => fs::write(&target, bytes),
             OutputContent::Copied(FileSource::Embedded(bytes)) => fs::write(&target, bytes),
             OutputContent::Copied(FileSource::Disk(source)) => fs::copy(source, &target).map(drop).map_err(|e| {
                 io::Error::new(e.kind(), format!("cannot copy {} to {}: {e}", source.display(), target.display()))
             }),
         }
-    })
+    }
+
+    /// Writes every file `site` still holds (pages written while rendering
+    /// are there already).
+    pub fn write_rest(&self, site: &SiteOutput) -> io::Result<()> {
+        site.files.par_iter().try_for_each(|(path, file)| self.write(path, &file.content))
+    }
+
+    /// Puts the staging folder in the output folder's place.
+    pub fn commit(mut self) -> io::Result<()> {
+        replace(&self.dir, &self.output)?;
+        self.committed = true;
+        Ok(())
+    }
+}
+
+impl Drop for Staging {
+    fn drop(&mut self) {
+        if !self.committed {
+            let _ = fs::remove_dir_all(&self.dir);
+        }
+    }
+}
+
+/// Writes `site` into a fresh staging folder beside `output`, then puts it
+/// in `output`'s place. On any error the staging folder is removed and
+/// `output` is untouched.
+pub fn write_site(site: &SiteOutput, output: &Path) -> io::Result<()> {
+    let staging = Staging::new(output)?;
+    staging.write_rest(site)?;
+    staging.commit()
 }
 
 /// Puts `staging` where `output` is. On Linux the two folders are exchanged

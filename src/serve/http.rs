@@ -1,0 +1,245 @@
+//! Answers one HTTP request from the current snapshot. URLs are looked up as
+//! keys of the in-memory map, never joined to a folder on disk; requests that
+//! try to climb out (`..`, `%2e%2e`, `%2f`, backslashes, NUL) are refused
+//! with 400 before any lookup.
+
+use std::io::{Cursor, Read};
+use std::sync::Arc;
+
+use percent_encoding::{percent_decode_str, utf8_percent_encode, AsciiSet, CONTROLS, NON_ALPHANUMERIC};
+use tiny_http::{Header, Method, Request, Response, StatusCode};
+
+use super::inject;
+use super::snapshot::{content_type, is_html, Body};
+use super::{Live, Shared};
+
+/// The URL the live-reload script listens on.
+pub const EVENTS_PATH: &str = "/__folio/events";
+
+/// Characters kept as they are when a path segment goes back into a URL.
+const SEGMENT: &AsciiSet = &NON_ALPHANUMERIC.remove(b'-').remove(b'.').remove(b'_').remove(b'~');
+
+type Reply = Response<Box<dyn Read + Send>>;
+
+pub(crate) fn handle(request: Request, shared: &Shared) {
+    if !matches!(request.method(), Method::Get | Method::Head) {
+        let reply = text(405, "method not allowed\n").with_header(header("Allow", "GET, HEAD"));
+        let _ = request.respond(reply);
+        return;
+    }
+    let Some((path, query)) = split_target(request.url()) else {
+        let _ = request.respond(text(400, "bad request\n"));
+        return;
+    };
+    if path == EVENTS_PATH {
+        let (since, known) = events_cursor(&request, query, &shared.server_id);
+        shared.hub.subscribe(request, since, known);
+        return;
+    }
+    let live = shared.live();
+    let reply = match decode_path(path) {
+        Ok(url) => lookup(&live, &url, query, &shared.server_id),
+        Err(()) => text(400, "bad request\n"),
+    };
+    let _ = request.respond(reply);
+}
+
+/// The build a client last saw, from `Last-Event-ID` (sent on reconnects)
+/// or else `?since=`; and whether `?server=` names this run of the server.
+fn events_cursor(request: &Request, query: Option<&str>, server_id: &str) -> (Option<u64>, bool) {
+    let param =
+        |name: &str| query?.split('&').find_map(|pair| pair.strip_prefix(name).and_then(|rest| rest.strip_prefix('=')));
+    let last_id = request
+        .headers()
+        .iter()
+        .find(|h| h.field.equiv("Last-Event-ID"))
+        .and_then(|h| h.value.as_str().trim().parse().ok());
+    let since = last_id.or_else(|| param("since").and_then(|s| s.parse().ok()));
+    let known = param("server").is_none_or(|s| s == server_id);
+    (since, known)
+}
+
+/// The path and query of a request target (also in absolute form,
+/// `http://host/path`); `None` when it is not a path.
+pub(crate) fn split_target(target: &str) -> Option<(&str, Option<&str>)> {
+    let target = target.split('#').next().unwrap_or("");
+    let target = match target.find("://") {
+        Some(i) if !target[..i].contains('/') => target[i + 3..].find('/').map_or("/", |j| &target[i + 3 + j..]),
+        _ => target,
+    };
+    let (path, query) = match target.split_once('?') {
+        Some((p, q)) => (p, Some(q)),
+        None => (target, None),
+    };
+    path.starts_with('/').then_some((path, query))
+}
+
+/// A request path, decoded and checked.
+#[derive(Debug, PartialEq, Eq)]
+pub(crate) struct UrlPath {
+    /// Decoded segments, without empty and `.` ones.
+    pub segments: Vec<String>,
+    /// Whether the URL ends with `/` (asks for a folder).
+    pub folder: bool,
+}
+
+/// Decodes `%XX` per segment. A segment that is `..`, or that decodes to a
+/// `/`, `\` or NUL, makes the whole request bad, as does a raw backslash or
+/// a sequence that is not UTF-8.
+pub(crate) fn decode_path(path: &str) -> Result<UrlPath, ()> {
+    if path.contains('\\') {
+        return Err(());
+    }
+    let mut segments = Vec::new();
+    for raw in path.split('/') {
+        let segment = percent_decode_str(raw).decode_utf8().map_err(|_| ())?;
+        if segment == ".." || segment.contains(['/', '\\', '\0']) {
+            return Err(());
+        }
+        if !segment.is_empty() && segment != "." {
+            segments.push(segment.into_owned());
+        }
+    }
+    Ok(UrlPath { segments, folder: path.ends_with('/') })
+}
+
+fn lookup(live: &Live, url: &UrlPath, query: Option<&str>, server_id: &str) -> Reply {
+    let key = url.segments.join("/");
+    let index = if key.is_empty() { "index.html".to_string() } else { format!("{key}/index.html") };
+    if url.folder || key.is_empty() {
+        if live.snapshot.get(&index).is_some() {
+            return file(live, &index, 200, server_id);
+        }
+    } else if live.snapshot.get(&key).is_some() {
+        return file(live, &key, 200, server_id);
+    } else if live.snapshot.get(&index).is_some() {
+        // Relative links on a folder's page only work with the slash.
+        let mut location: String =
+            url.segments.iter().map(|s| format!("/{}", utf8_percent_encode(s, SEGMENT))).collect();
+        location.push('/');
+        if let Some(q) = query {
+            location.push('?');
+            location.extend(utf8_percent_encode(q, CONTROLS));
+        }
+        return text(301, "moved permanently\n").with_header(header("Location", &location));
+    }
+    not_found(live, &url.segments, server_id)
+}
+
+fn not_found(live: &Live, segments: &[String], server_id: &str) -> Reply {
+    if live.snapshot.get("404.html").is_some() {
+        return file(live, "404.html", 404, server_id);
+    }
+    let mut shown = format!("/{}", segments.join("/"));
+    if shown.len() > 200 {
+        let mut end = 200;
+        while !shown.is_char_boundary(end) {
+            end -= 1;
+        }
+        shown.truncate(end);
+        shown.push('…');
+    }
+    let page = inject::not_found_page(&shown);
+    html(live, page.as_bytes(), 404, server_id)
+}
+
+fn file(live: &Live, key: &str, status: u16, server_id: &str) -> Reply {
+    let Some(entry) = live.snapshot.get(key) else { return text(404, "not found\n") };
+    if is_html(key) {
+        return match entry.bytes() {
+            Ok(bytes) => html(live, &bytes, status, server_id),
+            Err(_) => text(404, "not found\n"),
+        };
+    }
+    let (reader, len): (Box<dyn Read + Send>, usize) = match &entry.body {
+        Body::Memory(bytes) => (Box::new(Cursor::new(Arc::clone(bytes))), bytes.len()),
+        Body::Static(bytes) => (Box::new(Cursor::new(*bytes)), bytes.len()),
+        Body::File(path) => {
+            // Streamed from the file the build named, never from a path in the URL.
+            let Ok(file) = std::fs::File::open(path) else { return text(404, "not found\n") };
+            let Some(len) = file.metadata().ok().and_then(|m| usize::try_from(m.len()).ok()) else {
+                return text(404, "not found\n");
+            };
+            (Box::new(file), len)
+        }
+    };
+    reply(status, reader, len).with_header(header("Content-Type", &content_type(key)))
+}
+
+/// An HTML page with the live-reload script (and the error overlay, while
+/// the last rebuild failed) put in.
+fn html(live: &Live, page: &[u8], status: u16, server_id: &str) -> Reply {
+    let mut snippet = String::new();
+    if let Some(failure) = &live.failure {
+        snippet.push_str(&failure.overlay);
+    }
+    snippet.push_str(&inject::script(live.build, server_id));
+    let body = inject::insert_before_body_end(page, &snippet);
+    let len = body.len();
+    reply(status, Box::new(Cursor::new(body)), len).with_header(header("Content-Type", "text/html; charset=utf-8"))
+}
+
+fn text(status: u16, body: &str) -> Reply {
+    let bytes = body.as_bytes().to_vec();
+    let len = bytes.len();
+    reply(status, Box::new(Cursor::new(bytes)), len).with_header(header("Content-Type", "text/plain; charset=utf-8"))
+}
+
+fn reply(status: u16, body: Box<dyn Read + Send>, len: usize) -> Reply {
+    Response::new(StatusCode(status), Vec::new(), body, Some(len), None)
+        // Always a Content-Length (HEAD answers show it too), never chunked.
+        .with_chunked_threshold(usize::MAX)
+        .with_header(header("Cache-Control", "no-cache"))
+        .with_header(header("X-Content-Type-Options", "nosniff"))
+}
+
+fn header(name: &str, value: &str) -> Header {
+    Header::from_bytes(name, value).expect("header names and values are ASCII")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn segments(path: &str) -> Vec<String> {
+        decode_path(path).unwrap().segments
+    }
+
+    #[test]
+    fn targets_split_into_path_and_query() {
+        assert_eq!(split_target("/a/b?x=1#f"), Some(("/a/b", Some("x=1"))));
+        assert_eq!(split_target("http://127.0.0.1:1/a/?q"), Some(("/a/", Some("q"))));
+        assert_eq!(split_target("http://host"), Some(("/", None)));
+        assert_eq!(split_target("*"), None);
+        assert_eq!(split_target("a/b"), None);
+    }
+
+    #[test]
+    fn paths_are_decoded_per_segment() {
+        assert_eq!(
+            segments("/assets/images/Limenitis%20reducta%20Staudinger%2C.jpg"),
+            ["assets", "images", "Limenitis reducta Staudinger,.jpg"]
+        );
+        assert_eq!(segments("//a/./b/"), ["a", "b"]);
+        assert!(decode_path("/a/").unwrap().folder);
+        assert_eq!(segments("/caf%C3%A9"), ["café"]);
+    }
+
+    #[test]
+    fn climbing_out_is_refused() {
+        for bad in [
+            "/../Cargo.toml",
+            "/a/../../x",
+            "/%2e%2e/site.yaml",
+            "/%2E%2E/site.yaml",
+            "/..%2fsite.yaml",
+            "/..%2Fsite.yaml",
+            "/\\..\\site.yaml",
+            "/%5c..%5csite.yaml",
+            "/a%00.html",
+            "/%ff",
+        ] {
+            assert_eq!(decode_path(bad), Err(()), "{bad}");
+        }
+    }
+}

@@ -1,0 +1,303 @@
+//! Watching the site's files: which folders, which events count, and the
+//! debounce that turns a burst of events into one rebuild.
+
+use std::collections::{BTreeSet, HashMap};
+use std::ffi::OsStr;
+use std::path::{Component, Path, PathBuf};
+use std::sync::mpsc::{Receiver, RecvTimeoutError, Sender};
+use std::time::{Duration, Instant};
+
+use notify::{EventKind, RecursiveMode, Watcher};
+
+use super::ServeError;
+
+/// Folders of the site that a build reads, watched recursively.
+pub const WATCHED_DIRS: [&str; 5] = ["content", "templates", "themes", "assets", "data"];
+/// Files at the site's root that a build reads.
+pub const WATCHED_FILES: [&str; 1] = ["site.yaml"];
+
+/// How changes are noticed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum WatchMode {
+    /// The operating system's notifications (inotify, FSEvents, ReadDirectoryChangesW).
+    Native,
+    /// Looking at every file's size and modification time at this interval:
+    /// for Docker volumes, WSL and network drives, where notifications do
+    /// not arrive.
+    Poll(Duration),
+    /// No watching (a server that never rebuilds).
+    Off,
+}
+
+/// What the rebuild thread receives.
+pub(crate) enum Message {
+    Fs(notify::Result<notify::Event>),
+    Stop,
+}
+
+pub(crate) enum SiteWatcher {
+    Native {
+        watcher: Box<dyn Watcher + Send>,
+        root: PathBuf,
+    },
+    /// Kept for its `Drop`, which stops the polling thread.
+    Poll {
+        _poller: Poller,
+    },
+}
+
+impl SiteWatcher {
+    /// Starts watching `root`: the root folder itself (not recursively, for
+    /// `site.yaml` and for watched folders that appear later) and each
+    /// watched folder that exists. Returns once the watches are in place.
+    pub fn start(root: &Path, mode: WatchMode, tx: Sender<Message>) -> Result<Option<SiteWatcher>, ServeError> {
+        let interval = match mode {
+            WatchMode::Off => return Ok(None),
+            WatchMode::Poll(interval) => interval,
+            WatchMode::Native => {
+                let handler = move |event| {
+                    let _ = tx.send(Message::Fs(event));
+                };
+                let mut native = notify::recommended_watcher(handler).map_err(|e| watch_error(root, e))?;
+                native.watch(root, RecursiveMode::NonRecursive).map_err(|e| watch_error(root, e))?;
+                let mut watcher = SiteWatcher::Native { watcher: Box::new(native), root: root.to_path_buf() };
+                for dir in WATCHED_DIRS {
+                    watcher.watch_dir(&root.join(dir))?;
+                }
+                return Ok(Some(watcher));
+            }
+        };
+        Ok(Some(SiteWatcher::Poll { _poller: Poller::start(root, interval, tx) }))
+    }
+
+    fn watch_dir(&mut self, dir: &Path) -> Result<(), ServeError> {
+        if let SiteWatcher::Native { watcher, .. } = self {
+            if dir.is_dir() {
+                watcher.watch(dir, RecursiveMode::Recursive).map_err(|e| watch_error(dir, e))?;
+            }
+        }
+        Ok(())
+    }
+
+    /// Watches a watched folder that was just created (or re-created, as a
+    /// `git checkout` may do); other paths are left alone.
+    pub fn notice(&mut self, path: &Path) -> Result<(), ServeError> {
+        let SiteWatcher::Native { root, .. } = self else { return Ok(()) };
+        if path.parent() == Some(root.as_path())
+            && path.file_name().and_then(OsStr::to_str).is_some_and(|n| WATCHED_DIRS.contains(&n))
+        {
+            self.watch_dir(path)?;
+        }
+        Ok(())
+    }
+}
+
+/// The polling watcher. notify's `PollWatcher` keeps modification times in
+/// whole seconds, so a second save within the same second as the poll before
+/// it goes unseen (unless it hashes every file's contents on every poll,
+/// images and PDFs included). This one compares each file's size and
+/// modification time to the nanosecond, and walks only the watched folders.
+pub(crate) struct Poller {
+    stop: Option<Sender<()>>,
+    thread: Option<std::thread::JoinHandle<()>>,
+}
+
+type Seen = HashMap<PathBuf, (bool, u64, Option<std::time::SystemTime>)>;
+
+impl Poller {
+    /// Takes the first look before it returns, so that any later change is seen.
+    fn start(root: &Path, interval: Duration, tx: Sender<Message>) -> Poller {
+        let root = root.to_path_buf();
+        let mut seen = poll_scan(&root);
+        let (stop, stopped) = std::sync::mpsc::channel::<()>();
+        let thread = std::thread::Builder::new()
+            .name("folio-serve-poll".into())
+            .spawn(move || {
+                while let Err(RecvTimeoutError::Timeout) = stopped.recv_timeout(interval) {
+                    let now = poll_scan(&root);
+                    for event in poll_events(&seen, &now) {
+                        if tx.send(Message::Fs(Ok(event))).is_err() {
+                            return;
+                        }
+                    }
+                    seen = now;
+                }
+            })
+            .ok();
+        Poller { stop: Some(stop), thread }
+    }
+}
+
+impl Drop for Poller {
+    fn drop(&mut self) {
+        self.stop = None;
+        if let Some(thread) = self.thread.take() {
+            let _ = thread.join();
+        }
+    }
+}
+
+fn poll_scan(root: &Path) -> Seen {
+    let mut seen = Seen::new();
+    let roots = WATCHED_FILES.iter().chain(&WATCHED_DIRS).map(|name| root.join(name));
+    for start in roots {
+        let walker = walkdir::WalkDir::new(start).follow_links(true).into_iter();
+        for entry in walker.filter_entry(|e| e.depth() == 0 || !is_scratch(e.file_name())).flatten() {
+            if let Ok(meta) = entry.metadata() {
+                seen.insert(entry.into_path(), (meta.is_dir(), meta.len(), meta.modified().ok()));
+            }
+        }
+    }
+    seen
+}
+
+fn poll_events(before: &Seen, now: &Seen) -> Vec<notify::Event> {
+    use notify::event::{CreateKind, ModifyKind, RemoveKind};
+    let event = |kind, path: &PathBuf| notify::Event { kind, paths: vec![path.clone()], attrs: Default::default() };
+    let mut events = Vec::new();
+    for (path, state) in now {
+        match before.get(path) {
+            None => events.push(event(EventKind::Create(CreateKind::Any), path)),
+            Some(old) if old != state && !state.0 => events.push(event(EventKind::Modify(ModifyKind::Any), path)),
+            Some(_) => {}
+        }
+    }
+    for path in before.keys().filter(|p| !now.contains_key(*p)) {
+        events.push(event(EventKind::Remove(RemoveKind::Any), path));
+    }
+    events
+}
+
+fn watch_error(path: &Path, source: notify::Error) -> ServeError {
+    ServeError::Watch { path: path.to_path_buf(), source }
+}
+
+/// Whether a change to `path` can change the site: it is in a watched
+/// folder or is a watched root file, and no part of it is hidden, an editor's
+/// temporary or backup file, or inside the output folder.
+pub(crate) fn is_relevant(root: &Path, output_dir: Option<&Path>, path: &Path) -> bool {
+    if output_dir.is_some_and(|out| path.starts_with(out)) {
+        return false;
+    }
+    let Ok(rel) = path.strip_prefix(root) else { return false };
+    let mut parts = rel.components();
+    let first = match parts.next() {
+        Some(Component::Normal(first)) => first,
+        _ => return false,
+    };
+    let first_ok = first.to_str().is_some_and(|f| WATCHED_DIRS.contains(&f) || WATCHED_FILES.contains(&f));
+    first_ok && rel.components().all(|c| matches!(c, Component::Normal(name) if !is_scratch(name)))
+}
+
+/// Hidden files and what editors write beside the file they save.
+fn is_scratch(name: &OsStr) -> bool {
+    if crate::content::is_ignored(name) {
+        return true;
+    }
+    let name = name.to_string_lossy();
+    // vim's write test, JetBrains' safe write, VS Code's and Kate's temporaries.
+    name == "4913"
+        || name.ends_with("___jb_tmp___")
+        || name.ends_with("___jb_old___")
+        || name.ends_with(".crswap")
+        || name.ends_with(".kate-swp")
+        || name.ends_with(".bak")
+        || name.ends_with(".orig")
+}
+
+/// Whether an event says something changed (reading a file is not a change).
+pub(crate) fn is_change(kind: &EventKind) -> bool {
+    !matches!(kind, EventKind::Access(_))
+}
+
+/// Waits for the first relevant change, then until no event has come for
+/// `quiet` (or `max_wait` has passed since the first), and returns every
+/// path reported, or `None` when it is time to stop. `relevant` filters
+/// paths; `on_path` sees every changed path (to watch new folders).
+pub(crate) fn next_batch(
+    rx: &Receiver<Message>,
+    quiet: Duration,
+    max_wait: Duration,
+    mut relevant: impl FnMut(&Path) -> bool,
+    mut on_path: impl FnMut(&Path),
+    mut on_error: impl FnMut(notify::Error),
+) -> Option<BTreeSet<PathBuf>> {
+    let mut batch = BTreeSet::new();
+    let mut first: Option<Instant> = None;
+    loop {
+        let message = match first {
+            None => rx.recv().ok()?,
+            Some(started) => {
+                let left = max_wait.saturating_sub(started.elapsed());
+                if left.is_zero() {
+                    return Some(batch);
+                }
+                match rx.recv_timeout(quiet.min(left)) {
+                    Ok(m) => m,
+                    Err(RecvTimeoutError::Timeout) => return Some(batch),
+                    Err(RecvTimeoutError::Disconnected) => return None,
+                }
+            }
+        };
+        match message {
+            Message::Stop => return None,
+            Message::Fs(Err(e)) => on_error(e),
+            Message::Fs(Ok(event)) if is_change(&event.kind) => {
+                for path in event.paths {
+                    on_path(&path);
+                    if relevant(&path) {
+                        batch.insert(path);
+                        first.get_or_insert_with(Instant::now);
+                    }
+                }
+            }
+            Message::Fs(Ok(_)) => {}
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::sync::mpsc;
+
+    #[test]
+    fn relevant_paths() {
+        let root = Path::new("/site");
+        let out = Some(Path::new("/site/public"));
+        let yes = |p: &str| is_relevant(root, out, Path::new(p));
+        assert!(yes("/site/content/a.md"));
+        assert!(yes("/site/site.yaml"));
+        assert!(yes("/site/themes/gbif/static/css/folio.css"));
+        assert!(yes("/site/content"));
+        assert!(!yes("/site/public/index.html"));
+        assert!(!yes("/site/target/debug/x"));
+        assert!(!yes("/site/.git/index"));
+        assert!(!yes("/site/content/.a.md.swp"));
+        assert!(!yes("/site/content/a.md~"));
+        assert!(!yes("/site/content/4913"));
+        assert!(!yes("/site/content/.hidden/a.md"));
+        assert!(!yes("/site/README.md"));
+        assert!(!yes("/elsewhere/content/a.md"));
+    }
+
+    #[test]
+    fn a_burst_is_one_batch() {
+        let (tx, rx) = mpsc::channel();
+        let event = |kind, p: &str| {
+            Message::Fs(Ok(notify::Event { kind, paths: vec![PathBuf::from(p)], attrs: Default::default() }))
+        };
+        let modify = EventKind::Modify(notify::event::ModifyKind::Any);
+        tx.send(event(EventKind::Access(notify::event::AccessKind::Any), "/s/content/read.md")).unwrap();
+        tx.send(event(modify, "/s/content/a.md")).unwrap();
+        tx.send(event(modify, "/s/content/a.md")).unwrap();
+        tx.send(event(EventKind::Create(notify::event::CreateKind::File), "/s/content/b.md")).unwrap();
+        let started = Instant::now();
+        let batch =
+            next_batch(&rx, Duration::from_millis(30), Duration::from_secs(5), |_| true, |_| {}, |_| {}).unwrap();
+        assert_eq!(batch.into_iter().collect::<Vec<_>>(), [PathBuf::from("/s/content/a.md"), "/s/content/b.md".into()]);
+        assert!(started.elapsed() >= Duration::from_millis(30));
+        tx.send(Message::Stop).unwrap();
+        assert!(next_batch(&rx, Duration::from_millis(30), Duration::from_secs(5), |_| true, |_| {}, |_| {}).is_none());
+    }
+}

@@ -1,0 +1,533 @@
+//! `folio serve`: the dev server started on a free port in a temporary site
+//! and checked with plain HTTP requests. Every wait is bounded; rebuilds are
+//! awaited through the live-reload events themselves, never by sleeping.
+
+mod common;
+#[path = "common/http.rs"]
+mod http;
+
+use std::net::SocketAddr;
+use std::path::Path;
+use std::sync::mpsc;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use common::Site;
+use folio::serve::{ServeError, ServeOptions, ServerHandle, WatchMode};
+use http::{get, parse_event, request, Event, TIMEOUT};
+
+struct Dev {
+    site: Site,
+    server: ServerHandle,
+    log: Arc<Mutex<Vec<String>>>,
+}
+
+fn small_site() -> Site {
+    let site = Site::new();
+    site.write("content/_index.md", "---\ntitle: Home\n---\nWelcome home.\n")
+        .write("content/a.md", "---\ntitle: Page A\n---\nFirst text of A.\n")
+        .write("content/docs/_index.md", "---\ntitle: Docs\n---\nThe docs.\n")
+        .write("content/docs/guide.md", "---\ntitle: Guide\n---\nRead me.\n");
+    site
+}
+
+fn serve(site: Site) -> Dev {
+    serve_with(site, |_| {})
+}
+
+fn serve_with(site: Site, tune: impl FnOnce(&mut ServeOptions)) -> Dev {
+    let log = Arc::new(Mutex::new(Vec::new()));
+    let mut options = ServeOptions::new(site.root());
+    options.port = 0;
+    let sink = Arc::clone(&log);
+    options.log = Some(Arc::new(move |line: &str| sink.lock().unwrap().push(line.to_string())));
+    tune(&mut options);
+    let server = folio::serve::start(&options).expect("server starts");
+    Dev { site, server, log }
+}
+
+impl Dev {
+    fn addr(&self) -> SocketAddr {
+        self.server.addr()
+    }
+
+    fn get(&self, target: &str) -> http::Reply {
+        get(self.addr(), target)
+    }
+
+    fn page(&self, target: &str) -> String {
+        let reply = self.get(target);
+        assert_eq!(reply.status, 200, "GET {target}: {}", reply.text());
+        reply.text()
+    }
+
+    fn log(&self) -> Vec<String> {
+        self.log.lock().unwrap().clone()
+    }
+
+    /// Holds an events request for the current build, runs `edit` once the
+    /// server holds it, and returns the event that answers it.
+    fn edit(&self, edit: impl FnOnce(&Site)) -> Event {
+        let since = self.server.build();
+        let waiting = self.server.waiting_clients();
+        let pending = events_request(self.addr(), &[("Last-Event-ID", &since.to_string())]);
+        wait_until("the events request to be held", || self.server.waiting_clients() > waiting);
+        edit(&self.site);
+        let reply = pending.recv_timeout(TIMEOUT).expect("an event within the timeout");
+        assert_eq!(reply.status, 200);
+        assert!(reply.header("Content-Type").unwrap().starts_with("text/event-stream"));
+        let event = parse_event(&reply.text());
+        assert!(event.id.unwrap() > since, "a new build id: {event:?}; log: {:#?}", self.log());
+        event
+    }
+}
+
+/// Sends an events request from another thread; its answer arrives on the channel.
+fn events_request(addr: SocketAddr, headers: &[(&str, &str)]) -> mpsc::Receiver<http::Reply> {
+    events_request_to(addr, "/__folio/events", headers)
+}
+
+fn events_request_to(addr: SocketAddr, target: &str, headers: &[(&str, &str)]) -> mpsc::Receiver<http::Reply> {
+    let (tx, rx) = mpsc::channel();
+    let headers: Vec<(String, String)> = headers.iter().map(|(n, v)| (n.to_string(), v.to_string())).collect();
+    let target = target.to_string();
+    std::thread::spawn(move || {
+        let headers: Vec<(&str, &str)> = headers.iter().map(|(n, v)| (n.as_str(), v.as_str())).collect();
+        if let Ok(reply) = http::try_request(addr, "GET", &target, &headers, TIMEOUT) {
+            let _ = tx.send(reply);
+        }
+    });
+    rx
+}
+
+fn wait_until(what: &str, mut done: impl FnMut() -> bool) {
+    let started = Instant::now();
+    while !done() {
+        assert!(started.elapsed() < TIMEOUT, "timed out waiting for {what}");
+        std::thread::sleep(Duration::from_millis(2));
+    }
+}
+
+fn data(event: &Event) -> serde_json::Value {
+    serde_json::from_str(event.data.as_deref().expect("event data")).expect("JSON data")
+}
+
+fn body_text(html: &str) -> String {
+    html.split("<script data-folio-live-reload").next().unwrap().to_string()
+}
+
+#[test]
+fn serves_pages_and_files_with_their_content_types() {
+    let site = small_site();
+    site.write("content/docs/meeting.ics", "BEGIN:VCALENDAR\r\nEND:VCALENDAR\r\n")
+        .write("content/docs/data.json", "{}")
+        .write("content/docs/notes.txt", "notes")
+        .write("assets/fonts/x.woff2", "wOF2")
+        .write("assets/logo.svg", "<svg xmlns=\"http://www.w3.org/2000/svg\"/>")
+        .write_bytes("assets/images/Limenitis reducta Staudinger,.jpg", b"\xff\xd8\xff\xe0jpeg");
+    let dev = serve(site);
+
+    let home = dev.get("/");
+    assert_eq!(home.status, 200);
+    assert_eq!(home.header("Content-Type"), Some("text/html; charset=utf-8"));
+    assert_eq!(home.header("Cache-Control"), Some("no-cache"));
+    let html = home.text();
+    assert!(html.contains("Welcome home."), "{html}");
+    let script = html.find("<script data-folio-live-reload").expect("live-reload script injected");
+    assert!(script < html.rfind("</body>").unwrap(), "script sits before </body>");
+    assert!(html.contains("/__folio/events"));
+    assert!(!dev.site.root().join("public").exists(), "serve writes nothing to disk");
+
+    assert!(dev.page("/a/").contains("First text of A."));
+    assert!(dev.page("/docs/guide/").contains("Read me."));
+
+    for (target, expected) in [
+        ("/docs/meeting.ics", "text/calendar; charset=utf-8"),
+        ("/docs/data.json", "application/json"),
+        ("/docs/notes.txt", "text/plain; charset=utf-8"),
+        ("/assets/fonts/x.woff2", "font/woff2"),
+        ("/assets/logo.svg", "image/svg+xml"),
+        ("/assets/images/Limenitis%20reducta%20Staudinger%2C.jpg", "image/jpeg"),
+        ("/css/folio.css", "text/css; charset=utf-8"),
+    ] {
+        let reply = dev.get(target);
+        assert_eq!(reply.status, 200, "{target}");
+        assert_eq!(reply.header("Content-Type"), Some(expected), "{target}");
+        assert!(!reply.text().contains("folio-live-reload"), "{target}: nothing injected outside HTML");
+    }
+    assert_eq!(dev.get("/assets/images/Limenitis%20reducta%20Staudinger%2C.jpg").body, b"\xff\xd8\xff\xe0jpeg");
+    assert_eq!(dev.get("/docs/meeting.ics").text(), "BEGIN:VCALENDAR\r\nEND:VCALENDAR\r\n");
+    assert!(dev.log()[0].starts_with("Built "), "{:?}", dev.log());
+}
+
+#[test]
+fn folders_redirect_to_their_slash_and_unknown_urls_get_a_404_page() {
+    let dev = serve(small_site());
+    let moved = dev.get("/docs?x=1");
+    assert_eq!(moved.status, 301);
+    assert_eq!(moved.header("Location"), Some("/docs/?x=1"));
+    assert_eq!(dev.get("/docs/guide").header("Location"), Some("/docs/guide/"));
+
+    let missing = dev.get("/no/such/page/");
+    assert_eq!(missing.status, 404);
+    assert_eq!(missing.header("Content-Type"), Some("text/html; charset=utf-8"));
+    let text = missing.text();
+    assert!(text.contains("Not found") && text.contains("/no/such/page"), "{text}");
+    assert!(text.contains("folio-live-reload"), "a 404 page reloads too, when the page appears");
+    assert_eq!(dev.get("/a/index.html/").status, 404);
+    let escaped = dev.get("/%3Cscript%3Ealert(1)%3C%2Fscript%3E").text();
+    assert!(!escaped.contains("<script>alert"), "the path is escaped in the 404 page");
+
+    // The site's own 404 page, when it has one.
+    let site = small_site();
+    site.write("content/404.html", "<html><body><h1>Lost in the woods</h1></body></html>");
+    let dev = serve(site);
+    let missing = dev.get("/nowhere");
+    assert_eq!(missing.status, 404);
+    assert!(missing.text().contains("Lost in the woods"));
+    assert!(missing.text().contains("folio-live-reload"));
+}
+
+#[test]
+fn head_gives_the_headers_without_the_body_and_other_methods_are_refused() {
+    let dev = serve(small_site());
+    let full = dev.get("/a/");
+    let head = request(dev.addr(), "HEAD", "/a/", &[]);
+    assert_eq!(head.status, 200);
+    assert!(head.body.is_empty());
+    assert_eq!(head.header("Content-Length").unwrap(), full.body.len().to_string());
+    assert_eq!(head.header("Content-Type"), Some("text/html; charset=utf-8"));
+    let css = request(dev.addr(), "HEAD", "/css/folio.css", &[]);
+    assert_eq!(css.status, 200);
+    assert!(css.body.is_empty());
+    assert_eq!(css.header("Content-Length").unwrap(), dev.get("/css/folio.css").body.len().to_string());
+    assert_eq!(request(dev.addr(), "HEAD", "/missing", &[]).status, 404);
+
+    let post = request(dev.addr(), "POST", "/a/", &[("Content-Length", "0")]);
+    assert_eq!(post.status, 405);
+    assert_eq!(post.header("Allow"), Some("GET, HEAD"));
+}
+
+#[test]
+fn nothing_outside_the_site_is_ever_served() {
+    let site = small_site();
+    site.write("secret.txt", "TOP SECRET");
+    let dev = serve(site);
+    for target in [
+        "/../Cargo.toml",
+        "/%2e%2e/site.yaml",
+        "/%2E%2E/%2E%2E/etc/passwd",
+        "/..%2fsite.yaml",
+        "/..%2Fsecret.txt",
+        "/\\..\\site.yaml",
+        "/%5c..%5csite.yaml",
+        "/docs/../../secret.txt",
+        "/a%00.html",
+        "//etc/passwd",
+        "/secret.txt",
+        "/site.yaml",
+        "/content/a.md",
+        "/%ff%fe",
+    ] {
+        let reply = dev.get(target);
+        assert!(matches!(reply.status, 400 | 404), "{target}: {}", reply.status);
+        let text = reply.text();
+        assert!(!text.contains("TOP SECRET") && !text.contains("title: Test site"), "{target}: {text}");
+        assert!(!text.contains("root:"), "{target}");
+    }
+    assert_eq!(dev.get("/../Cargo.toml").status, 400);
+    assert_eq!(dev.get("/%2e%2e/site.yaml").status, 400);
+    assert_eq!(dev.get("/..%2fsite.yaml").status, 400);
+    assert_eq!(dev.get("/\\..\\site.yaml").status, 400);
+}
+
+#[test]
+fn an_edit_sends_the_event_and_the_new_page_is_served() {
+    let dev = serve(small_site());
+    assert_eq!(dev.server.build(), 1);
+    let event = dev.edit(|site| {
+        site.write("content/a.md", "---\ntitle: Page A\n---\nSecond text of A.\n");
+    });
+    assert_eq!(event.id, Some(2));
+    assert_eq!(event.retry, Some(folio::serve::RETRY_MS));
+    assert_eq!(data(&event), serde_json::json!({"build": 2, "reload": "page"}));
+    let page = dev.page("/a/");
+    assert!(page.contains("Second text of A.") && !page.contains("First text"), "{page}");
+    assert!(page.contains("const build = 2;"), "pages name the build they come from");
+    let log = dev.log();
+    let line = log.last().unwrap();
+    assert!(line.starts_with("content/a.md changed: rebuilt 4 pages in "), "{line}");
+    assert!(line.contains("1 page changed") && line.ends_with("(build 2)"), "{line}");
+}
+
+#[test]
+fn a_broken_edit_keeps_the_last_good_site_with_an_overlay_until_it_is_fixed() {
+    let dev = serve(small_site());
+    let event = dev.edit(|site| {
+        site.write("content/a.md", "---\ntitle: <b>Broken</b> A\nSecond text that never shows.\n");
+    });
+    assert_eq!(data(&event)["reload"], "page");
+    assert!(dev.server.failing());
+    let page = dev.page("/a/");
+    assert!(page.contains("First text of A."), "the last good page is served");
+    let overlay = page.find(r#"id="folio-build-errors" role="alert""#).expect("the overlay");
+    assert!(overlay < page.rfind("</body>").unwrap());
+    assert!(page.contains("never closed"), "{page}");
+    assert!(page.contains("content/a.md:1:1"), "{page}");
+    assert!(page.contains("&lt;b&gt;Broken&lt;/b&gt;") || !page.contains("<b>Broken</b>"), "escaped");
+    assert!(dev.page("/").contains(r#"role="alert""#), "every page shows it");
+    assert!(!dev.get("/css/folio.css").text().contains("alert"), "only HTML gets it");
+    let log = dev.log();
+    assert!(log.iter().any(|l| l.contains("build failed with 1 error")), "{log:#?}");
+
+    let event = dev.edit(|site| {
+        site.write("content/a.md", "---\ntitle: Page A\n---\nFixed text of A.\n");
+    });
+    assert_eq!(data(&event)["reload"], "page");
+    assert!(!dev.server.failing());
+    let page = dev.page("/a/");
+    assert!(page.contains("Fixed text of A.") && !page.contains("folio-build-errors"), "{page}");
+    assert!(dev.log().last().unwrap().contains("fixed"), "{:?}", dev.log());
+}
+
+#[test]
+fn pages_can_be_added_renamed_and_deleted() {
+    let dev = serve(small_site());
+    assert_eq!(dev.get("/b/").status, 404);
+    dev.edit(|site| {
+        site.write("content/b.md", "---\ntitle: Page B\n---\nB is new.\n");
+    });
+    assert!(dev.page("/b/").contains("B is new."));
+
+    dev.edit(|site| {
+        std::fs::rename(site.root().join("content/b.md"), site.root().join("content/c.md")).unwrap();
+    });
+    assert_eq!(dev.get("/b/").status, 404);
+    assert!(dev.page("/c/").contains("B is new."));
+
+    dev.edit(|site| std::fs::remove_file(site.root().join("content/c.md")).unwrap());
+    assert_eq!(dev.get("/c/").status, 404);
+
+    // A whole folder appears at once.
+    dev.edit(|site| {
+        let tmp = site.root().join("incoming");
+        std::fs::create_dir_all(&tmp).unwrap();
+        std::fs::write(tmp.join("_index.md"), "---\ntitle: News\n---\n").unwrap();
+        std::fs::write(tmp.join("one.md"), "---\ntitle: One\n---\nFirst news.\n").unwrap();
+        std::fs::rename(&tmp, site.root().join("content/news")).unwrap();
+    });
+    assert!(dev.page("/news/one/").contains("First news."));
+}
+
+#[test]
+fn a_stylesheet_change_is_reported_as_styles_only() {
+    let site = small_site();
+    site.write("assets/site.css", "body { color: black; }\n");
+    let dev = serve(site);
+    let event = dev.edit(|site| {
+        site.write("assets/site.css", "body { color: navy; }\n");
+    });
+    assert_eq!(data(&event), serde_json::json!({"build": 2, "reload": "css", "css": ["/assets/site.css"]}));
+    assert_eq!(dev.get("/assets/site.css").text(), "body { color: navy; }\n");
+    assert!(dev.log().last().unwrap().contains("styles only (/assets/site.css)"), "{:?}", dev.log());
+
+    // A page change with it is a reload again.
+    let event = dev.edit(|site| {
+        site.write("assets/site.css", "body { color: teal; }\n");
+        site.write("content/a.md", "---\ntitle: Page A\n---\nNew A.\n");
+    });
+    assert_eq!(data(&event)["reload"], "page");
+}
+
+#[test]
+fn a_client_that_missed_builds_is_answered_at_once_with_what_changed() {
+    let site = small_site();
+    site.write("assets/one.css", "a{}").write("assets/two.css", "b{}");
+    let dev = serve(site);
+    dev.edit(|site| {
+        site.write("assets/one.css", "a{color:red}");
+    });
+    dev.edit(|site| {
+        site.write("assets/two.css", "b{color:red}");
+    });
+    let reply = events_request(dev.addr(), &[("Last-Event-ID", "1")]).recv_timeout(TIMEOUT).unwrap();
+    let event = parse_event(&reply.text());
+    assert_eq!(event.id, Some(3));
+    assert_eq!(
+        data(&event),
+        serde_json::json!({"build": 3, "reload": "css", "css": ["/assets/one.css", "/assets/two.css"]})
+    );
+
+    // The first connection of a page names its build in the URL.
+    let reply = events_request_to(dev.addr(), "/__folio/events?since=2", &[]).recv_timeout(TIMEOUT).unwrap();
+    assert_eq!(parse_event(&reply.text()).id, Some(3));
+    // Last-Event-ID (sent on reconnects) wins over the URL.
+    let reply = events_request_to(dev.addr(), "/__folio/events?since=1", &[("Last-Event-ID", "2")])
+        .recv_timeout(TIMEOUT)
+        .unwrap();
+    assert_eq!(data(&parse_event(&reply.text()))["css"], serde_json::json!(["/assets/two.css"]));
+    // A page from an earlier run of the server reloads at once.
+    let reply = events_request_to(dev.addr(), "/__folio/events?since=3&server=old", &[]).recv_timeout(TIMEOUT).unwrap();
+    assert_eq!(data(&parse_event(&reply.text()))["reload"], "page");
+}
+
+#[test]
+fn a_waiting_client_gets_a_quiet_answer_after_the_timeout() {
+    let dev = serve_with(small_site(), |o| o.event_timeout = Duration::from_millis(300));
+    let started = Instant::now();
+    let reply = events_request(dev.addr(), &[("Last-Event-ID", "1")]).recv_timeout(TIMEOUT).unwrap();
+    assert!(started.elapsed() >= Duration::from_millis(300));
+    assert_eq!(reply.status, 200);
+    let text = reply.text();
+    let event = parse_event(&text);
+    assert_eq!((event.id, event.data), (Some(1), None), "{text}");
+    assert!(text.contains(": no change"), "{text}");
+    assert_eq!(reply.header("Content-Length").unwrap(), text.len().to_string(), "one complete answer");
+}
+
+#[test]
+fn waiting_clients_never_block_pages_and_are_released_on_stop() {
+    let dev = serve(small_site());
+    let clients = folio::serve::WORKERS * 3;
+    let pending: Vec<_> = (0..clients).map(|_| events_request(dev.addr(), &[("Last-Event-ID", "1")])).collect();
+    wait_until("every events request to be held", || dev.server.waiting_clients() == clients);
+    let started = Instant::now();
+    for _ in 0..20 {
+        assert!(dev.page("/a/").contains("First text of A."));
+    }
+    assert!(started.elapsed() < Duration::from_secs(10), "pages answered while clients wait");
+
+    let Dev { server, site, .. } = dev;
+    let started = Instant::now();
+    server.stop();
+    for rx in pending {
+        let reply = rx.recv_timeout(TIMEOUT).expect("released on stop");
+        assert_eq!(reply.status, 200);
+    }
+    assert!(started.elapsed() < Duration::from_secs(10));
+    drop(site);
+}
+
+#[test]
+fn a_burst_of_saves_is_one_rebuild_and_scratch_files_are_ignored() {
+    // A longer quiet window than the default, so that a loaded machine
+    // cannot split the burst.
+    let dev = serve_with(small_site(), |o| o.debounce = Duration::from_millis(400));
+    let event = dev.edit(|site| {
+        for i in 0..30 {
+            site.write(&format!("content/burst/p{i}.md"), &format!("---\ntitle: P{i}\n---\n"));
+        }
+        site.write("content/a.md", "---\ntitle: Page A\n---\nBurst.\n");
+    });
+    assert_eq!(event.id, Some(2));
+    let rebuilt = dev.log().iter().filter(|l| l.contains("rebuilt")).count();
+    assert_eq!(rebuilt, 1, "{:#?}", dev.log());
+    assert!(dev.log().last().unwrap().contains(" changed: rebuilt 34 pages"), "{:?}", dev.log());
+    assert!(dev.page("/burst/p29/").contains("P29"));
+
+    let before = dev.log().len();
+    for name in ["content/.a.md.swp", "content/a.md~", "content/4913", ".git/index", "target/x", "public/x.html"] {
+        dev.site.write(name, "scratch");
+    }
+    std::thread::sleep(Duration::from_millis(600));
+    assert_eq!(dev.log().len(), before, "no rebuild for scratch files: {:#?}", dev.log());
+    assert_eq!(dev.server.build(), 2);
+}
+
+#[test]
+fn saving_without_changing_the_site_sends_no_event() {
+    let dev = serve(small_site());
+    let pending = events_request(dev.addr(), &[("Last-Event-ID", "1")]);
+    wait_until("the events request to be held", || dev.server.waiting_clients() == 1);
+    dev.site.write("content/a.md", "---\ntitle: Page A\n---\nFirst text of A.\n");
+    wait_until("the rebuild", || dev.log().iter().any(|l| l.contains("nothing in the site changed")));
+    assert_eq!(dev.server.build(), 1);
+    assert!(pending.try_recv().is_err(), "the client still waits");
+    assert_eq!(dev.server.waiting_clients(), 1);
+}
+
+#[test]
+fn templates_site_yaml_and_new_folders_are_watched() {
+    let dev = serve(small_site());
+    dev.edit(|site| {
+        site.write("site.yaml", "title: Renamed site\n");
+    });
+    assert!(dev.page("/").contains("Renamed site"));
+    // templates/ did not exist when the server started.
+    dev.edit(|site| {
+        site.write("templates/page.html", "<html><body><p>Custom: {{ page.title }}</p></body></html>");
+    });
+    assert!(dev.page("/a/").contains("Custom: Page A"));
+    dev.edit(|site| {
+        site.write("templates/page.html", "<html><body><p>Custom again: {{ page.title }}</p></body></html>");
+    });
+    assert!(dev.page("/a/").contains("Custom again: Page A"));
+}
+
+#[test]
+fn the_polling_watcher_notices_edits() {
+    let dev = serve_with(small_site(), |o| o.watch = WatchMode::Poll(Duration::from_millis(100)));
+    dev.edit(|site| {
+        site.write("content/a.md", "---\ntitle: Page A\n---\nPolled text.\n");
+    });
+    assert!(dev.page("/a/").contains("Polled text."));
+}
+
+#[test]
+fn a_site_that_fails_at_start_is_served_with_the_overlay() {
+    let site = small_site();
+    site.write("content/a.md", "---\ntitle: [unclosed\n---\n");
+    let dev = serve(site);
+    assert!(dev.server.failing());
+    let reply = dev.get("/a/");
+    assert_eq!(reply.status, 404);
+    assert!(reply.text().contains(r#"role="alert""#));
+    dev.edit(|site| {
+        site.write("content/a.md", "---\ntitle: Page A\n---\nNow fine.\n");
+    });
+    assert!(body_text(&dev.page("/a/")).contains("Now fine."));
+}
+
+#[test]
+fn a_busy_port_is_a_clear_error_and_a_folder_without_site_yaml_is_refused() {
+    let taken = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = taken.local_addr().unwrap().port();
+    let site = small_site();
+    let mut options = ServeOptions::new(site.root());
+    options.port = port;
+    let err = folio::serve::start(&options).err().expect("refused");
+    assert!(matches!(err, ServeError::PortInUse { .. }), "{err:?}");
+    let message = err.to_string();
+    assert!(message.contains(&format!("port {port}")) && message.contains("--port"), "{message}");
+
+    let empty = tempfile::tempdir().unwrap();
+    let mut options = ServeOptions::new(empty.path());
+    options.port = 0;
+    let err = folio::serve::start(&options).err().expect("refused");
+    assert!(matches!(err, ServeError::NotASite(_)), "{err:?}");
+    assert!(err.to_string().contains("site.yaml"));
+}
+
+#[test]
+fn stopping_frees_the_port() {
+    let dev = serve(small_site());
+    let addr = dev.addr();
+    dev.server.stop();
+    wait_until("the port to be free", || std::net::TcpListener::bind(addr).is_ok());
+}
+
+#[test]
+fn the_bundled_site_is_served() {
+    let site = Site::bundled();
+    let dev = serve(site);
+    for page in ["/", "/meetings/2021-global-nodes-meeting/sessions/", "/nodes/gbif-cas/"] {
+        assert!(dev.page(page).contains("folio-live-reload"), "{page}");
+    }
+    let image = dev.get("/assets/images/Limenitis%20reducta%20Staudinger%2C.jpg");
+    assert_eq!(image.status, 200);
+    assert_eq!(
+        image.body,
+        std::fs::read(Path::new(env!("CARGO_MANIFEST_DIR")).join("assets/images/Limenitis reducta Staudinger,.jpg"))
+            .unwrap()
+    );
+}
