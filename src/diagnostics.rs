@@ -50,6 +50,25 @@ impl Location {
     }
 }
 
+/// Where something was written, kept cheap until it has to be shown: most
+/// places are a byte offset in their file, turned into line, column and
+/// quoted line only for the few that are reported.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Place {
+    Offset(usize),
+    /// A place already worked out (front matter values, for instance).
+    At(Box<Location>),
+}
+
+impl Place {
+    pub fn resolve(&self, file: &Path, text: &str) -> Location {
+        match self {
+            Place::Offset(offset) => Location::at_offset(file, text, *offset),
+            Place::At(location) => (**location).clone(),
+        }
+    }
+}
+
 fn floor_char_boundary(s: &str, mut i: usize) -> usize {
     while !s.is_char_boundary(i) {
         i -= 1;

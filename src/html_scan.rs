@@ -3,11 +3,13 @@
 //! which is all link and anchor checks need, and is fast enough to run over
 //! every page of every build.
 
-/// One URL attribute found in a page.
+/// One URL attribute found in a page that points inside the site (URLs
+/// that leave it are not kept: the checks of the site never need them, and
+/// a large site has hundreds of thousands).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct UrlRef {
-    /// Lower-case tag name: `a`, `img`, `link`, `script`, …
-    pub tag: String,
+    /// `a`, `img`, `link`, `script`, … (`other` for the rest).
+    pub tag: &'static str,
     /// `href` or `src`.
     pub attr: &'static str,
     /// The value with `&amp;`-style entities decoded.
@@ -52,8 +54,9 @@ pub fn scan(html: &str) -> Scanned {
                 _ => {}
             }
         }
-        for (attr, url) in found {
-            out.urls.push(UrlRef { tag: tag.clone(), attr, url, rel: rel.clone() });
+        let known = known_tag(&tag);
+        for (attr, url) in found.into_iter().filter(|(_, url)| !crate::urls::is_external(url)) {
+            out.urls.push(UrlRef { tag: known, attr, url, rel: rel.clone() });
         }
         // Script and style bodies are not HTML.
         if tag == "script" || tag == "style" {
@@ -62,6 +65,12 @@ pub fn scan(html: &str) -> Scanned {
         }
     }
     out
+}
+
+fn known_tag(tag: &str) -> &'static str {
+    const TAGS: [&str; 12] =
+        ["a", "img", "link", "script", "source", "iframe", "video", "audio", "area", "track", "embed", "form"];
+    TAGS.iter().find(|t| **t == tag).copied().unwrap_or("other")
 }
 
 /// Attributes from `start` to the end of the tag; returns them and the index after `>`.
@@ -178,7 +187,8 @@ mod tests {
         let html = r#"<!DOCTYPE html><html><head><link rel="stylesheet" href="/css/a.css">
 <script>if (a < b) { document.write('<a href="/no">') }</script></head>
 <body><!-- <a href="/commented" id="x"> --><h2 id="one">One</h2><div ID='two'></div>
-<a href="/a/?x=1&amp;y=2#top">A</a><img src=/img.png alt=""><input disabled id=three></body>"#;
+<a href="/a/?x=1&amp;y=2#top">A</a><img src=/img.png alt=""><input disabled id=three>
+<a href="https://example.org/">out</a></body>"#;
         let s = scan(html);
         assert_eq!(s.ids, ["one", "two", "three"]);
         let urls: Vec<&str> = s.urls.iter().map(|u| u.url.as_str()).collect();

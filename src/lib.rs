@@ -32,7 +32,7 @@ use rayon::prelude::*;
 
 use config::SiteConfig;
 use content::{SiteTree, CONTENT_DIR};
-use diagnostics::{Diagnostic, Diagnostics, Location, Severity};
+use diagnostics::{Diagnostic, Diagnostics, Location, Place, Severity};
 use index::SiteIndex;
 use links::LinkResolver;
 use markdown::{Highlighter, RenderOptions, Rendered};
@@ -89,10 +89,9 @@ pub struct BuiltSite {
     pub output_dir: PathBuf,
     /// What each written HTML page holds: its ids and the URLs it refers to.
     pub scans: BTreeMap<PathBuf, html_scan::Scanned>,
-    /// Every link in the content that leaves the site, where it was written.
-    pub external_links: Vec<(String, Location)>,
-    /// Every internal link in the content, as written and resolved.
-    pub internal_links: Vec<links::InternalLink>,
+    /// Every link in the content that leaves the site: URL, where it is
+    /// written, and the index of its document (pages, then sections).
+    external: Vec<(String, Place, usize)>,
     pub pages: usize,
     pub sections: usize,
     pub assets: usize,
@@ -127,6 +126,17 @@ impl Timings {
 }
 
 impl BuiltSite {
+    /// Every link in the content that leaves the site, with where it is
+    /// written (worked out now: only `check` asks).
+    pub fn external_links(&self) -> Vec<(String, Location)> {
+        let docs: Vec<&content::Document> =
+            self.tree.pages.iter().map(|p| &p.doc).chain(self.tree.sections.iter().map(|s| &s.doc)).collect();
+        self.external
+            .iter()
+            .map(|(url, place, doc)| (url.clone(), place.resolve(&docs[*doc].source, &docs[*doc].text)))
+            .collect()
+    }
+
     /// Placeholder links (`[text](#)`) found in the content.
     pub fn placeholders(&self) -> usize {
         self.diagnostics.count_code(links::PLACEHOLDER)
@@ -213,13 +223,24 @@ fn run(options: &BuildOptions, stage: bool) -> Result<BuiltSite, Error> {
     let highlighter = Highlighter::new(options.highlight);
     let md_options = RenderOptions { base_path: config.base_path(), highlighter: &highlighter };
     let (page_md, section_md) = render_markdown(&tree, &index, md_options, broken);
-    for md in page_md.iter().chain(&section_md) {
-        diagnostics.extend(md.diagnostics.iter().cloned());
-    }
+    // Bodies go to the templates (which drop each once its page is
+    // written); the links stay for the checks.
+    let mut split = |md: Vec<DocMarkdown>| -> (Vec<Rendered>, Vec<DocLinks>) {
+        md.into_iter()
+            .map(|m| {
+                diagnostics.extend(m.diagnostics);
+                (m.body, m.links)
+            })
+            .unzip()
+    };
+    let (page_bodies, page_links) = split(page_md);
+    let (section_bodies, section_links) = split(section_md);
     timings.mark("markdown");
 
     let mut output = SiteOutput::default();
-    let rendered = render_templates(&config, &data, &tree, &templates, &page_md, &section_md, staging.as_ref());
+    let bodies = Bodies { pages: page_bodies, sections: section_bodies };
+    let links = (page_links.as_slice(), section_links.as_slice());
+    let rendered = render_templates(&config, &data, &tree, &templates, bodies, links, staging.as_ref());
     let mut output_problems = Vec::new();
     let mut scans = BTreeMap::new();
     for result in rendered {
@@ -243,19 +264,21 @@ fn run(options: &BuildOptions, stage: bool) -> Result<BuiltSite, Error> {
         return Err(fail(diagnostics));
     }
 
-    diagnostics.extend(check_links(&tree, &page_md, &section_md, &output, &scans, config.base_path(), broken));
+    diagnostics.extend(check_links(&tree, &page_links, &section_links, &output, &scans, config.base_path(), broken));
     diagnostics.extend(check_menu(&config, &output, broken));
     timings.mark("links");
     if diagnostics.has_errors() {
         return Err(fail(diagnostics));
     }
     diagnostics.sort();
-    let all_md = || page_md.iter().chain(&section_md);
-    let external_links = all_md().flat_map(|md| md.external.iter().cloned()).collect();
-    let internal_links = all_md().flat_map(|md| md.links.iter().cloned()).collect();
+    let external = page_links
+        .iter()
+        .chain(&section_links)
+        .enumerate()
+        .flat_map(|(doc, links)| links.external.iter().map(move |(url, place)| (url.clone(), place.clone(), doc)))
+        .collect();
     Ok(BuiltSite {
-        external_links,
-        internal_links,
+        external,
         assets: output.count_copied(),
         pages: tree.pages.len(),
         sections: tree.sections.len(),
@@ -308,15 +331,21 @@ fn body_of(page: &content::Page) -> Cow<'_, str> {
 /// A document's Markdown, rendered, with the links it holds.
 struct DocMarkdown {
     body: Rendered,
-    links: Vec<links::InternalLink>,
-    external: Vec<(String, Location)>,
+    links: DocLinks,
     diagnostics: Vec<Diagnostic>,
+}
+
+/// The links of one document, kept after its rendered body is gone.
+#[derive(Default)]
+struct DocLinks {
+    internal: Vec<links::InternalLink>,
+    external: Vec<(String, Place)>,
 }
 
 /// Places an offset of a Markdown front matter value in the file: the
 /// value's text from that offset is looked for after its key (YAML quoting
 /// may differ, so a short piece is tried first); failing that, the key.
-fn field_locator<'a>(doc: &'a content::Document, value: &'a str, key: Location) -> impl Fn(usize) -> Location + 'a {
+fn field_locator<'a>(doc: &'a content::Document, value: &'a str, key: Location) -> impl Fn(usize) -> Place + 'a {
     move |offset| {
         let from_key = doc.text.lines().take(key.line.saturating_sub(1)).map(|l| l.len() + 1).sum::<usize>();
         let rest = value.get(offset..).unwrap_or("");
@@ -326,8 +355,8 @@ fn field_locator<'a>(doc: &'a content::Document, value: &'a str, key: Location) 
             .filter(|p| !p.is_empty())
             .find_map(|p| doc.text.get(from_key..).and_then(|t| t.find(p)));
         match found {
-            Some(at) => Location::at_offset(&doc.source, &doc.text, from_key + at),
-            None => key.clone(),
+            Some(at) => Place::Offset(from_key + at),
+            None => Place::At(Box::new(key.clone())),
         }
     }
 }
@@ -342,9 +371,10 @@ fn render_doc(
     options: RenderOptions<'_>,
     broken: Severity,
 ) -> DocMarkdown {
-    let mut resolver = LinkResolver::new(index, &doc.rel, url, options.base_path, broken);
+    let source = links::SourceText { file: &doc.source, text: &doc.text };
+    let mut resolver = LinkResolver::new(index, &doc.rel, source, url, options.base_path, broken);
     resolver.activities = programme.and_then(|p| index.activities.get(&p));
-    let locate = |offset: usize| Location::at_offset(&doc.source, &doc.text, doc.body_start + offset);
+    let locate = |offset: usize| Place::Offset(doc.body_start + offset);
     let mut body = markdown::render(body, options, &mut resolver, &locate);
     if let Some(caption) = &doc.front.image_license {
         let locate = field_locator(doc, caption, doc.key_location("imageLicense"));
@@ -365,7 +395,8 @@ fn render_doc(
             body.inline.insert("funding", html);
         }
     }
-    DocMarkdown { body, links: resolver.links, external: resolver.external, diagnostics: resolver.diagnostics }
+    let links = DocLinks { internal: resolver.links, external: resolver.external };
+    DocMarkdown { body, links, diagnostics: resolver.diagnostics }
 }
 
 fn render_markdown(
@@ -390,8 +421,8 @@ fn render_markdown(
 
 fn check_links(
     tree: &SiteTree,
-    page_md: &[DocMarkdown],
-    section_md: &[DocMarkdown],
+    page_links: &[DocLinks],
+    section_links: &[DocLinks],
     output: &SiteOutput,
     scans: &BTreeMap<PathBuf, html_scan::Scanned>,
     base_path: &str,
@@ -399,15 +430,22 @@ fn check_links(
 ) -> Vec<Diagnostic> {
     let ids: HashMap<PathBuf, HashSet<String>> =
         scans.iter().map(|(path, scan)| (path.clone(), scan.ids.iter().cloned().collect())).collect();
-    let pages = tree.pages.iter().map(|p| (&p.output, p.url.as_str(), &p.doc.source)).zip(page_md);
-    let sections = tree.sections.iter().map(|s| (&s.output, s.url.as_str(), &s.doc.source)).zip(section_md);
+    let pages = tree.pages.iter().map(|p| (&p.output, p.url.as_str(), &p.doc)).zip(page_links);
+    let sections = tree.sections.iter().map(|s| (&s.output, s.url.as_str(), &s.doc)).zip(section_links);
     pages
         .chain(sections)
         .collect::<Vec<_>>()
         .par_iter()
-        .flat_map_iter(|((output_path, url, source), md)| {
+        .flat_map_iter(|((output_path, url, doc), md)| {
             let Some(scan) = scans.get(*output_path) else { return Vec::new() };
-            let page = links::PageLinks { output: output_path, url, source, urls: &scan.urls, markdown: &md.links };
+            let page = links::PageLinks {
+                output: output_path,
+                url,
+                source: &doc.source,
+                text: &doc.text,
+                urls: &scan.urls,
+                markdown: &md.internal,
+            };
             links::check(&page, base_path, output, &ids, severity)
         })
         .collect()
@@ -432,6 +470,12 @@ fn check_menu(config: &SiteConfig, output: &SiteOutput, severity: Severity) -> V
             .help("correct the `url` or add the page it names")
         })
         .collect()
+}
+
+/// The rendered Markdown of every page and section, by id.
+struct Bodies {
+    pages: Vec<Rendered>,
+    sections: Vec<Rendered>,
 }
 
 /// A page rendered from a template, with what its HTML holds (ids and
@@ -469,14 +513,14 @@ impl RenderedPage {
 /// it or mentions it ("see also Activity 4.3"), in site order, each once.
 fn backlinks(
     tree: &SiteTree,
-    page_md: &[DocMarkdown],
-    section_md: &[DocMarkdown],
+    page_links: &[DocLinks],
+    section_links: &[DocLinks],
 ) -> HashMap<String, Vec<render::Referrer>> {
     let mut map: HashMap<String, Vec<render::Referrer>> = HashMap::new();
-    let pages = tree.pages.iter().map(|p| (&p.title, &p.url)).zip(page_md);
-    let sections = tree.sections.iter().map(|s| (&s.title, &s.url)).zip(section_md);
-    for ((title, url), md) in sections.chain(pages) {
-        for link in md.links.iter().filter(|l| !l.reported && !l.path.is_empty() && &l.path != url) {
+    let pages = tree.pages.iter().map(|p| (&p.title, &p.url)).zip(page_links);
+    let sections = tree.sections.iter().map(|s| (&s.title, &s.url)).zip(section_links);
+    for ((title, url), links) in sections.chain(pages) {
+        for link in links.internal.iter().filter(|l| !l.reported && !l.path.is_empty() && &l.path != url) {
             let referrers = map.entry(link.path.clone()).or_default();
             if !referrers.iter().any(|r| &r.path == url) {
                 referrers.push(render::Referrer { title: title.clone(), path: url.clone() });
@@ -491,31 +535,26 @@ fn render_templates(
     data: &yaml::Mapping,
     tree: &SiteTree,
     templates: &Templates,
-    page_md: &[DocMarkdown],
-    section_md: &[DocMarkdown],
+    bodies: Bodies,
+    (page_links, section_links): (&[DocLinks], &[DocLinks]),
     staging: Option<&output::Staging>,
 ) -> Vec<Result<RenderedPage, Diagnostic>> {
-    let backlinks = backlinks(tree, page_md, section_md);
+    let backlinks = backlinks(tree, page_links, section_links);
     let calendars = calendar_paths(tree);
-    let inputs = RenderInputs {
-        data,
-        config,
-        calendars: &calendars,
-        tree,
-        page_md: page_md.iter().map(|m| &m.body).collect(),
-        section_md: section_md.iter().map(|m| &m.body).collect(),
-        backlinks: &backlinks,
-    };
-    let values = SiteValues::new(&inputs);
-    let pages = tree.pages.par_iter().enumerate().map(|(id, page)| {
+    let inputs = RenderInputs { data, config, calendars: &calendars, tree, backlinks: &backlinks };
+    let values = SiteValues::new(&inputs, &bodies.pages, &bodies.sections);
+    // Each body is dropped as soon as its page is rendered.
+    let pages = bodies.pages.into_par_iter().enumerate().map(|(id, body)| {
+        let page = &tree.pages[id];
         let template = templates.choose(Some(&page.doc), false, false)?;
-        let context = render::page_context(&inputs, &values, id);
+        let context = render::page_context(&inputs, &values, id, &body);
         let html = templates.render(&template, &context, &page.doc.source)?;
         RenderedPage::new(&page.output, html, &page.doc.source, staging)
     });
-    let sections = tree.sections.par_iter().enumerate().map(|(id, section)| {
+    let sections = bodies.sections.into_par_iter().enumerate().map(|(id, body)| {
+        let section = &tree.sections[id];
         let template = templates.choose(Some(&section.doc), true, section.parent.is_none())?;
-        let context = render::section_context(&inputs, &values, id);
+        let context = render::section_context(&inputs, &values, id, &body);
         let html = templates.render(&template, &context, &section.doc.source)?;
         RenderedPage::new(&section.output, html, &section.doc.source, staging)
     });

@@ -6,7 +6,7 @@
 use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
-use crate::diagnostics::{Diagnostic, Location, Severity};
+use crate::diagnostics::{Diagnostic, Location, Place, Severity};
 use crate::html_scan::UrlRef;
 use crate::index::{join_inside, SiteIndex};
 use crate::output::SiteOutput;
@@ -26,15 +26,25 @@ pub struct InternalLink {
     pub anchor: Option<String>,
     /// As the author wrote it.
     pub written: String,
-    pub location: Location,
+    /// Where it is written in its page's file.
+    pub location: Place,
     /// Already reported while resolving (a missing content file): the
     /// check of the HTML must not report it again.
     pub reported: bool,
 }
 
+/// A file's name and text, for turning a [`Place`] into a [`Location`].
+#[derive(Debug, Clone, Copy)]
+pub struct SourceText<'a> {
+    pub file: &'a Path,
+    pub text: &'a str,
+}
+
 /// Resolves the links of one page while its Markdown renders.
 pub struct LinkResolver<'a> {
     pub index: &'a SiteIndex,
+    /// The page's file, for the positions of problems.
+    pub source: SourceText<'a>,
     /// The page's file inside `content/`.
     pub source_rel: &'a Path,
     /// The page's URL path, for relative links.
@@ -42,7 +52,7 @@ pub struct LinkResolver<'a> {
     pub base_path: &'a str,
     pub links: Vec<InternalLink>,
     /// Links that leave the site (`https:`, `mailto:`, …), for `folio check`.
-    pub external: Vec<(String, Location)>,
+    pub external: Vec<(String, Place)>,
     pub diagnostics: Vec<Diagnostic>,
     /// Severity of broken links (`Warning` under `--no-strict`).
     pub broken: Severity,
@@ -55,12 +65,14 @@ impl<'a> LinkResolver<'a> {
     pub fn new(
         index: &'a SiteIndex,
         source_rel: &'a Path,
+        source: SourceText<'a>,
         page_url: &'a str,
         base_path: &'a str,
         broken: Severity,
     ) -> Self {
         LinkResolver {
             index,
+            source,
             source_rel,
             page_url,
             base_path,
@@ -72,13 +84,18 @@ impl<'a> LinkResolver<'a> {
         }
     }
 
+    /// The line and column of `place` in this page's file.
+    pub fn location_of(&self, place: Place) -> Location {
+        place.resolve(self.source.file, self.source.text)
+    }
+
     pub fn has_activities(&self) -> bool {
         self.activities.is_some()
     }
 
     /// The URL to write for a mention of activity `id`, recorded like a link;
     /// `None` (and a warning) when the programme has no such activity.
-    pub fn activity(&mut self, id: &str, location: impl FnOnce() -> Location) -> Option<String> {
+    pub fn activity(&mut self, id: &str, location: impl FnOnce() -> Place) -> Option<String> {
         let url = self.activities?.get(id).cloned();
         let Some(url) = url else {
             let known: Vec<String> = self.activities.map(|a| a.keys().cloned().collect()).unwrap_or_default();
@@ -90,7 +107,7 @@ impl<'a> LinkResolver<'a> {
             self.diagnostics.push(
                 Diagnostic::warning(format!("reference to Activity {id}, which this programme does not have"))
                     .code(UNKNOWN_ACTIVITY)
-                    .at(location())
+                    .at(self.location_of(location()))
                     .help(help),
             );
             return None;
@@ -101,13 +118,13 @@ impl<'a> LinkResolver<'a> {
 
     /// The URL to write for `dest`; records the link for checking, or a
     /// diagnostic when it cannot resolve.
-    pub fn resolve(&mut self, dest: &str, location: impl FnOnce() -> Location) -> String {
+    pub fn resolve(&mut self, dest: &str, location: impl FnOnce() -> Place) -> String {
         let dest = dest.trim();
         if dest.is_empty() || dest == "#" {
             self.diagnostics.push(
                 Diagnostic::warning(format!("placeholder link `{}`", if dest.is_empty() { "()" } else { "(#)" }))
                     .code(PLACEHOLDER)
-                    .at(location())
+                    .at(self.location_of(location()))
                     .help("replace it with the page or URL it should point to, or remove the link"),
             );
             return dest.to_string();
@@ -153,7 +170,7 @@ impl<'a> LinkResolver<'a> {
         rel: &Path,
         anchor: Option<String>,
         written: &str,
-        location: impl FnOnce() -> Location,
+        location: impl FnOnce() -> Place,
     ) -> String {
         let Some(url) = self.index.url_of(rel) else {
             let location = location();
@@ -169,7 +186,7 @@ impl<'a> LinkResolver<'a> {
                     format!("broken link `{written}`: there is no content/{wanted}"),
                 )
                 .code(BROKEN_LINK)
-                .at(location.clone())
+                .at(self.location_of(location.clone()))
                 .help(help),
             );
             if let Some((path, anchor)) = internal_target(written, self.page_url, self.base_path) {
@@ -187,7 +204,7 @@ impl<'a> LinkResolver<'a> {
         out
     }
 
-    fn record(&mut self, path: String, anchor: Option<String>, written: &str, location: Location) {
+    fn record(&mut self, path: String, anchor: Option<String>, written: &str, location: Place) {
         let anchor = anchor.filter(|a| !a.is_empty());
         self.links.push(InternalLink { path, anchor, written: written.to_string(), location, reported: false });
     }
@@ -247,8 +264,9 @@ pub struct PageLinks<'a> {
     pub output: &'a Path,
     /// The page's URL path (`/a/b/`).
     pub url: &'a str,
-    /// The Markdown file it came from, for problems outside its Markdown.
+    /// The Markdown file it came from, and its text.
     pub source: &'a Path,
+    pub text: &'a str,
     /// What its HTML refers to.
     pub urls: &'a [UrlRef],
     /// The links of its Markdown, which know their line and column.
@@ -280,7 +298,7 @@ pub fn check(
         let (path, anchor) = key;
         let (location, written, origin) = match from_markdown {
             Some(link) if link.reported => continue,
-            Some(link) => (link.location.clone(), link.written.clone(), String::new()),
+            Some(link) => (link.location.resolve(page.source, page.text), link.written.clone(), String::new()),
             None => (
                 Location::file(page.source),
                 url.url.clone(),

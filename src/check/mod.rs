@@ -70,7 +70,7 @@ pub fn check(options: &CheckOptions) -> CheckReport {
     found.extend(required_fields(&site));
     let external = match &options.external {
         Some(ext) => {
-            let results = external::check_all(&site.external_links, ext);
+            let results = external::check_all(&site.external_links(), ext);
             found.extend(results.iter().filter_map(ExternalResult::diagnostic));
             results
         }
@@ -182,7 +182,7 @@ fn resolve_in_site(url: &str, page_url: &str, base: &str, site: &BuiltSite) -> O
 }
 
 fn mailto_addresses(site: &BuiltSite) -> Vec<Diagnostic> {
-    site.external_links
+    site.external_links()
         .iter()
         .filter_map(|(url, location)| {
             let address = url.strip_prefix("mailto:")?;

@@ -15,7 +15,7 @@ pub use toc::TocEntry;
 
 use std::ops::Range;
 
-use crate::diagnostics::Location;
+use crate::diagnostics::Place;
 use crate::links::LinkResolver;
 use crate::slug::{slugify, UniqueIds};
 
@@ -61,7 +61,7 @@ pub fn render(
     markdown: &str,
     opts: RenderOptions<'_>,
     links: &mut LinkResolver<'_>,
-    locate: &dyn Fn(usize) -> Location,
+    locate: &dyn Fn(usize) -> Place,
 ) -> Rendered {
     let mut ids = UniqueIds::default();
     let mut headings = Vec::new();
@@ -129,7 +129,7 @@ pub fn render(
 
 /// Renders a short Markdown text (a caption, a note) without its `<p>`
 /// wrapper; `locate` places a byte offset of `markdown` in its file.
-pub fn render_inline(markdown: &str, links: &mut LinkResolver<'_>, locate: &dyn Fn(usize) -> Location) -> String {
+pub fn render_inline(markdown: &str, links: &mut LinkResolver<'_>, locate: &dyn Fn(usize) -> Place) -> String {
     let mut events = Vec::new();
     let mut text = PendingText::default();
     let mut link_depth = 0usize;
@@ -212,12 +212,7 @@ impl PendingText {
     /// Emits the gathered text: Liquid tags from Jekyll pages become video
     /// links or are dropped with a warning, and in programme pages each
     /// activity mentioned becomes a link.
-    fn flush<'a>(
-        &mut self,
-        out: &mut Vec<Event<'a>>,
-        links: &mut LinkResolver<'_>,
-        locate: &dyn Fn(usize) -> Location,
-    ) {
+    fn flush<'a>(&mut self, out: &mut Vec<Event<'a>>, links: &mut LinkResolver<'_>, locate: &dyn Fn(usize) -> Place) {
         let Some(start) = self.start.take() else { return };
         let text = std::mem::take(&mut self.text);
         let mut done = 0;
@@ -230,7 +225,7 @@ impl PendingText {
                 jekyll::Liquid::Other(tag) => links.diagnostics.push(
                     crate::diagnostics::Diagnostic::warning(format!("Liquid tag `{tag}` is not carried over"))
                         .code(LIQUID_TAG)
-                        .at(locate(start + range.start))
+                        .at(links.location_of(locate(start + range.start)))
                         .help("folio does not run Liquid; write the content in Markdown, or use `![title](https://vimeo.com/ID)` for a video"),
                 ),
             }
@@ -248,7 +243,7 @@ fn emit_mentions<'a>(
     start: usize,
     out: &mut Vec<Event<'a>>,
     links: &mut LinkResolver<'_>,
-    locate: &dyn Fn(usize) -> Location,
+    locate: &dyn Fn(usize) -> Place,
 ) {
     let mut done = 0;
     if links.has_activities() {
@@ -388,7 +383,7 @@ fn block_end(events: &[Event<'_>], start: usize) -> usize {
 }
 
 /// Link and image targets become the URLs the site has (see `links`).
-fn resolve_links<'a>(event: Event<'a>, links: &mut LinkResolver<'_>, location: impl FnOnce() -> Location) -> Event<'a> {
+fn resolve_links<'a>(event: Event<'a>, links: &mut LinkResolver<'_>, location: impl FnOnce() -> Place) -> Event<'a> {
     match event {
         Event::Start(Tag::Link { link_type, dest_url, title, id }) => {
             let dest_url = links.resolve(&dest_url, location).into();
@@ -424,15 +419,17 @@ fn pulldown_cmark_escape_html(out: &mut String, text: &str) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::diagnostics::Severity;
+    use crate::diagnostics::{Location, Severity};
     use crate::index::SiteIndex;
+    use crate::links::SourceText;
     use std::path::Path;
 
     fn render_at(md: &str, base_path: &str) -> Rendered {
         let highlighter = Highlighter::new(true);
         let index = SiteIndex::default();
-        let mut links = LinkResolver::new(&index, Path::new("page.md"), "/page/", base_path, Severity::Error);
-        let locate = |offset: usize| Location::at_offset(Path::new("page.md"), md, offset);
+        let source = SourceText { file: Path::new("page.md"), text: md };
+        let mut links = LinkResolver::new(&index, Path::new("page.md"), source, "/page/", base_path, Severity::Error);
+        let locate = |offset: usize| Place::Offset(offset);
         render(md, RenderOptions { base_path, highlighter: &highlighter }, &mut links, &locate)
     }
 
@@ -464,11 +461,12 @@ mod tests {
     #[test]
     fn inline_caption_links_keep_their_targets() {
         let index = SiteIndex::default();
-        let mut links = LinkResolver::new(&index, Path::new("page.md"), "/page/", "/", Severity::Error);
+        let source = SourceText { file: Path::new("page.md"), text: "" };
+        let mut links = LinkResolver::new(&index, Path::new("page.md"), source, "/page/", "/", Severity::Error);
         let html = render_inline(
             "[*Limenitis reducta*](https://www.gbif.org/occurrence/2840552819) by X\n",
             &mut links,
-            &|_| Location::file(Path::new("page.md")),
+            &|_| Place::At(Box::new(Location::file(Path::new("page.md")))),
         );
         assert_eq!(html, "<a href=\"https://www.gbif.org/occurrence/2840552819\"><em>Limenitis reducta</em></a> by X");
     }

@@ -22,8 +22,6 @@ pub struct RenderInputs<'a> {
     /// `data/` files, as `site.data`.
     pub data: &'a crate::yaml::Mapping,
     pub tree: &'a SiteTree,
-    pub page_md: Vec<&'a Rendered>,
-    pub section_md: Vec<&'a Rendered>,
     /// URL path -> the pages that link to it or mention it.
     pub backlinks: &'a HashMap<String, Vec<Referrer>>,
     /// Page URL path -> URL path of its calendar file.
@@ -168,7 +166,9 @@ struct Day<'a> {
 }
 
 impl SiteValues {
-    pub fn new(inputs: &RenderInputs<'_>) -> SiteValues {
+    /// `page_md` and `section_md`: every page's and section's rendered
+    /// Markdown, by id (the programme views take what they need).
+    pub fn new(inputs: &RenderInputs<'_>, page_md: &[Rendered], section_md: &[Rendered]) -> SiteValues {
         let (config, tree) = (inputs.config, inputs.tree);
         let base = config.base_path();
         let site = SiteView {
@@ -199,7 +199,11 @@ impl SiteValues {
                 Value::from_serializable(&view)
             })
             .collect();
-        SiteValues { site: Value::from_serializable(&site), sections, programmes: Programmes::new(inputs) }
+        SiteValues {
+            site: Value::from_serializable(&site),
+            sections,
+            programmes: Programmes::new(inputs, page_md, section_md),
+        }
     }
 }
 
@@ -346,7 +350,7 @@ fn context(values: &SiteValues, page: &PageView<'_>, section: SectionId, program
     context
 }
 
-pub fn page_context(inputs: &RenderInputs<'_>, values: &SiteValues, id: PageId) -> Context {
+pub fn page_context(inputs: &RenderInputs<'_>, values: &SiteValues, id: PageId, rendered: &Rendered) -> Context {
     let tree = inputs.tree;
     let page = &tree.pages[id];
     let base = inputs.config.base_path();
@@ -360,7 +364,7 @@ pub fn page_context(inputs: &RenderInputs<'_>, values: &SiteValues, id: PageId) 
         schedule: None,
         title: &page.title,
         path: &page.url,
-        rendered: inputs.page_md[id],
+        rendered,
         is_section: false,
         neighbours: (neighbour(previous), neighbour(next)),
         ancestors: ancestors(tree, Some(page.section), base),
@@ -368,7 +372,7 @@ pub fn page_context(inputs: &RenderInputs<'_>, values: &SiteValues, id: PageId) 
     context(values, &view(inputs, subject), page.section, programme)
 }
 
-pub fn section_context(inputs: &RenderInputs<'_>, values: &SiteValues, id: SectionId) -> Context {
+pub fn section_context(inputs: &RenderInputs<'_>, values: &SiteValues, id: SectionId, rendered: &Rendered) -> Context {
     let tree = inputs.tree;
     let section = &tree.sections[id];
     let is_meeting = section.doc.front.kind == crate::content::Kind::Meeting;
@@ -378,7 +382,7 @@ pub fn section_context(inputs: &RenderInputs<'_>, values: &SiteValues, id: Secti
         schedule: is_meeting.then(|| schedule(tree, id, inputs.config.base_path())),
         title: &section.title,
         path: &section.url,
-        rendered: inputs.section_md[id],
+        rendered,
         is_section: true,
         neighbours: (None, None),
         ancestors: ancestors(tree, section.parent, inputs.config.base_path()),

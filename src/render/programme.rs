@@ -95,12 +95,12 @@ struct PartView<'a> {
 }
 
 impl Programmes {
-    pub fn new(inputs: &RenderInputs<'_>) -> Programmes {
+    pub fn new(inputs: &RenderInputs<'_>, page_md: &[Rendered], section_md: &[Rendered]) -> Programmes {
         let mut programmes = Programmes::default();
         let tree = inputs.tree;
         for (id, section) in tree.sections.iter().enumerate() {
             if section.doc.front.kind == Kind::Programme {
-                programmes.add(inputs, id);
+                programmes.add(inputs, id, page_md, section_md);
             }
         }
         programmes
@@ -116,7 +116,7 @@ impl Programmes {
         self.neighbours.get(&page).copied()
     }
 
-    fn add(&mut self, inputs: &RenderInputs<'_>, programme: SectionId) {
+    fn add(&mut self, inputs: &RenderInputs<'_>, programme: SectionId, page_md: &[Rendered], section_md: &[Rendered]) {
         let tree = inputs.tree;
         let base = inputs.config.base_path();
         let section = &tree.sections[programme];
@@ -132,7 +132,7 @@ impl Programmes {
             let mut ongoing = Vec::new();
             for &page_id in &area.pages {
                 let page = &tree.pages[page_id];
-                let rendered = inputs.page_md[page_id];
+                let rendered = &page_md[page_id];
                 match &page.doc.fields {
                     KindFields::Activity(fields) => {
                         activity_order.push(page_id);
@@ -152,7 +152,7 @@ impl Programmes {
                 url: urls::site_url(base, &area.url),
                 fields: &area.doc.fields,
                 anchor: anchors.of(&area.url),
-                one_page_html: anchors.rewrite(&inputs.section_md[area_id].html, &anchors.of(&area.url), 1),
+                one_page_html: anchors.rewrite(&section_md[area_id].html, &anchors.of(&area.url), 1),
                 activities,
                 ongoing,
             });
@@ -170,7 +170,7 @@ impl Programmes {
                     title: &page.title,
                     url: urls::site_url(base, &page.url),
                     anchor: anchors.of(&page.url),
-                    one_page_html: anchors.rewrite(&inputs.page_md[p].html, &anchors.of(&page.url), 1),
+                    one_page_html: anchors.rewrite(&page_md[p].html, &anchors.of(&page.url), 1),
                 }
             })
             .collect();
@@ -184,7 +184,7 @@ impl Programmes {
             path: &section.url,
             date: section.doc.front.date.as_deref(),
             fields: &section.doc.fields,
-            introduction_one_page_html: anchors.rewrite(&inputs.section_md[programme].html, "introduction", 0),
+            introduction_one_page_html: anchors.rewrite(&section_md[programme].html, "introduction", 0),
             core_total_eur: activities.iter().map(|a| a.core_eur).sum(),
             priority_areas: areas,
             activities,
