@@ -428,8 +428,11 @@ fn check_links(
     base_path: &str,
     severity: Severity,
 ) -> Vec<Diagnostic> {
-    let ids: HashMap<PathBuf, HashSet<String>> =
-        scans.iter().map(|(path, scan)| (path.clone(), scan.ids.iter().cloned().collect())).collect();
+    let ids: HashMap<&str, HashSet<&str>> = scans
+        .iter()
+        .filter_map(|(path, scan)| Some((path.to_str()?, scan.ids.iter().map(String::as_str).collect())))
+        .collect();
+    let paths = links::OutputPaths::new(output);
     let pages = tree.pages.iter().map(|p| (&p.output, p.url.as_str(), &p.doc)).zip(page_links);
     let sections = tree.sections.iter().map(|s| (&s.output, s.url.as_str(), &s.doc)).zip(section_links);
     pages
@@ -446,19 +449,20 @@ fn check_links(
                 urls: &scan.urls,
                 markdown: &md.internal,
             };
-            links::check(&page, base_path, output, &ids, severity)
+            links::check(&page, base_path, &paths, &ids, severity)
         })
         .collect()
 }
 
 /// Menu entries in site.yaml must lead somewhere, or every page has a broken link.
 fn check_menu(config: &SiteConfig, output: &SiteOutput, severity: Severity) -> Vec<Diagnostic> {
+    let output = links::OutputPaths::new(output);
     config
         .menu
         .iter()
         .filter(|item| item.url.starts_with('/') && !item.url.starts_with("//"))
         .filter(|item| {
-            links::output_path_of(&urls::decode_path(item.url.split('#').next().unwrap_or("")), output).is_none()
+            links::output_path_of(&urls::decode_path(item.url.split('#').next().unwrap_or("")), &output).is_none()
         })
         .map(|item| {
             Diagnostic::with_severity(

@@ -4,7 +4,7 @@
 //! pages and ids that were really written.
 
 use std::collections::{HashMap, HashSet};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use crate::diagnostics::{Diagnostic, Location, Place, Severity};
 use crate::html_scan::UrlRef;
@@ -242,19 +242,38 @@ pub fn resolve_relative(page_url: &str, rel: &str) -> String {
     url
 }
 
+/// The site's output paths as text (`a/b/index.html`), for lookups that
+/// are quick when made for every link of every page.
+pub struct OutputPaths<'a> {
+    paths: HashSet<&'a str>,
+}
+
+impl<'a> OutputPaths<'a> {
+    pub fn new(output: &'a SiteOutput) -> OutputPaths<'a> {
+        OutputPaths { paths: output.paths().filter_map(Path::to_str).collect() }
+    }
+
+    pub fn contains(&self, path: &str) -> bool {
+        self.paths.contains(path)
+    }
+
+    pub fn iter(&self) -> impl Iterator<Item = &&'a str> {
+        self.paths.iter()
+    }
+}
+
 /// Where the file a site path names sits in the output, if anywhere:
 /// `/a/` -> `a/index.html`; `/a` -> `a`, else `a/index.html`.
-pub fn output_path_of(path: &str, output: &SiteOutput) -> Option<PathBuf> {
+pub fn output_path_of(path: &str, output: &OutputPaths<'_>) -> Option<String> {
     let trimmed = path.trim_start_matches('/');
     if trimmed.is_empty() || trimmed.ends_with('/') {
-        let p = PathBuf::from(trimmed).join("index.html");
+        let p = format!("{trimmed}index.html");
         return output.contains(&p).then_some(p);
     }
-    let file = PathBuf::from(trimmed);
-    if output.contains(&file) {
-        return Some(file);
+    if output.contains(trimmed) {
+        return Some(trimmed.to_string());
     }
-    let index = file.join("index.html");
+    let index = format!("{trimmed}/index.html");
     output.contains(&index).then_some(index)
 }
 
@@ -280,8 +299,8 @@ pub struct PageLinks<'a> {
 pub fn check(
     page: &PageLinks<'_>,
     base_path: &str,
-    output: &SiteOutput,
-    ids: &HashMap<PathBuf, HashSet<String>>,
+    output: &OutputPaths<'_>,
+    ids: &HashMap<&str, HashSet<&str>>,
     severity: Severity,
 ) -> Vec<Diagnostic> {
     // Markdown links by target, last first, so that each occurrence in the
@@ -296,8 +315,11 @@ pub fn check(
         let key = (path, anchor);
         let from_markdown = written_at.get_mut(&key).and_then(Vec::pop);
         let (path, anchor) = key;
-        let (location, written, origin) = match from_markdown {
-            Some(link) if link.reported => continue,
+        if from_markdown.is_some_and(|link| link.reported) {
+            continue;
+        }
+        // Worked out only for the links that turn out broken.
+        let described = || match from_markdown {
             Some(link) => (link.location.resolve(page.source, page.text), link.written.clone(), String::new()),
             None => (
                 Location::file(page.source),
@@ -305,9 +327,11 @@ pub fn check(
                 format!(" (in the HTML of {}, from its template)", page.source.display()),
             ),
         };
-        let target = if path.is_empty() { Some(page.output.to_path_buf()) } else { output_path_of(&path, output) };
+        let own = page.output.to_str().unwrap_or_default();
+        let target = if path.is_empty() { Some(own.to_string()) } else { output_path_of(&path, output) };
         let Some(target) = target else {
-            let pages = output.paths().filter_map(site_path_of);
+            let (location, written, origin) = described();
+            let pages = output.iter().filter_map(|p| site_path_of(Path::new(p)));
             let help = match closest(&path, pages) {
                 Some(s) => format!("did you mean `{s}`?"),
                 None => "check the URL; site-absolute links start at the site root".to_string(),
@@ -324,12 +348,13 @@ pub fn check(
             continue;
         };
         let Some(anchor) = anchor else { continue };
-        let Some(page_ids) = ids.get(&target) else { continue };
-        if page_ids.contains(&anchor) {
+        let Some(page_ids) = ids.get(target.as_str()) else { continue };
+        if page_ids.contains(anchor.as_str()) {
             continue;
         }
+        let (location, written, origin) = described();
         let where_ = if path.is_empty() { "this page".to_string() } else { path.clone() };
-        let help = match closest(&anchor, page_ids.iter().cloned()) {
+        let help = match closest(&anchor, page_ids.iter().map(|id| id.to_string())) {
             Some(s) => format!("did you mean `#{s}`?"),
             None => format!("{where_} has no id like that; link to one of its headings, or add `{{#{anchor}}}` to one"),
         };

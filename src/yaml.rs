@@ -31,6 +31,35 @@ pub fn parse<T: DeserializeOwned>(yaml: &str, at: Embedded<'_>) -> Result<T, Dia
     serde_yaml::from_str(text).map_err(|e| to_diagnostic(&e, yaml, at))
 }
 
+/// A YAML document parsed once, that several typed views are then read
+/// from (the common keys, the kind's keys, the rest). Reading from the
+/// parsed value is quick; when a view does not fit, the text is parsed
+/// again for that view, which is what knows the line and column to report.
+pub struct Document<'a> {
+    value: Value,
+    text: &'a str,
+    at: Embedded<'a>,
+}
+
+impl<'a> Document<'a> {
+    pub fn parse(text: &'a str, at: Embedded<'a>) -> Result<Document<'a>, Diagnostic> {
+        let value = parse::<Value>(text, at)?;
+        Ok(Document { value, text, at })
+    }
+
+    pub fn get<T: DeserializeOwned>(&self) -> Result<T, Diagnostic> {
+        T::deserialize(&self.value).or_else(|_| parse::<T>(self.text, self.at))
+    }
+
+    /// The document as a mapping (empty when it is not one).
+    pub fn into_mapping(self) -> Mapping {
+        match self.value {
+            Value::Mapping(m) => m,
+            _ => Mapping::new(),
+        }
+    }
+}
+
 fn to_diagnostic(error: &serde_yaml::Error, yaml: &str, at: Embedded<'_>) -> Diagnostic {
     let message = strip_position(&error.to_string());
     let (help, kind) = explain(&message, at.what);

@@ -10,7 +10,7 @@ mod report;
 pub use report::count;
 
 use std::collections::{BTreeMap, HashSet};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::time::{Duration, Instant};
 
 use crate::content::Kind;
@@ -136,19 +136,20 @@ fn heading_location(site: &BuiltSite, source: &Path, id: &str) -> Location {
 /// only find them by typing their URL.
 fn unreachable_pages(site: &BuiltSite) -> Vec<Diagnostic> {
     let base = site.config.base_path();
-    let mut reached: HashSet<PathBuf> = HashSet::new();
+    let paths = links::OutputPaths::new(&site.output);
+    let mut reached: HashSet<String> = HashSet::new();
     for (output, scan) in &site.scans {
         let page_url = links::site_path_of(output).unwrap_or_default();
         for url in scan.urls.iter().filter(|u| u.tag == "a") {
-            if let Some(target) = resolve_in_site(&url.url, &page_url, base, site) {
-                if &target != output {
+            if let Some(target) = resolve_in_site(&url.url, &page_url, base, &paths) {
+                if Path::new(&target) != output {
                     reached.insert(target);
                 }
             }
         }
     }
     for item in &site.config.menu {
-        if let Some(target) = links::output_path_of(&urls::decode_path(&item.url), &site.output) {
+        if let Some(target) = links::output_path_of(&urls::decode_path(&item.url), &paths) {
             reached.insert(target);
         }
     }
@@ -157,7 +158,7 @@ fn unreachable_pages(site: &BuiltSite) -> Vec<Diagnostic> {
     let sections = site.tree.sections.iter().map(|s| (&s.output, &s.doc.source));
     pages
         .chain(sections)
-        .filter(|(output, _)| *output != root && !reached.contains(*output))
+        .filter(|(output, _)| *output != root && !output.to_str().is_some_and(|o| reached.contains(o)))
         .map(|(output, source)| {
             Diagnostic::warning(format!("no page links to {}", links::site_path_of(output).unwrap_or_default()))
                 .code(UNREACHABLE)
@@ -167,7 +168,7 @@ fn unreachable_pages(site: &BuiltSite) -> Vec<Diagnostic> {
         .collect()
 }
 
-fn resolve_in_site(url: &str, page_url: &str, base: &str, site: &BuiltSite) -> Option<PathBuf> {
+fn resolve_in_site(url: &str, page_url: &str, base: &str, paths: &links::OutputPaths<'_>) -> Option<String> {
     if urls::is_external(url) || url.starts_with('#') {
         return None;
     }
@@ -178,7 +179,7 @@ fn resolve_in_site(url: &str, page_url: &str, base: &str, site: &BuiltSite) -> O
         _ if path.starts_with('/') => return None,
         _ => links::resolve_relative(page_url, &path),
     };
-    links::output_path_of(&site_path, &site.output)
+    links::output_path_of(&site_path, paths)
 }
 
 fn mailto_addresses(site: &BuiltSite) -> Vec<Diagnostic> {

@@ -118,9 +118,10 @@ pub struct Parsed {
 
 pub fn parse(file: &Path, text: &str, yaml_text: &str) -> Result<Parsed, Diagnostic> {
     let at = Embedded { file, file_source: text, lines_before: 1, what: "front matter" };
-    let front: FrontMatter = yaml::parse(yaml_text, at)?;
-    let (fields, kind_keys) = KindFields::parse(front.kind, yaml_text, at)?;
-    let mut extra: yaml::Mapping = yaml::parse(yaml_text, at)?;
+    let document = yaml::Document::parse(yaml_text, at)?;
+    let front: FrontMatter = document.get()?;
+    let (fields, kind_keys) = KindFields::parse(front.kind, &document)?;
+    let mut extra = document.into_mapping();
     let common = field_names::<FrontMatter>();
     extra.retain(|key, _| !key.as_str().is_some_and(|k| common.contains(&k) || kind_keys.contains(&k)));
     let parsed = Parsed { front, fields, extra };

@@ -6,7 +6,7 @@ use serde::{Deserialize, Serialize};
 
 use super::front_matter::{field_names, Kind};
 use crate::diagnostics::Diagnostic;
-use crate::yaml::{self, Embedded};
+use crate::yaml;
 
 #[derive(Debug, Clone, Default, Serialize)]
 #[serde(untagged)]
@@ -200,18 +200,15 @@ impl KindFields {
     /// the keys it used (so that the rest can become `extra`).
     pub fn parse(
         kind: Kind,
-        yaml_text: &str,
-        at: Embedded<'_>,
+        document: &yaml::Document<'_>,
     ) -> Result<(KindFields, &'static [&'static str]), Diagnostic> {
         Ok(match kind {
-            Kind::Programme => (KindFields::Programme(yaml::parse(yaml_text, at)?), field_names::<ProgrammeFields>()),
-            Kind::PriorityArea => {
-                (KindFields::PriorityArea(yaml::parse(yaml_text, at)?), field_names::<PriorityAreaFields>())
-            }
-            Kind::Activity => (KindFields::Activity(yaml::parse(yaml_text, at)?), field_names::<ActivityFields>()),
-            Kind::Meeting => (KindFields::Meeting(yaml::parse(yaml_text, at)?), field_names::<MeetingFields>()),
-            Kind::Session => (KindFields::Session(yaml::parse(yaml_text, at)?), field_names::<SessionFields>()),
-            Kind::Node => (KindFields::Node(yaml::parse(yaml_text, at)?), field_names::<NodeFields>()),
+            Kind::Programme => (KindFields::Programme(document.get()?), field_names::<ProgrammeFields>()),
+            Kind::PriorityArea => (KindFields::PriorityArea(document.get()?), field_names::<PriorityAreaFields>()),
+            Kind::Activity => (KindFields::Activity(document.get()?), field_names::<ActivityFields>()),
+            Kind::Meeting => (KindFields::Meeting(document.get()?), field_names::<MeetingFields>()),
+            Kind::Session => (KindFields::Session(document.get()?), field_names::<SessionFields>()),
+            Kind::Node => (KindFields::Node(document.get()?), field_names::<NodeFields>()),
             Kind::Page | Kind::Ongoing => (KindFields::None, &[]),
         })
     }

@@ -149,7 +149,6 @@ pub struct PageView<'a> {
     schedule: Option<Schedule<'a>>,
     /// The page's calendar file, when it has one.
     calendar_url: Option<String>,
-    word_count: usize,
 }
 
 #[derive(Serialize)]
@@ -301,7 +300,6 @@ fn view<'a>(inputs: &RenderInputs<'a>, subject: Subject<'a>) -> PageView<'a> {
         calendar_url: inputs.calendars.get(path).map(|c| urls::site_url(base, c)),
         when,
         schedule,
-        word_count: doc.body().split_whitespace().count(),
     }
 }
 
