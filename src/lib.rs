@@ -221,26 +221,24 @@ fn run(options: &BuildOptions, stage: bool) -> Result<BuiltSite, Error> {
     let index = SiteIndex::new(&tree, &loaded.assets);
     timings.mark("tree and index");
     let highlighter = Highlighter::new(options.highlight);
-    let md_options = RenderOptions { base_path: config.base_path(), highlighter: &highlighter };
-    let (page_md, section_md) = render_markdown(&tree, &index, md_options, broken);
-    // Bodies go to the templates (which drop each once its page is
-    // written); the links stay for the checks.
-    let mut split = |md: Vec<DocMarkdown>| -> (Vec<Rendered>, Vec<DocLinks>) {
+    let md_options = RenderOptions { base_path: config.base_path(), highlighter: &highlighter, html: true };
+    let markdown = MarkdownStage { tree: &tree, index: &index, options: md_options, broken };
+    let (page_md, section_md) = markdown.all_links();
+    let mut links_of = |md: Vec<DocMarkdown>| -> Vec<DocLinks> {
         md.into_iter()
             .map(|m| {
                 diagnostics.extend(m.diagnostics);
-                (m.body, m.links)
+                m.links
             })
-            .unzip()
+            .collect()
     };
-    let (page_bodies, page_links) = split(page_md);
-    let (section_bodies, section_links) = split(section_md);
+    let page_links = links_of(page_md);
+    let section_links = links_of(section_md);
     timings.mark("markdown");
 
     let mut output = SiteOutput::default();
-    let bodies = Bodies { pages: page_bodies, sections: section_bodies };
     let links = (page_links.as_slice(), section_links.as_slice());
-    let rendered = render_templates(&config, &data, &tree, &templates, bodies, links, staging.as_ref());
+    let rendered = render_templates(&config, &data, &markdown, &templates, links, staging.as_ref());
     let mut output_problems = Vec::new();
     let mut scans = BTreeMap::new();
     for result in rendered {
@@ -361,62 +359,68 @@ fn field_locator<'a>(doc: &'a content::Document, value: &'a str, key: Location) 
     }
 }
 
-#[allow(clippy::too_many_arguments)]
-fn render_doc(
-    doc: &content::Document,
-    body: &str,
-    url: &str,
-    programme: Option<content::SectionId>,
-    index: &SiteIndex,
-    options: RenderOptions<'_>,
+/// Renders any page's or section's Markdown. It runs twice per document:
+/// once for the links only (all of them are needed before any template,
+/// for backlinks and checks), and once for the HTML, right before the page's
+/// template, so that the site's HTML is never all in memory at once.
+struct MarkdownStage<'a> {
+    tree: &'a SiteTree,
+    index: &'a SiteIndex,
+    options: RenderOptions<'a>,
     broken: Severity,
-) -> DocMarkdown {
-    let source = links::SourceText { file: &doc.source, text: &doc.text };
-    let mut resolver = LinkResolver::new(index, &doc.rel, source, url, options.base_path, broken);
-    resolver.activities = programme.and_then(|p| index.activities.get(&p));
-    let locate = |offset: usize| Place::Offset(doc.body_start + offset);
-    let mut body = markdown::render(body, options, &mut resolver, &locate);
-    if let Some(caption) = &doc.front.image_license {
-        let locate = field_locator(doc, caption, doc.key_location("imageLicense"));
-        body.caption = Some(markdown::render_inline(caption, &mut resolver, &locate));
-    }
-    if let Some(activity) = doc.fields.activity() {
-        if let Some(note) = &activity.note {
-            let locate = field_locator(doc, note, doc.key_location("note"));
-            let html = markdown::render_inline(note, &mut resolver, &locate);
-            body.inline.insert("note", html);
-        }
-        if let Some(funding) = &activity.funding {
-            let html = markdown::render_inline(
-                &funding.text,
-                &mut resolver,
-                &field_locator(doc, &funding.text, doc.nested_key_location("funding", "text")),
-            );
-            body.inline.insert("funding", html);
-        }
-    }
-    let links = DocLinks { internal: resolver.links, external: resolver.external };
-    DocMarkdown { body, links, diagnostics: resolver.diagnostics }
 }
 
-fn render_markdown(
-    tree: &SiteTree,
-    index: &SiteIndex,
-    options: RenderOptions<'_>,
-    broken: Severity,
-) -> (Vec<DocMarkdown>, Vec<DocMarkdown>) {
-    let pages = tree
-        .pages
-        .par_iter()
-        .map(|p| render_doc(&p.doc, &body_of(p), &p.url, tree.programme_of(p.section), index, options, broken))
-        .collect();
-    let sections = tree
-        .sections
-        .par_iter()
-        .enumerate()
-        .map(|(id, s)| render_doc(&s.doc, s.doc.body(), &s.url, tree.programme_of(id), index, options, broken))
-        .collect();
-    (pages, sections)
+impl MarkdownStage<'_> {
+    fn page(&self, id: content::PageId, html: bool) -> DocMarkdown {
+        let page = &self.tree.pages[id];
+        self.render(&page.doc, &body_of(page), &page.url, self.tree.programme_of(page.section), html)
+    }
+
+    fn section(&self, id: content::SectionId, html: bool) -> DocMarkdown {
+        let section = &self.tree.sections[id];
+        self.render(&section.doc, section.doc.body(), &section.url, self.tree.programme_of(id), html)
+    }
+
+    fn render(
+        &self,
+        doc: &content::Document,
+        body: &str,
+        url: &str,
+        programme: Option<content::SectionId>,
+        html: bool,
+    ) -> DocMarkdown {
+        let options = RenderOptions { html, ..self.options };
+        let source = links::SourceText { file: &doc.source, text: &doc.text };
+        let mut resolver = LinkResolver::new(self.index, &doc.rel, source, url, options.base_path, self.broken);
+        resolver.activities = programme.and_then(|p| self.index.activities.get(&p));
+        let locate = |offset: usize| Place::Offset(doc.body_start + offset);
+        let mut body = markdown::render(body, options, &mut resolver, &locate);
+        if let Some(caption) = &doc.front.image_license {
+            let locate = field_locator(doc, caption, doc.key_location("imageLicense"));
+            body.caption = Some(markdown::render_inline(caption, &mut resolver, &locate));
+        }
+        if let Some(activity) = doc.fields.activity() {
+            if let Some(note) = &activity.note {
+                let locate = field_locator(doc, note, doc.key_location("note"));
+                let html = markdown::render_inline(note, &mut resolver, &locate);
+                body.inline.insert("note", html);
+            }
+            if let Some(funding) = &activity.funding {
+                let locate = field_locator(doc, &funding.text, doc.nested_key_location("funding", "text"));
+                let html = markdown::render_inline(&funding.text, &mut resolver, &locate);
+                body.inline.insert("funding", html);
+            }
+        }
+        let links = DocLinks { internal: resolver.links, external: resolver.external };
+        DocMarkdown { body, links, diagnostics: resolver.diagnostics }
+    }
+
+    /// The links of every page and of every section, with what they found.
+    fn all_links(&self) -> (Vec<DocMarkdown>, Vec<DocMarkdown>) {
+        let pages = (0..self.tree.pages.len()).into_par_iter().map(|id| self.page(id, false)).collect();
+        let sections = (0..self.tree.sections.len()).into_par_iter().map(|id| self.section(id, false)).collect();
+        (pages, sections)
+    }
 }
 
 fn check_links(
@@ -476,12 +480,6 @@ fn check_menu(config: &SiteConfig, output: &SiteOutput, severity: Severity) -> V
         .collect()
 }
 
-/// The rendered Markdown of every page and section, by id.
-struct Bodies {
-    pages: Vec<Rendered>,
-    sections: Vec<Rendered>,
-}
-
 /// A page rendered from a template, with what its HTML holds (ids and
 /// URLs, read back from the HTML itself so that template ids count too).
 struct RenderedPage {
@@ -534,28 +532,40 @@ fn backlinks(
     map
 }
 
+impl render::programme::Bodies for MarkdownStage<'_> {
+    fn page(&self, id: content::PageId) -> Rendered {
+        MarkdownStage::page(self, id, true).body
+    }
+
+    fn section(&self, id: content::SectionId) -> Rendered {
+        MarkdownStage::section(self, id, true).body
+    }
+}
+
 fn render_templates(
     config: &SiteConfig,
     data: &yaml::Mapping,
-    tree: &SiteTree,
+    markdown: &MarkdownStage<'_>,
     templates: &Templates,
-    bodies: Bodies,
     (page_links, section_links): (&[DocLinks], &[DocLinks]),
     staging: Option<&output::Staging>,
 ) -> Vec<Result<RenderedPage, Diagnostic>> {
+    let tree = markdown.tree;
     let backlinks = backlinks(tree, page_links, section_links);
     let calendars = calendar_paths(tree);
     let inputs = RenderInputs { data, config, calendars: &calendars, tree, backlinks: &backlinks };
-    let values = SiteValues::new(&inputs, &bodies.pages, &bodies.sections);
-    // Each body is dropped as soon as its page is rendered.
-    let pages = bodies.pages.into_par_iter().enumerate().map(|(id, body)| {
+    let values = SiteValues::new(&inputs, markdown);
+    // Each page's HTML exists only from here until it is written.
+    let pages = (0..tree.pages.len()).into_par_iter().map(|id| {
+        let body = markdown.page(id, true).body;
         let page = &tree.pages[id];
         let template = templates.choose(Some(&page.doc), false, false)?;
         let context = render::page_context(&inputs, &values, id, &body);
         let html = templates.render(&template, &context, &page.doc.source)?;
         RenderedPage::new(&page.output, html, &page.doc.source, staging)
     });
-    let sections = bodies.sections.into_par_iter().enumerate().map(|(id, body)| {
+    let sections = (0..tree.sections.len()).into_par_iter().map(|id| {
+        let body = markdown.section(id, true).body;
         let section = &tree.sections[id];
         let template = templates.choose(Some(&section.doc), true, section.parent.is_none())?;
         let context = render::section_context(&inputs, &values, id, &body);

@@ -25,6 +25,9 @@ pub struct RenderOptions<'a> {
     /// The path every internal URL starts with (`/` or `/2021/`).
     pub base_path: &'a str,
     pub highlighter: &'a Highlighter,
+    /// `false` for a pass that only resolves links: no HTML is written and
+    /// no code is highlighted.
+    pub html: bool,
 }
 
 /// One heading as written on the page.
@@ -115,15 +118,19 @@ pub fn render(
                     pulldown_cmark::CodeBlockKind::Fenced(info) => info.split_whitespace().next().unwrap_or(""),
                     pulldown_cmark::CodeBlockKind::Indented => "",
                 };
-                out.push(Event::Html(opts.highlighter.highlight(lang, &code).into()));
+                if opts.html {
+                    out.push(Event::Html(opts.highlighter.highlight(lang, &code).into()));
+                }
             }
             e => out.push(resolve_links(e, links, || locate(range.start))),
         }
     }
     text.flush(&mut out, links, locate);
-    let out = apply_block_attributes(out);
-    let mut html_out = String::with_capacity(markdown.len() * 3 / 2);
-    html::push_html(&mut html_out, out.into_iter());
+    let mut html_out = String::new();
+    if opts.html {
+        html_out.reserve(markdown.len() * 3 / 2);
+        html::push_html(&mut html_out, apply_block_attributes(out).into_iter());
+    }
     Rendered { html: html_out, toc: toc::build(&headings), headings, caption: None, inline: Default::default() }
 }
 
@@ -430,7 +437,7 @@ mod tests {
         let source = SourceText { file: Path::new("page.md"), text: md };
         let mut links = LinkResolver::new(&index, Path::new("page.md"), source, "/page/", base_path, Severity::Error);
         let locate = |offset: usize| Place::Offset(offset);
-        render(md, RenderOptions { base_path, highlighter: &highlighter }, &mut links, &locate)
+        render(md, RenderOptions { base_path, highlighter: &highlighter, html: true }, &mut links, &locate)
     }
 
     #[test]

@@ -165,9 +165,9 @@ struct Day<'a> {
 }
 
 impl SiteValues {
-    /// `page_md` and `section_md`: every page's and section's rendered
+    /// `bodies` renders the Markdown the programme views take.
     /// Markdown, by id (the programme views take what they need).
-    pub fn new(inputs: &RenderInputs<'_>, page_md: &[Rendered], section_md: &[Rendered]) -> SiteValues {
+    pub fn new(inputs: &RenderInputs<'_>, bodies: &dyn super::programme::Bodies) -> SiteValues {
         let (config, tree) = (inputs.config, inputs.tree);
         let base = config.base_path();
         let site = SiteView {
@@ -198,11 +198,7 @@ impl SiteValues {
                 Value::from_serializable(&view)
             })
             .collect();
-        SiteValues {
-            site: Value::from_serializable(&site),
-            sections,
-            programmes: Programmes::new(inputs, page_md, section_md),
-        }
+        SiteValues { site: Value::from_serializable(&site), sections, programmes: Programmes::new(inputs, bodies) }
     }
 }
 

@@ -16,6 +16,12 @@ use crate::content::{output_file, Kind, KindFields, PageId, SectionId, SiteTree}
 use crate::markdown::Rendered;
 use crate::urls;
 
+/// Renders a page's or a section's Markdown when a view needs it.
+pub trait Bodies: Sync {
+    fn page(&self, id: PageId) -> Rendered;
+    fn section(&self, id: SectionId) -> Rendered;
+}
+
 pub const ONE_PAGE_TEMPLATE: &str = "programme-all.html";
 pub const FUNDING_TEMPLATE: &str = "programme-funding.html";
 
@@ -81,8 +87,8 @@ struct ActivityView<'a> {
     area: Option<u32>,
     anchor: String,
     one_page_html: String,
-    note_html: Option<&'a str>,
-    funding_html: Option<&'a str>,
+    note_html: Option<String>,
+    funding_html: Option<String>,
     core_eur: f64,
 }
 
@@ -95,12 +101,12 @@ struct PartView<'a> {
 }
 
 impl Programmes {
-    pub fn new(inputs: &RenderInputs<'_>, page_md: &[Rendered], section_md: &[Rendered]) -> Programmes {
+    pub fn new(inputs: &RenderInputs<'_>, bodies: &dyn Bodies) -> Programmes {
         let mut programmes = Programmes::default();
         let tree = inputs.tree;
         for (id, section) in tree.sections.iter().enumerate() {
             if section.doc.front.kind == Kind::Programme {
-                programmes.add(inputs, id, page_md, section_md);
+                programmes.add(inputs, id, bodies);
             }
         }
         programmes
@@ -116,7 +122,7 @@ impl Programmes {
         self.neighbours.get(&page).copied()
     }
 
-    fn add(&mut self, inputs: &RenderInputs<'_>, programme: SectionId, page_md: &[Rendered], section_md: &[Rendered]) {
+    fn add(&mut self, inputs: &RenderInputs<'_>, programme: SectionId, bodies: &dyn Bodies) {
         let tree = inputs.tree;
         let base = inputs.config.base_path();
         let section = &tree.sections[programme];
@@ -132,7 +138,7 @@ impl Programmes {
             let mut ongoing = Vec::new();
             for &page_id in &area.pages {
                 let page = &tree.pages[page_id];
-                let rendered = &page_md[page_id];
+                let rendered = &bodies.page(page_id);
                 match &page.doc.fields {
                     KindFields::Activity(fields) => {
                         activity_order.push(page_id);
@@ -152,7 +158,7 @@ impl Programmes {
                 url: urls::site_url(base, &area.url),
                 fields: &area.doc.fields,
                 anchor: anchors.of(&area.url),
-                one_page_html: anchors.rewrite(&section_md[area_id].html, &anchors.of(&area.url), 1),
+                one_page_html: anchors.rewrite(&bodies.section(area_id).html, &anchors.of(&area.url), 1),
                 activities,
                 ongoing,
             });
@@ -170,7 +176,7 @@ impl Programmes {
                     title: &page.title,
                     url: urls::site_url(base, &page.url),
                     anchor: anchors.of(&page.url),
-                    one_page_html: anchors.rewrite(&page_md[p].html, &anchors.of(&page.url), 1),
+                    one_page_html: anchors.rewrite(&bodies.page(p).html, &anchors.of(&page.url), 1),
                 }
             })
             .collect();
@@ -184,7 +190,7 @@ impl Programmes {
             path: &section.url,
             date: section.doc.front.date.as_deref(),
             fields: &section.doc.fields,
-            introduction_one_page_html: anchors.rewrite(&section_md[programme].html, "introduction", 0),
+            introduction_one_page_html: anchors.rewrite(&bodies.section(programme).html, "introduction", 0),
             core_total_eur: activities.iter().map(|a| a.core_eur).sum(),
             priority_areas: areas,
             activities,
@@ -214,7 +220,7 @@ fn activity_view<'a>(
     page_id: PageId,
     fields: &'a ActivityFields,
     area: Option<u32>,
-    rendered: &'a Rendered,
+    rendered: &Rendered,
     tree: &'a SiteTree,
     anchors: &Anchors,
     base: &str,
@@ -236,8 +242,8 @@ fn activity_view<'a>(
         area,
         one_page_html: anchors.rewrite(&rendered.html, &anchor, 2),
         anchor,
-        note_html: rendered.inline.get("note").map(String::as_str),
-        funding_html: rendered.inline.get("funding").map(String::as_str),
+        note_html: rendered.inline.get("note").cloned(),
+        funding_html: rendered.inline.get("funding").cloned(),
         core_eur,
     }
 }
