@@ -95,6 +95,23 @@ enum ImportCommand {
         #[arg(long)]
         force: bool,
     },
+    /// Moves a whole Jekyll site into the folio site, keeping every page's
+    /// URL: _config.yml becomes site.yaml, pages and _posts/ become content/
+    /// (with `permalink:` where folio's URL would differ, and Jekyll's
+    /// `defaults` written out), _data/ becomes data/, other files are copied.
+    /// What folio cannot carry over (plugins, layouts, Liquid) is reported
+    /// with its file and line. Nothing is written unless all of it could be;
+    /// existing files are refused unless --force.
+    Jekyll {
+        /// The Jekyll site's folder (the one holding _config.yml).
+        dir: PathBuf,
+        /// The folio site's folder to write into [default: --root].
+        #[arg(long, value_name = "ROOT")]
+        into: Option<PathBuf>,
+        /// Overwrites files that already exist in the folio site.
+        #[arg(long)]
+        force: bool,
+    },
 }
 
 #[derive(Args)]
@@ -167,6 +184,25 @@ fn main() -> ExitCode {
             }
             options.force = force;
             import_programme(&options)
+        }
+        Command::Import { what: ImportCommand::Jekyll { dir, into, force } } => {
+            let mut options = folio::import::jekyll::JekyllOptions::new(dir, into.unwrap_or(cli.root));
+            options.force = force;
+            match folio::import::jekyll::import_jekyll(&options) {
+                Ok(report) => {
+                    print!("{}", report.human());
+                    ExitCode::SUCCESS
+                }
+                Err(folio::Error::Failed(diagnostics)) => {
+                    eprint!("{diagnostics}");
+                    eprintln!("Import failed: {}; nothing was written", count(diagnostics.error_count(), "error"));
+                    ExitCode::FAILURE
+                }
+                Err(e) => {
+                    eprintln!("error: {e}");
+                    ExitCode::FAILURE
+                }
+            }
         }
     }
 }

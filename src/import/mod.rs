@@ -18,6 +18,7 @@
 
 mod emit;
 mod funding;
+pub mod jekyll;
 mod lines;
 mod manifest;
 mod parse;

@@ -1,0 +1,541 @@
+//! `_config.yml`: what folio keeps (title, description, `url` + `baseurl`,
+//! `lang`, custom keys as `extra`), what the import applies and drops
+//! (`permalink`, `defaults`, `exclude`, `include`), and what is reported as
+//! not carried over (plugins, themes, collections, Sass, build settings).
+
+use std::path::{Path, PathBuf};
+
+use super::urls::PermalinkStyle;
+use super::NOT_CARRIED_OVER;
+use crate::diagnostics::{Diagnostic, Location};
+use crate::yaml::{self, Embedded, Mapping, Value};
+
+/// The names Jekyll looks for, in order.
+pub const CONFIG_NAMES: [&str; 2] = ["_config.yml", "_config.yaml"];
+
+/// Settings of Jekyll's own build that mean nothing to folio.
+const BUILD_SETTINGS: &[&str] = &[
+    "source",
+    "destination",
+    "collections_dir",
+    "cache_dir",
+    "plugins_dir",
+    "layouts_dir",
+    "data_dir",
+    "includes_dir",
+    "safe",
+    "keep_files",
+    "encoding",
+    "markdown_ext",
+    "strict_front_matter",
+    "show_drafts",
+    "limit_posts",
+    "future",
+    "unpublished",
+    "lsi",
+    "excerpt_separator",
+    "incremental",
+    "detach",
+    "port",
+    "host",
+    "show_dir_listing",
+    "quiet",
+    "verbose",
+    "liquid",
+    "markdown",
+    "highlighter",
+    "kramdown",
+    "commonmark",
+    "rdiscount",
+    "redcarpet",
+    "webrick",
+    "livereload",
+    "livereload_port",
+    "livereload_ignore",
+    "livereload_min_delay",
+    "livereload_max_delay",
+    "profile",
+    "disable_disk_cache",
+    "timezone",
+    "paginate",
+    "paginate_path",
+];
+
+/// One entry of `defaults`: front matter values for the files in its scope.
+#[derive(Debug, Clone)]
+pub struct DefaultSet {
+    /// `scope.path`: a prefix of the file's path, or a glob; "" for all.
+    pub path: String,
+    /// `scope.type`: `pages`, `posts`, ... (singular forms are accepted).
+    pub kind: Option<String>,
+    pub values: Mapping,
+    /// Line of the entry in `_config.yml`.
+    pub line: usize,
+}
+
+#[derive(Debug, Clone)]
+pub struct JekyllConfig {
+    /// `_config.yml` or `_config.yaml`, relative to the site's folder.
+    pub file: PathBuf,
+    pub text: String,
+    pub title: Option<String>,
+    pub description: Option<String>,
+    /// `url` + `baseurl`, when either is set.
+    pub base_url: Option<String>,
+    /// The path every URL of the old site started with: `/` or `/2021/`.
+    pub base_path: String,
+    pub lang: Option<String>,
+    pub permalink: PermalinkStyle,
+    pub defaults: Vec<DefaultSet>,
+    /// Jekyll's defaults added, as Jekyll 4 does.
+    pub exclude: Vec<String>,
+    pub include: Vec<String>,
+    /// Collections other than posts.
+    pub collections: Vec<String>,
+    /// `destination` (`_site`), never read.
+    pub destination: String,
+    /// Keys folio does not know, kept for templates as `site.extra`.
+    pub extra: Mapping,
+    pub not_carried_over: Vec<Diagnostic>,
+}
+
+/// Jekyll 4's `Configuration::DEFAULT_EXCLUDES`.
+const DEFAULT_EXCLUDES: &[&str] = &[
+    ".sass-cache",
+    ".jekyll-cache",
+    "gemfiles",
+    "Gemfile",
+    "Gemfile.lock",
+    "node_modules",
+    "vendor/bundle/",
+    "vendor/cache/",
+    "vendor/gems/",
+    "vendor/ruby/",
+];
+
+impl JekyllConfig {
+    /// Parses the text of `_config.yml` (`file` as shown in messages).
+    pub fn parse(file: &Path, text: &str) -> Result<JekyllConfig, Vec<Diagnostic>> {
+        let at = Embedded { file, file_source: text, lines_before: 0, what: "_config.yml" };
+        let value: Value = yaml::parse(text, at).map_err(|d| vec![d])?;
+        let map = match value {
+            Value::Mapping(m) => m,
+            Value::Null => Mapping::new(),
+            _ => {
+                return Err(vec![Diagnostic::error("_config.yml is not a list of `key: value` settings")
+                    .at(Location::at_line(file, text, 1, 1))
+                    .help("write one setting per line, such as `title: Global Nodes Meeting 2021`")])
+            }
+        };
+        let mut config = JekyllConfig {
+            file: file.to_path_buf(),
+            text: text.to_string(),
+            title: None,
+            description: None,
+            base_url: None,
+            base_path: "/".into(),
+            lang: None,
+            permalink: PermalinkStyle::Date,
+            defaults: Vec::new(),
+            exclude: DEFAULT_EXCLUDES.iter().map(|s| s.to_string()).collect(),
+            include: vec![".htaccess".to_string()],
+            collections: Vec::new(),
+            destination: "_site".into(),
+            extra: Mapping::new(),
+            not_carried_over: Vec::new(),
+        };
+        let mut errors = Vec::new();
+        let (mut url, mut baseurl) = (String::new(), String::new());
+        for (key, value) in &map {
+            let Some(name) = key.as_str() else {
+                config.extra.insert(key.clone(), value.clone());
+                continue;
+            };
+            let text_of = |what: &str| -> Result<String, Diagnostic> {
+                scalar_text(value).ok_or_else(|| {
+                    error_at(
+                        file,
+                        text,
+                        name,
+                        format!("`{name}` must be {what}"),
+                        format!("write `{name}: {}`", example(name)),
+                    )
+                })
+            };
+            match name {
+                "title" | "description" | "lang" | "url" | "baseurl" | "permalink" => {
+                    let what = match name {
+                        "url" => "a URL",
+                        "baseurl" => "a path",
+                        "permalink" => "`pretty`, `date`, `none` or a pattern",
+                        _ => "text",
+                    };
+                    match text_of(what) {
+                        Ok(t) => match name {
+                            "title" => config.title = Some(t),
+                            "description" => config.description = Some(t),
+                            "lang" => config.lang = Some(t),
+                            "url" => url = t,
+                            "baseurl" => baseurl = t,
+                            _ => config.permalink = PermalinkStyle::parse(&t),
+                        },
+                        Err(e) => errors.push(e),
+                    }
+                }
+                "defaults" => match config.read_defaults(value) {
+                    Ok(sets) => config.defaults = sets,
+                    Err(e) => errors.push(e),
+                },
+                "exclude" | "include" => match string_list(value) {
+                    Some(list) => {
+                        let list_len = list.len();
+                        if name == "exclude" {
+                            config.exclude.extend(list);
+                        } else {
+                            config.include.extend(list);
+                        }
+                        config.not_carried(
+                            name,
+                            format!("`{name}` ({list_len} entries) is not carried over: it was applied to this import, folio has no `{name}`"),
+                            if name == "exclude" {
+                                "folio publishes everything in content/ and assets/: keep files that should not be published out of them"
+                            } else {
+                                "folio never publishes hidden files or files in folders starting with `_`"
+                            },
+                        );
+                    }
+                    None => errors.push(config.error_at(
+                        name,
+                        format!("`{name}` must be a list of paths"),
+                        format!("write `{name}: [README.md, scripts]`"),
+                    )),
+                },
+                "destination" => {
+                    if let Some(d) = scalar_text(value) {
+                        config.destination = d.trim_start_matches("./").trim_end_matches('/').to_string();
+                    }
+                    config.dropped(name, "a setting of Jekyll's build");
+                }
+                "plugins" | "gems" | "whitelist" => {
+                    let names = string_list(value).unwrap_or_default();
+                    let shown = if names.is_empty() { String::new() } else { format!(" ({})", names.join(", ")) };
+                    config.not_carried(
+                        name,
+                        format!("`{name}`{shown} is not carried over: folio does not run Jekyll plugins"),
+                        "what the plugins added (feeds, sitemaps, SEO tags, redirects, pagination) is not generated; the gbif theme writes each page's title and description meta tags",
+                    );
+                }
+                "theme" | "remote_theme" => {
+                    let shown = scalar_text(value).map(|t| format!(" `{t}`")).unwrap_or_default();
+                    config.not_carried(
+                        name,
+                        format!("`{name}`{shown} is not carried over: folio's gbif theme replaces the Jekyll theme"),
+                        "adjust templates by adding files of the same name to templates/ in the folio site",
+                    );
+                }
+                "collections" => {
+                    let labels: Vec<String> = match value {
+                        Value::Mapping(m) => m.keys().filter_map(scalar_text).collect(),
+                        other => string_list(other).unwrap_or_default(),
+                    };
+                    let labels: Vec<String> = labels.into_iter().filter(|l| l != "posts").collect();
+                    if !labels.is_empty() {
+                        config.not_carried(
+                            name,
+                            format!("`collections` ({}) is not carried over: only posts are imported", labels.join(", ")),
+                            "move the documents of each collection into ordinary pages (a folder with a page per document) if they should be published",
+                        );
+                    }
+                    config.collections = labels;
+                }
+                "sass" => config.not_carried(
+                    name,
+                    "`sass` is not carried over: folio does not compile Sass".to_string(),
+                    "the gbif theme has its own stylesheet; put extra CSS in assets/ and reference it from a template",
+                ),
+                _ if BUILD_SETTINGS.contains(&name) => config.dropped(name, "a setting of Jekyll's build"),
+                _ => {
+                    config.extra.insert(key.clone(), value.clone());
+                }
+            }
+        }
+        if !errors.is_empty() {
+            return Err(errors);
+        }
+        match base_url(&url, &baseurl) {
+            Ok((base_url, base_path)) => {
+                config.base_url = base_url;
+                config.base_path = base_path;
+            }
+            Err(why) => {
+                let key = if url.is_empty() { "baseurl" } else { "url" };
+                return Err(vec![config.error_at(
+                    key,
+                    format!("`url` and `baseurl` do not make a base URL: {why}"),
+                    "write `url: https://example.org` and `baseurl: /2021` (or `baseurl: \"\"`)".to_string(),
+                )]);
+            }
+        }
+        Ok(config)
+    }
+
+    /// The line and column of a top-level key (1, 1 when it is not found).
+    pub fn position(&self, key: &str) -> (usize, usize) {
+        yaml::key_position(&self.text, key).unwrap_or((1, 1))
+    }
+
+    pub fn location(&self, key: &str) -> Location {
+        let (line, column) = self.position(key);
+        Location::at_line(&self.file, &self.text, line, column)
+    }
+
+    fn error_at(&self, key: &str, message: String, help: String) -> Diagnostic {
+        error_at(&self.file, &self.text, key, message, help)
+    }
+
+    fn not_carried(&mut self, key: &str, message: String, help: &str) {
+        let mut d = Diagnostic::warning(message).code(NOT_CARRIED_OVER).at(self.location(key));
+        if !help.is_empty() {
+            d = d.help(help);
+        }
+        self.not_carried_over.push(d);
+    }
+
+    fn dropped(&mut self, key: &str, what: &str) {
+        self.not_carried(key, format!("`{key}` is not carried over: {what} folio does not need"), "");
+    }
+
+    fn read_defaults(&self, value: &Value) -> Result<Vec<DefaultSet>, Diagnostic> {
+        let bad = || {
+            self.error_at(
+                "defaults",
+                "`defaults` must be a list of `scope` and `values`".into(),
+                "write `defaults:` then `- scope: {path: \"\", type: pages}` and `  values: {layout: page}`".into(),
+            )
+        };
+        let Some(list) = value.as_sequence() else {
+            return if value.is_null() { Ok(Vec::new()) } else { Err(bad()) };
+        };
+        let (first_line, _) = self.position("defaults");
+        let entry_lines: Vec<usize> = self
+            .text
+            .lines()
+            .enumerate()
+            .skip(first_line)
+            .filter(|(_, l)| l.trim_start().starts_with("- ") || l.trim() == "-")
+            .map(|(i, _)| i + 1)
+            .collect();
+        let mut sets = Vec::new();
+        for (i, entry) in list.iter().enumerate() {
+            let scope = entry.get("scope");
+            let path = scope.and_then(|s| s.get("path")).and_then(scalar_text).unwrap_or_default();
+            let kind = scope.and_then(|s| s.get("type")).and_then(scalar_text).map(|t| match t.as_str() {
+                "page" => "pages".to_string(),
+                "post" => "posts".to_string(),
+                "draft" => "drafts".to_string(),
+                _ => t,
+            });
+            let values = match entry.get("values") {
+                Some(Value::Mapping(m)) => m.clone(),
+                None | Some(Value::Null) => Mapping::new(),
+                Some(_) => return Err(bad()),
+            };
+            let line = entry_lines.get(i).copied().unwrap_or(first_line);
+            sets.push(DefaultSet { path: path.trim_start_matches("./").to_string(), kind, values, line });
+        }
+        Ok(sets)
+    }
+
+    /// The front matter `defaults` give a file at `rel` of type `kind`
+    /// (`pages` or `posts`), merged as Jekyll merges them
+    /// (`FrontmatterDefaults#all`): a longer scope path wins, then a scope
+    /// with a type; nested mappings are merged.
+    pub fn defaults_for(&self, rel: &str, kind: &str) -> (Mapping, Vec<&DefaultSet>) {
+        let mut merged = Mapping::new();
+        let mut used = Vec::new();
+        let mut old: Option<&DefaultSet> = None;
+        for set in &self.defaults {
+            if !applies_path(&set.path, rel) || set.kind.as_deref().is_some_and(|k| k != kind) {
+                continue;
+            }
+            let wins = match old {
+                None => true,
+                Some(o) if o.path.len() != set.path.len() => set.path.len() >= o.path.len(),
+                Some(o) => set.kind.is_some() || o.kind.is_none(),
+            };
+            if wins {
+                deep_merge(&mut merged, &set.values);
+                old = Some(set);
+            } else {
+                let mut under = set.values.clone();
+                deep_merge(&mut under, &merged);
+                merged = under;
+            }
+            used.push(set);
+        }
+        (merged, used)
+    }
+
+    /// Where a key that came from `defaults` was set, for messages.
+    pub fn defaults_location(&self, set: &DefaultSet) -> Location {
+        Location::at_line(&self.file, &self.text, set.line, 1)
+    }
+}
+
+fn error_at(file: &Path, text: &str, key: &str, message: String, help: String) -> Diagnostic {
+    let (line, column) = yaml::key_position(text, key).unwrap_or((1, 1));
+    Diagnostic::error(message).at(Location::at_line(file, text, line, column)).help(help)
+}
+
+fn example(key: &str) -> &'static str {
+    match key {
+        "url" => "https://nodesmeeting.gbif.org",
+        "baseurl" => "/2021",
+        "permalink" => "pretty",
+        _ => "Some text",
+    }
+}
+
+/// A scope path: "" (everything), a prefix, or a glob matching the file
+/// or one of its folders.
+fn applies_path(scope: &str, rel: &str) -> bool {
+    let scope = scope.trim_start_matches('/');
+    if scope.is_empty() {
+        return true;
+    }
+    if scope.contains('*') {
+        let mut prefix = String::new();
+        for part in rel.split('/') {
+            if !prefix.is_empty() {
+                prefix.push('/');
+            }
+            prefix.push_str(part);
+            if star_glob(scope, &prefix) {
+                return true;
+            }
+        }
+        return false;
+    }
+    rel.starts_with(scope)
+}
+
+/// `Dir.glob` rules: `*` stays within one folder, `**/` crosses folders.
+fn star_glob(pattern: &str, text: &str) -> bool {
+    let pattern = pattern.replace("**/", "\u{1}");
+    fn go(p: &[char], t: &[char]) -> bool {
+        match p.first() {
+            None => t.is_empty(),
+            Some('\u{1}') => (0..=t.len()).any(|i| (i == 0 || t[i - 1] == '/') && go(&p[1..], &t[i..])),
+            Some('*') => (0..=t.len()).take_while(|&i| i == 0 || t[i - 1] != '/').any(|i| go(&p[1..], &t[i..])),
+            Some('?') => !t.is_empty() && t[0] != '/' && go(&p[1..], &t[1..]),
+            Some(c) => t.first() == Some(c) && go(&p[1..], &t[1..]),
+        }
+    }
+    let p: Vec<char> = pattern.chars().collect();
+    let t: Vec<char> = text.chars().collect();
+    go(&p, &t)
+}
+
+/// `Utils.deep_merge_hashes`: `over` wins, nested mappings merge.
+pub fn deep_merge(base: &mut Mapping, over: &Mapping) {
+    for (key, value) in over {
+        match (base.get_mut(key), value) {
+            (Some(Value::Mapping(inner)), Value::Mapping(new)) => deep_merge(inner, new),
+            _ => {
+                base.insert(key.clone(), value.clone());
+            }
+        }
+    }
+}
+
+/// Text of a string, number or boolean.
+pub fn scalar_text(value: &Value) -> Option<String> {
+    match value {
+        Value::String(s) => Some(s.clone()),
+        Value::Number(n) => Some(n.to_string()),
+        Value::Bool(b) => Some(b.to_string()),
+        Value::Null => Some(String::new()),
+        _ => None,
+    }
+}
+
+/// A list of texts, or one text as a list of one.
+pub fn string_list(value: &Value) -> Option<Vec<String>> {
+    match value {
+        Value::Sequence(items) => items.iter().map(scalar_text).collect(),
+        Value::Null => Some(Vec::new()),
+        other => scalar_text(other).map(|s| vec![s]),
+    }
+}
+
+/// `url` + `baseurl` -> (base_url for site.yaml, the old site's base path).
+fn base_url(url: &str, baseurl: &str) -> Result<(Option<String>, String), &'static str> {
+    let url = url.trim().trim_end_matches('/');
+    let baseurl = baseurl.trim().trim_matches('/');
+    if url.contains(char::is_whitespace) || baseurl.contains(char::is_whitespace) {
+        return Err("they contain spaces");
+    }
+    if !(url.is_empty() || url.starts_with("http://") || url.starts_with("https://")) {
+        return Err("`url` must start with http:// or https://");
+    }
+    let base_path = if baseurl.is_empty() { "/".to_string() } else { format!("/{baseurl}/") };
+    let base_url = match (url.is_empty(), baseurl.is_empty()) {
+        (true, true) => None,
+        (true, false) => Some(base_path.clone()),
+        (false, _) => Some(format!("{url}{base_path}")),
+    };
+    Ok((base_url, base_path))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(text: &str) -> JekyllConfig {
+        JekyllConfig::parse(Path::new("_config.yml"), text).unwrap_or_else(|e| panic!("{e:?}"))
+    }
+
+    #[test]
+    fn keeps_maps_and_reports() {
+        let c = parse(
+            "title: Meeting\nurl: https://nodes.gbif.org/\nbaseurl: /2021\npermalink: pretty\nplugins:\n  - jekyll-feed\nmarkdown: kramdown\nfooter: GBIF\n",
+        );
+        assert_eq!(c.title.as_deref(), Some("Meeting"));
+        assert_eq!(c.base_url.as_deref(), Some("https://nodes.gbif.org/2021/"));
+        assert_eq!(c.base_path, "/2021/");
+        assert_eq!(c.permalink, PermalinkStyle::Pretty);
+        assert!(c.extra.contains_key("footer"));
+        assert_eq!(c.not_carried_over.len(), 2);
+        assert!(c.not_carried_over[0].message.contains("jekyll-feed"));
+        assert_eq!(c.not_carried_over[0].location.as_deref().unwrap().line, 5);
+    }
+
+    #[test]
+    fn defaults_merge_by_precedence() {
+        let c = parse(
+            "defaults:\n  - scope: {path: \"\"}\n    values: {layout: page, toc: false}\n  - scope: {path: about, type: pages}\n    values: {layout: documentation}\n  - scope: {path: \"\", type: posts}\n    values: {layout: post}\n",
+        );
+        let (about, _) = c.defaults_for("about/team.md", "pages");
+        assert_eq!(about["layout"].as_str(), Some("documentation"));
+        assert_eq!(about["toc"].as_bool(), Some(false));
+        let (post, _) = c.defaults_for("_posts/2021-01-01-a.md", "posts");
+        assert_eq!(post["layout"].as_str(), Some("post"));
+        assert_eq!(c.defaults[1].line, 4);
+    }
+
+    #[test]
+    fn scope_globs() {
+        assert!(applies_path("about", "about/team.md"));
+        assert!(applies_path("docs/*/index.md", "docs/a/index.md"));
+        assert!(!applies_path("docs/*.md", "docs/a/b.md"));
+        assert!(applies_path("docs/**/b.md", "docs/a/b.md"));
+    }
+
+    #[test]
+    fn invalid_settings_are_errors_at_their_line() {
+        let errors = JekyllConfig::parse(Path::new("_config.yml"), "title: x\nexclude: {a: 1}\n").unwrap_err();
+        assert_eq!(errors[0].location.as_deref().unwrap().line, 2);
+        let errors = JekyllConfig::parse(Path::new("_config.yml"), "title: x\nbad: [\n").unwrap_err();
+        assert!(errors[0].message.contains("invalid YAML"), "{}", errors[0].message);
+    }
+}
