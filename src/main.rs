@@ -183,7 +183,13 @@ fn main() -> ExitCode {
                 options.target = into;
             }
             options.force = force;
-            import_programme(&options)
+            match folio::import::import_programme(&options) {
+                Ok(report) => {
+                    print!("{}", report.human());
+                    ExitCode::SUCCESS
+                }
+                Err(e) => failed(e, "Import failed", "nothing was written"),
+            }
         }
         Command::Import { what: ImportCommand::Jekyll { dir, into, force } } => {
             let mut options = folio::import::jekyll::JekyllOptions::new(dir, into.unwrap_or(cli.root));
@@ -193,40 +199,27 @@ fn main() -> ExitCode {
                     print!("{}", report.human());
                     ExitCode::SUCCESS
                 }
-                Err(folio::Error::Failed(diagnostics)) => {
-                    eprint!("{diagnostics}");
-                    eprintln!("Import failed: {}; nothing was written", count(diagnostics.error_count(), "error"));
-                    ExitCode::FAILURE
-                }
-                Err(e) => {
-                    eprintln!("error: {e}");
-                    ExitCode::FAILURE
-                }
+                Err(e) => failed(e, "Import failed", "nothing was written"),
             }
         }
     }
 }
 
-fn import_programme(options: &folio::import::ImportOptions) -> ExitCode {
-    match folio::import::import_programme(options) {
-        Ok(report) => {
-            print!("{}", report.human());
-            ExitCode::SUCCESS
-        }
-        Err(folio::Error::Failed(diagnostics)) => {
+/// Prints a failed command's diagnostics and a closing line:
+/// "Build failed: 2 errors, 0 warnings; the output folder was left as it was".
+fn failed(error: folio::Error, what: &str, consequence: &str) -> ExitCode {
+    match error {
+        folio::Error::Failed(diagnostics) => {
             eprint!("{diagnostics}");
             eprintln!(
-                "Import failed: {}, {}; nothing was written",
+                "{what}: {}, {}; {consequence}",
                 count(diagnostics.error_count(), "error"),
                 count(diagnostics.warning_count(), "warning")
             );
-            ExitCode::FAILURE
         }
-        Err(e) => {
-            eprintln!("error: {e}");
-            ExitCode::FAILURE
-        }
+        other => eprintln!("error: {other}"),
     }
+    ExitCode::FAILURE
 }
 
 fn build(options: &folio::BuildOptions, timings: bool) -> ExitCode {
@@ -251,19 +244,7 @@ fn build(options: &folio::BuildOptions, timings: bool) -> ExitCode {
             );
             ExitCode::SUCCESS
         }
-        Err(folio::Error::Failed(diagnostics)) => {
-            eprint!("{diagnostics}");
-            eprintln!(
-                "Build failed: {}, {}; the output folder was left as it was",
-                count(diagnostics.error_count(), "error"),
-                count(diagnostics.warning_count(), "warning")
-            );
-            ExitCode::FAILURE
-        }
-        Err(e) => {
-            eprintln!("error: {e}");
-            ExitCode::FAILURE
-        }
+        Err(e) => failed(e, "Build failed", "the output folder was left as it was"),
     }
 }
 

@@ -79,12 +79,31 @@ fn to_diagnostic(error: &serde_yaml::Error, yaml: &str, at: Embedded<'_>) -> Dia
     }
 }
 
-/// serde_yaml appends "at line L column C"; we print the position ourselves.
+/// serde_yaml writes positions into its messages ("… at line 3 column 7,
+/// while parsing a flow sequence at line 2 column 8"); they count from the
+/// YAML, not the file, so they are taken out: folio prints the file's own.
 fn strip_position(message: &str) -> String {
-    match message.rfind(" at line ") {
-        Some(i) if message[i..].contains(" column ") => message[..i].to_string(),
-        _ => message.to_string(),
+    let mut out = String::with_capacity(message.len());
+    let mut rest = message;
+    while let Some(i) = rest.find(" at line ") {
+        let after = &rest[i + " at line ".len()..];
+        let line_digits = after.bytes().take_while(u8::is_ascii_digit).count();
+        let tail = &after[line_digits..];
+        let column = tail.strip_prefix(" column ").filter(|_| line_digits > 0);
+        match column {
+            Some(column) => {
+                let column_digits = column.bytes().take_while(u8::is_ascii_digit).count();
+                out.push_str(&rest[..i]);
+                rest = &column[column_digits..];
+            }
+            None => {
+                out.push_str(&rest[..i + 1]);
+                rest = &rest[i + 1..];
+            }
+        }
     }
+    out.push_str(rest);
+    out
 }
 
 /// A sentence that says how to fix the usual mistakes.
@@ -153,6 +172,17 @@ mod tests {
         let err = parse::<Doc>("titel: x\n", at(src)).unwrap_err();
         assert!(err.message.contains("titel"), "{}", err.message);
         assert_eq!(err.location.unwrap().line, 2);
+    }
+
+    #[test]
+    fn positions_are_taken_out_of_messages() {
+        assert_eq!(
+            strip_position(
+                "did not find expected ',' or ']' at line 3 column 7, while parsing a flow sequence at line 2 column 8"
+            ),
+            "did not find expected ',' or ']', while parsing a flow sequence"
+        );
+        assert_eq!(strip_position("a value at line of text"), "a value at line of text");
     }
 
     #[test]

@@ -382,7 +382,7 @@ fn existing_files_are_kept_unless_forced() {
     assert!(err.contains("content/sessions.md already exists in ."), "{err}");
     assert!(err.contains("site.yaml already exists in ."), "{err}");
     assert!(err.contains("run again with --force"), "{err}");
-    assert!(err.contains("Import failed: 16 errors; nothing was written"), "{err}");
+    assert!(err.contains("Import failed: 16 errors, 0 warnings; nothing was written"), "{err}");
     assert_eq!(snapshot(root), before, "nothing changed");
 
     let out = folio(root, &["import", "jekyll", fixture().to_str().unwrap(), "--force"]);
