@@ -39,28 +39,33 @@ pub fn scan(html: &str) -> Scanned {
         if name_len == 0 {
             continue;
         }
-        let tag = html[i..i + name_len].to_ascii_lowercase();
+        // Nothing here allocates unless the tag has an id or a URL: the
+        // scan runs over every byte of every page.
+        let tag = &html[i..i + name_len];
         i += name_len;
-        let (attrs, end) = attributes(html, i);
-        i = end;
         let mut rel = None;
         let mut found: Vec<(&'static str, String)> = Vec::new();
-        for (name, value) in attrs {
-            match name.to_ascii_lowercase().as_str() {
-                "id" => out.ids.push(decode_entities(value)),
-                "href" => found.push(("href", decode_entities(value))),
-                "src" => found.push(("src", decode_entities(value))),
-                "rel" => rel = Some(value.to_ascii_lowercase()),
-                _ => {}
+        i = attributes(html, i, |name, value| {
+            if name.eq_ignore_ascii_case("id") {
+                out.ids.push(decode_entities(value));
+            } else if name.eq_ignore_ascii_case("href") || name.eq_ignore_ascii_case("src") {
+                if !crate::urls::is_external(value) {
+                    let attr = if name.eq_ignore_ascii_case("href") { "href" } else { "src" };
+                    found.push((attr, decode_entities(value)));
+                }
+            } else if name.eq_ignore_ascii_case("rel") {
+                rel = Some(value.to_ascii_lowercase());
+            }
+        });
+        if !found.is_empty() {
+            let known = known_tag(tag);
+            for (attr, url) in found {
+                out.urls.push(UrlRef { tag: known, attr, url, rel: rel.clone() });
             }
         }
-        let known = known_tag(&tag);
-        for (attr, url) in found.into_iter().filter(|(_, url)| !crate::urls::is_external(url)) {
-            out.urls.push(UrlRef { tag: known, attr, url, rel: rel.clone() });
-        }
         // Script and style bodies are not HTML.
-        if tag == "script" || tag == "style" {
-            let close = format!("</{tag}");
+        if tag.eq_ignore_ascii_case("script") || tag.eq_ignore_ascii_case("style") {
+            let close = format!("</{}", tag.to_ascii_lowercase());
             i = find_ascii_case_insensitive(&html[i..], &close).map_or(bytes.len(), |e| i + e);
         }
     }
@@ -70,23 +75,23 @@ pub fn scan(html: &str) -> Scanned {
 fn known_tag(tag: &str) -> &'static str {
     const TAGS: [&str; 12] =
         ["a", "img", "link", "script", "source", "iframe", "video", "audio", "area", "track", "embed", "form"];
-    TAGS.iter().find(|t| **t == tag).copied().unwrap_or("other")
+    TAGS.iter().find(|t| t.eq_ignore_ascii_case(tag)).copied().unwrap_or("other")
 }
 
-/// Attributes from `start` to the end of the tag; returns them and the index after `>`.
-fn attributes(html: &str, start: usize) -> (Vec<(&str, &str)>, usize) {
+/// Hands each attribute from `start` to the end of the tag to `attr`;
+/// returns the index after `>`.
+fn attributes<'h>(html: &'h str, start: usize, mut attr: impl FnMut(&'h str, &'h str)) -> usize {
     let bytes = html.as_bytes();
-    let mut attrs = Vec::new();
     let mut i = start;
     loop {
         while i < bytes.len() && (bytes[i].is_ascii_whitespace() || bytes[i] == b'/') {
             i += 1;
         }
         if i >= bytes.len() {
-            return (attrs, i);
+            return i;
         }
         if bytes[i] == b'>' {
-            return (attrs, i + 1);
+            return i + 1;
         }
         let name_start = i;
         while i < bytes.len() && !matches!(bytes[i], b'=' | b'>' | b'/') && !bytes[i].is_ascii_whitespace() {
@@ -116,9 +121,9 @@ fn attributes(html: &str, start: usize) -> (Vec<(&str, &str)>, usize) {
                     &html[s..i]
                 }
             };
-            attrs.push((name, value));
+            attr(name, value);
         } else if !name.is_empty() {
-            attrs.push((name, ""));
+            attr(name, "");
         } else {
             i += 1;
         }

@@ -36,11 +36,9 @@ impl Templates {
         let mut tera = Tera::new();
         filters::register(&mut tera, &config.base_url, config.base_path());
         tera.autoescape_on(vec![".html", ".xml", ".htm"]);
-        let templates = Templates { tera, files };
-        let sources: Vec<(&str, &str)> = templates.files.iter().map(|(n, f)| (n.as_str(), f.source.as_str())).collect();
-        let mut tera = templates.tera;
-        tera.add_raw_templates(sources).map_err(|e| to_diagnostic(&templates.files, &e, None))?;
-        Ok(Templates { tera, files: templates.files })
+        let sources = files.iter().map(|(name, file)| (name.as_str(), file.source.as_str()));
+        tera.add_raw_templates(sources).map_err(|e| to_diagnostic(&files, &e, None))?;
+        Ok(Templates { tera, files })
     }
 
     pub fn has(&self, name: &str) -> bool {
