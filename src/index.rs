@@ -7,7 +7,7 @@ use std::path::{Component, Path, PathBuf};
 
 use crate::content::{dir_url, ContentAsset, SectionId, SiteTree};
 
-#[derive(Debug, Default)]
+#[derive(Debug, Default, PartialEq, Eq)]
 pub struct SiteIndex {
     /// Markdown file inside `content/` -> its URL path (`/nodes/gbif-cas/`).
     pub pages: HashMap<PathBuf, String>,

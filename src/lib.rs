@@ -4,6 +4,11 @@
 //! config -> content (load, tree) -> markdown -> render (templates) ->
 //! output (write). `build` runs them all and writes the site; each stage's
 //! value is the next one's input and no stage reaches back.
+//!
+//! `Build` keeps every stage's value; `folio serve` keeps the last one and,
+//! when files change, redoes only what they touch ([`incremental`]) with
+//! the same pieces: the links pass of one document, the backlinks, one
+//! page's render, one page's link check.
 
 pub mod check;
 pub mod config;
@@ -11,6 +16,7 @@ pub mod content;
 pub mod diagnostics;
 pub mod html_scan;
 pub mod import;
+pub mod incremental;
 pub mod index;
 pub mod links;
 pub mod markdown;
@@ -24,8 +30,9 @@ pub mod urls;
 pub mod yaml;
 
 use std::borrow::Cow;
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use rayon::prelude::*;
@@ -38,7 +45,7 @@ use links::LinkResolver;
 use markdown::{Highlighter, RenderOptions, Rendered};
 use output::{OutputContent, SiteOutput};
 use render::{RenderInputs, SiteValues, Templates};
-use theme::{FileSource, Theme};
+use theme::{FileSource, TemplateFile, Theme};
 
 /// The version and commit this binary was built from.
 pub const VERSION: &str = env!("FOLIO_VERSION_STAMP");
@@ -84,14 +91,15 @@ impl BuildOptions {
 #[derive(Debug)]
 pub struct BuiltSite {
     pub config: SiteConfig,
-    pub tree: SiteTree,
+    /// Shared with the rebuilder of `folio serve`, which keeps it for the next build.
+    pub tree: Arc<SiteTree>,
     pub output: SiteOutput,
     pub output_dir: PathBuf,
     /// What each written HTML page holds: its ids and the URLs it refers to.
-    pub scans: BTreeMap<PathBuf, html_scan::Scanned>,
-    /// Every link in the content that leaves the site: URL, where it is
-    /// written, and the index of its document (pages, then sections).
-    external: Vec<(String, Place, usize)>,
+    pub scans: BTreeMap<PathBuf, Arc<html_scan::Scanned>>,
+    /// Every link in the content that leaves the site, with where it is
+    /// written: one list per document (pages, then sections).
+    external: Vec<Arc<[(String, Place)]>>,
     pub pages: usize,
     pub sections: usize,
     pub assets: usize,
@@ -129,11 +137,13 @@ impl BuiltSite {
     /// Every link in the content that leaves the site, with where it is
     /// written (worked out now: only `check` asks).
     pub fn external_links(&self) -> Vec<(String, Location)> {
-        let docs: Vec<&content::Document> =
-            self.tree.pages.iter().map(|p| &p.doc).chain(self.tree.sections.iter().map(|s| &s.doc)).collect();
+        let docs = self.tree.pages.iter().map(|p| &p.doc).chain(self.tree.sections.iter().map(|s| &s.doc));
         self.external
             .iter()
-            .map(|(url, place, doc)| (url.clone(), place.resolve(&docs[*doc].source, &docs[*doc].text)))
+            .zip(docs)
+            .flat_map(|(links, doc)| {
+                links.iter().map(|(url, place)| (url.clone(), place.resolve(&doc.source, &doc.text)))
+            })
             .collect()
     }
 
@@ -171,124 +181,333 @@ pub fn render_site(options: &BuildOptions) -> Result<BuiltSite, Error> {
 /// The stages; with `stage`, each page is written to a staging folder as
 /// soon as it is rendered, so its bytes are not kept.
 fn run(options: &BuildOptions, stage: bool) -> Result<BuiltSite, Error> {
-    let root = options.root.as_path();
-    let mut timings = Timings::default();
-    let mut diagnostics = Diagnostics::default();
-    let fail = |mut diagnostics: Diagnostics| {
-        diagnostics.sort();
-        Error::Failed(diagnostics)
-    };
+    let highlighter = Arc::new(Highlighter::new(options.highlight));
+    Build::full(options, stage, &Reuse::nothing(), highlighter)?.into_site()
+}
 
-    let mut config = SiteConfig::load(root).map_err(|d| fail(one(d)))?;
-    if let Some(url) = &options.base_url {
-        config.set_base_url(url).map_err(|d| fail(one(d)))?;
+fn fail(mut diagnostics: Diagnostics) -> Error {
+    diagnostics.sort();
+    Error::Failed(diagnostics)
+}
+
+/// What a build may take from an earlier one instead of working it out
+/// again: the documents of files that did not change, and the links pass of
+/// a document whose text, URL and surroundings are the same.
+pub(crate) struct Reuse<'a> {
+    pub previous: Option<&'a Build>,
+    /// Whether the file at this full path may have changed since `previous`.
+    pub changed: &'a (dyn Fn(&Path) -> bool + Sync),
+}
+
+impl Reuse<'_> {
+    pub fn nothing() -> Reuse<'static> {
+        Reuse { previous: None, changed: &|_| true }
     }
-    let output_dir = output_dir(options, &config).map_err(|d| fail(one(d)))?;
-    let data = site_data::load(root).map_err(|problems| fail(Diagnostics { items: problems }))?;
-    if config.menu.is_empty() {
-        if let Some(navigation) = data.get("navigation") {
-            config.menu = config::MenuItem::from_data(navigation);
+}
+
+/// Everything one build works out, kept whole: `build` and `render_site`
+/// turn it into a [`BuiltSite`]; `folio serve` keeps it and redoes only
+/// what a change touches (see [`incremental`]).
+pub(crate) struct Build {
+    pub config: SiteConfig,
+    pub data: yaml::Mapping,
+    pub output_dir: PathBuf,
+    /// The severity of broken links.
+    pub broken: Severity,
+    pub theme: Theme,
+    /// The site's own `templates/`.
+    pub site_templates: BTreeMap<String, TemplateFile>,
+    pub templates: Templates,
+    /// Markdown files the build read (or reused), inside `content/`.
+    pub markdown_files: HashSet<PathBuf>,
+    pub tree: Arc<SiteTree>,
+    /// Documents left out of the tree (drafts).
+    pub excluded: Vec<content::Document>,
+    pub index: SiteIndex,
+    pub highlighter: Arc<Highlighter>,
+    /// Warnings of loading the content and of assembling the tree.
+    pub early: Vec<Diagnostic>,
+    pub page_links: Vec<Arc<LinksPass>>,
+    pub section_links: Vec<Arc<LinksPass>>,
+    /// How many of those this build ran (the others it reused).
+    pub links_passes_run: usize,
+    pub backlinks: Backlinks,
+    pub calendars: HashMap<String, String>,
+    pub values: SiteValues,
+    /// Every page rendered from a template.
+    pub outs: BTreeMap<Unit, Out>,
+    pub output: SiteOutput,
+    pub scans: BTreeMap<PathBuf, Arc<html_scan::Scanned>>,
+    /// The link check of each document: pages, then sections.
+    pub checks: Vec<Vec<Diagnostic>>,
+    pub menu: Vec<Diagnostic>,
+    pub timings: Timings,
+    pub staging: Option<output::Staging>,
+}
+
+/// A page rendered from a template: its bytes (`None` once written to the
+/// staging folder) and what its HTML holds.
+#[derive(Debug, Clone)]
+pub(crate) struct Out {
+    pub bytes: Option<Arc<[u8]>>,
+    pub scan: Arc<html_scan::Scanned>,
+}
+
+/// Something rendered from a template, in the order a build renders them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub(crate) enum Unit {
+    Section(content::SectionId),
+    Page(content::PageId),
+    /// A page folio makes for a programme: its place in `SiteValues::programmes.generated`.
+    Generated(usize),
+}
+
+impl Build {
+    /// Runs every stage. A failure before the link checks is an error; the
+    /// link checks' own errors are kept in the build (see [`Build::site`]).
+    pub fn full(
+        options: &BuildOptions,
+        stage: bool,
+        reuse: &Reuse<'_>,
+        highlighter: Arc<Highlighter>,
+    ) -> Result<Build, Error> {
+        let root = options.root.as_path();
+        let mut timings = Timings::default();
+        let mut diagnostics = Diagnostics::default();
+
+        let mut config = SiteConfig::load(root).map_err(|d| fail(one(d)))?;
+        if let Some(url) = &options.base_url {
+            config.set_base_url(url).map_err(|d| fail(one(d)))?;
         }
-    }
-    let staging = match stage {
-        true => Some(
-            output::Staging::new(&output_dir).map_err(|source| Error::Write { path: output_dir.clone(), source })?,
-        ),
-        false => None,
-    };
-    let strict = options.strict_links.unwrap_or(config.strict_links);
-    let broken = if strict { Severity::Error } else { Severity::Warning };
+        let output_dir = output_dir(options, &config).map_err(|d| fail(one(d)))?;
+        let data = site_data::load(root).map_err(|problems| fail(Diagnostics { items: problems }))?;
+        if config.menu.is_empty() {
+            if let Some(navigation) = data.get("navigation") {
+                config.menu = config::MenuItem::from_data(navigation);
+            }
+        }
+        let staging = match stage {
+            true => Some(
+                output::Staging::new(&output_dir)
+                    .map_err(|source| Error::Write { path: output_dir.clone(), source })?,
+            ),
+            false => None,
+        };
+        let strict = options.strict_links.unwrap_or(config.strict_links);
+        let broken = if strict { Severity::Error } else { Severity::Warning };
 
-    let templates = Theme::load(root, &config.theme).and_then(|theme| {
-        let templates = Templates::load(&theme, render::site_templates(root)?, &config)?;
-        Ok((theme, templates))
-    });
-    timings.mark("config and templates");
-    let loaded = content::load(root, &mut diagnostics);
-    timings.mark("load");
-    let tree = content::build_tree(loaded.documents, options.drafts, &config.title, &mut diagnostics);
-    let (theme, templates) = match templates {
-        Ok(t) => t,
-        Err(d) => {
-            diagnostics.push(d);
+        let templates = load_templates(root, &config);
+        timings.mark("config and templates");
+        let previous = reuse.previous;
+        let old_docs: HashMap<&Path, &content::Document> = previous.map(Build::documents).unwrap_or_default();
+        let reuse_doc = |path: &Path, rel: &Path| match (reuse.changed)(path) {
+            true => None,
+            false => old_docs.get(rel).map(|d| (*d).clone()),
+        };
+        let loaded = content::load_reusing(root, &mut diagnostics, &reuse_doc);
+        let markdown_files = loaded.documents.iter().map(|d| d.rel.clone()).collect();
+        timings.mark("load");
+        let (tree, excluded) =
+            content::build_tree_and_excluded(loaded.documents, options.drafts, &config.title, &mut diagnostics);
+        let (theme, site_templates, templates) = match templates {
+            Ok(t) => t,
+            Err(d) => {
+                diagnostics.push(d);
+                return Err(fail(diagnostics));
+            }
+        };
+        if diagnostics.has_errors() {
             return Err(fail(diagnostics));
         }
-    };
-    if diagnostics.has_errors() {
-        return Err(fail(diagnostics));
+        let early = std::mem::take(&mut diagnostics.items);
+
+        let index = SiteIndex::new(&tree, &loaded.assets);
+        timings.mark("tree and index");
+        let md_options = RenderOptions { base_path: config.base_path(), highlighter: &highlighter, html: true };
+        let markdown = MarkdownStage { tree: &tree, index: &index, options: md_options, broken };
+        let (page_links, section_links) = markdown.all_links(
+            previous.filter(|p| p.index == index && p.config.base_path() == config.base_path() && p.broken == broken),
+        );
+        for pass in page_links.iter().chain(&section_links) {
+            diagnostics.extend(pass.diagnostics.iter().cloned());
+        }
+        // A pass taken from `previous` is held there too.
+        let links_passes_run = page_links.iter().chain(&section_links).filter(|p| Arc::strong_count(p) == 1).count();
+        timings.mark("markdown");
+
+        let backlinks = Backlinks::new(&tree, &page_links, &section_links);
+        let calendars = calendar_paths(&tree);
+        let inputs = RenderInputs {
+            data: &data,
+            config: &config,
+            calendars: &calendars,
+            tree: &tree,
+            backlinks: &backlinks.map,
+        };
+        let values = SiteValues::new(&inputs, &markdown);
+        let renderer = Renderer { inputs, values: &values, markdown: &markdown, templates: &templates };
+        let units = renderer.units();
+        // Each page's HTML exists only from here until it is written.
+        let rendered: Vec<Result<Out, Diagnostic>> =
+            units.par_iter().map(|&unit| renderer.render_out(unit, staging.as_ref())).collect();
+        let mut output = SiteOutput::default();
+        let mut output_problems = Vec::new();
+        let mut scans = BTreeMap::new();
+        let mut outs = BTreeMap::new();
+        for (unit, result) in units.into_iter().zip(rendered) {
+            let (path, origin) = renderer.target(unit);
+            let added = result.and_then(|out| {
+                let added = match &out.bytes {
+                    Some(bytes) => output.add(path.to_path_buf(), OutputContent::Rendered(Arc::clone(bytes)), origin),
+                    None => output.add_written(path.to_path_buf(), origin),
+                };
+                scans.insert(path.to_path_buf(), Arc::clone(&out.scan));
+                outs.insert(unit, out);
+                added
+            });
+            output_problems.extend(added.err());
+        }
+        timings.mark("templates");
+        output_problems.extend(add_static_files(&mut output, root, &theme, &loaded.assets));
+        output_problems.extend(add_calendars(&mut output, &tree, &config));
+        if !output_problems.is_empty() {
+            // Checking links now would report every page that failed to render
+            // a second time, as a broken link target.
+            diagnostics.extend(output_problems);
+            return Err(fail(diagnostics));
+        }
+
+        let all: Vec<usize> = (0..tree.pages.len() + tree.sections.len()).collect();
+        let ids = ids_of(&scans, None);
+        let paths = links::OutputPaths::new(&output);
+        let checker = Checker { tree: &tree, page_links: &page_links, section_links: &section_links, scans: &scans };
+        let checks = checker.check(&all, &paths, &ids, config.base_path(), broken);
+        drop(paths);
+        let menu = check_menu(&config, &output, broken);
+        timings.mark("links");
+        Ok(Build {
+            config,
+            data,
+            output_dir,
+            broken,
+            theme,
+            site_templates,
+            templates,
+            markdown_files,
+            tree: Arc::new(tree),
+            excluded,
+            index,
+            highlighter,
+            early,
+            page_links,
+            section_links,
+            links_passes_run,
+            backlinks,
+            calendars,
+            values,
+            outs,
+            output,
+            scans,
+            checks,
+            menu,
+            timings,
+            staging,
+        })
     }
 
-    let index = SiteIndex::new(&tree, &loaded.assets);
-    timings.mark("tree and index");
-    let highlighter = Highlighter::new(options.highlight);
-    let md_options = RenderOptions { base_path: config.base_path(), highlighter: &highlighter, html: true };
-    let markdown = MarkdownStage { tree: &tree, index: &index, options: md_options, broken };
-    let (page_md, section_md) = markdown.all_links();
-    let mut links_of = |md: Vec<DocMarkdown>| -> Vec<DocLinks> {
-        md.into_iter()
-            .map(|m| {
-                diagnostics.extend(m.diagnostics);
-                m.links
-            })
+    /// Every document the build read, by its path inside `content/`.
+    pub fn documents(&self) -> HashMap<&Path, &content::Document> {
+        let tree = self.tree.pages.iter().map(|p| &p.doc).chain(self.tree.sections.iter().map(|s| &s.doc));
+        tree.chain(&self.excluded)
+            .filter(|d| self.markdown_files.contains(&d.rel))
+            .map(|d| (d.rel.as_path(), d))
             .collect()
-    };
-    let page_links = links_of(page_md);
-    let section_links = links_of(section_md);
-    timings.mark("markdown");
-
-    let mut output = SiteOutput::default();
-    let links = (page_links.as_slice(), section_links.as_slice());
-    let rendered = render_templates(&config, &data, &markdown, &templates, links, staging.as_ref());
-    let mut output_problems = Vec::new();
-    let mut scans = BTreeMap::new();
-    for result in rendered {
-        let added = result.and_then(|page| {
-            let added = match page.html {
-                Some(html) => output.add(page.path.clone(), OutputContent::Rendered(html.into_bytes()), &page.origin),
-                None => output.add_written(page.path.clone(), &page.origin),
-            };
-            scans.insert(page.path, page.scan);
-            added
-        });
-        output_problems.extend(added.err());
-    }
-    timings.mark("templates");
-    output_problems.extend(add_static_files(&mut output, root, &theme, &loaded.assets));
-    output_problems.extend(add_calendars(&mut output, &tree, &config));
-    if !output_problems.is_empty() {
-        // Checking links now would report every page that failed to render
-        // a second time, as a broken link target.
-        diagnostics.extend(output_problems);
-        return Err(fail(diagnostics));
     }
 
-    diagnostics.extend(check_links(&tree, &page_links, &section_links, &output, &scans, config.base_path(), broken));
-    diagnostics.extend(check_menu(&config, &output, broken));
-    timings.mark("links");
-    if diagnostics.has_errors() {
-        return Err(fail(diagnostics));
+    /// Every problem found, in the order a build reports them.
+    pub fn diagnostics(&self) -> Diagnostics {
+        let mut all = Diagnostics { items: self.early.clone() };
+        for pass in self.page_links.iter().chain(&self.section_links) {
+            all.extend(pass.diagnostics.iter().cloned());
+        }
+        all.extend(self.checks.iter().flatten().cloned());
+        all.extend(self.menu.iter().cloned());
+        all.sort();
+        all
     }
-    diagnostics.sort();
-    let external = page_links
+
+    fn external(&self) -> Vec<Arc<[(String, Place)]>> {
+        self.page_links.iter().chain(&self.section_links).map(|pass| Arc::clone(&pass.links.external)).collect()
+    }
+
+    /// The site as it stands, sharing this build's pages; an error when
+    /// the link checks found one.
+    pub fn site(&self) -> Result<BuiltSite, Error> {
+        let diagnostics = self.diagnostics();
+        if diagnostics.has_errors() {
+            return Err(Error::Failed(diagnostics));
+        }
+        Ok(BuiltSite {
+            external: self.external(),
+            assets: self.output.count_copied(),
+            pages: self.tree.pages.len(),
+            sections: self.tree.sections.len(),
+            config: self.config.clone(),
+            tree: Arc::clone(&self.tree),
+            output: self.output.clone(),
+            output_dir: self.output_dir.clone(),
+            scans: self.scans.clone(),
+            diagnostics,
+            timings: self.timings.clone(),
+            staging: None,
+        })
+    }
+
+    pub fn into_site(self) -> Result<BuiltSite, Error> {
+        let diagnostics = self.diagnostics();
+        if diagnostics.has_errors() {
+            return Err(Error::Failed(diagnostics));
+        }
+        Ok(BuiltSite {
+            external: self.external(),
+            assets: self.output.count_copied(),
+            pages: self.tree.pages.len(),
+            sections: self.tree.sections.len(),
+            config: self.config,
+            tree: self.tree,
+            output: self.output,
+            output_dir: self.output_dir,
+            scans: self.scans,
+            diagnostics,
+            timings: self.timings,
+            staging: self.staging,
+        })
+    }
+}
+
+/// The theme, the site's own templates, and the Tera environment of both.
+pub(crate) fn load_templates(
+    root: &Path,
+    config: &SiteConfig,
+) -> Result<(Theme, BTreeMap<String, TemplateFile>, Templates), Diagnostic> {
+    let theme = Theme::load(root, &config.theme)?;
+    let site_templates = render::site_templates(root)?;
+    let templates = Templates::load(&theme, site_templates.clone(), config)?;
+    Ok((theme, site_templates, templates))
+}
+
+/// The ids of each page in `scans` (of the pages named in `only`, when
+/// given), for the link checks.
+pub(crate) fn ids_of<'a>(
+    scans: &'a BTreeMap<PathBuf, Arc<html_scan::Scanned>>,
+    only: Option<&HashSet<&str>>,
+) -> HashMap<&'a str, HashSet<&'a str>> {
+    scans
         .iter()
-        .chain(&section_links)
-        .enumerate()
-        .flat_map(|(doc, links)| links.external.iter().map(move |(url, place)| (url.clone(), place.clone(), doc)))
-        .collect();
-    Ok(BuiltSite {
-        external,
-        assets: output.count_copied(),
-        pages: tree.pages.len(),
-        sections: tree.sections.len(),
-        config,
-        tree,
-        output,
-        output_dir,
-        scans,
-        diagnostics,
-        timings,
-        staging,
-    })
+        .filter_map(|(path, scan)| Some((path.to_str()?, scan)))
+        .filter(|(path, _)| only.is_none_or(|only| only.contains(path)))
+        .map(|(path, scan)| (path, scan.ids.iter().map(String::as_str).collect()))
+        .collect()
 }
 
 fn one(d: Diagnostic) -> Diagnostics {
@@ -327,17 +546,40 @@ fn body_of(page: &content::Page) -> Cow<'_, str> {
 }
 
 /// A document's Markdown, rendered, with the links it holds.
-struct DocMarkdown {
-    body: Rendered,
-    links: DocLinks,
-    diagnostics: Vec<Diagnostic>,
+pub(crate) struct DocMarkdown {
+    pub body: Rendered,
+    pub links: DocLinks,
+    pub diagnostics: Vec<Diagnostic>,
 }
 
 /// The links of one document, kept after its rendered body is gone.
-#[derive(Default)]
-struct DocLinks {
-    internal: Vec<links::InternalLink>,
-    external: Vec<(String, Place)>,
+#[derive(Debug, Clone)]
+pub(crate) struct DocLinks {
+    pub internal: Vec<links::InternalLink>,
+    pub external: Arc<[(String, Place)]>,
+}
+
+/// What the links-only pass over one document found: its links, its
+/// problems, and the pages it refers to (for backlinks).
+#[derive(Debug)]
+pub(crate) struct LinksPass {
+    pub links: DocLinks,
+    pub diagnostics: Vec<Diagnostic>,
+    /// URL paths this document links to or mentions, each once, in order;
+    /// never its own.
+    pub targets: Vec<String>,
+}
+
+impl LinksPass {
+    pub fn new(md: DocMarkdown, url: &str) -> LinksPass {
+        let mut targets: Vec<String> = Vec::new();
+        for link in md.links.internal.iter().filter(|l| !l.reported && !l.path.is_empty() && l.path != url) {
+            if !targets.contains(&link.path) {
+                targets.push(link.path.clone());
+            }
+        }
+        LinksPass { links: md.links, diagnostics: md.diagnostics, targets }
+    }
 }
 
 /// Places an offset of a Markdown front matter value in the file: the
@@ -363,20 +605,20 @@ fn field_locator<'a>(doc: &'a content::Document, value: &'a str, key: Location) 
 /// once for the links only (all of them are needed before any template,
 /// for backlinks and checks), and once for the HTML, right before the page's
 /// template, so that the site's HTML is never all in memory at once.
-struct MarkdownStage<'a> {
-    tree: &'a SiteTree,
-    index: &'a SiteIndex,
-    options: RenderOptions<'a>,
-    broken: Severity,
+pub(crate) struct MarkdownStage<'a> {
+    pub tree: &'a SiteTree,
+    pub index: &'a SiteIndex,
+    pub options: RenderOptions<'a>,
+    pub broken: Severity,
 }
 
 impl MarkdownStage<'_> {
-    fn page(&self, id: content::PageId, html: bool) -> DocMarkdown {
+    pub fn page(&self, id: content::PageId, html: bool) -> DocMarkdown {
         let page = &self.tree.pages[id];
         self.render(&page.doc, &body_of(page), &page.url, self.tree.programme_of(page.section), html)
     }
 
-    fn section(&self, id: content::SectionId, html: bool) -> DocMarkdown {
+    pub fn section(&self, id: content::SectionId, html: bool) -> DocMarkdown {
         let section = &self.tree.sections[id];
         self.render(&section.doc, section.doc.body(), &section.url, self.tree.programme_of(id), html)
     }
@@ -411,51 +653,133 @@ impl MarkdownStage<'_> {
                 body.inline.insert("funding", html);
             }
         }
-        let links = DocLinks { internal: resolver.links, external: resolver.external };
+        let links = DocLinks { internal: resolver.links, external: resolver.external.into() };
         DocMarkdown { body, links, diagnostics: resolver.diagnostics }
     }
 
+    /// The links pass of a page.
+    pub fn page_links(&self, id: content::PageId) -> LinksPass {
+        LinksPass::new(self.page(id, false), &self.tree.pages[id].url)
+    }
+
+    /// The links pass of a section.
+    pub fn section_links(&self, id: content::SectionId) -> LinksPass {
+        LinksPass::new(self.section(id, false), &self.tree.sections[id].url)
+    }
+
     /// The links of every page and of every section, with what they found.
-    fn all_links(&self) -> (Vec<DocMarkdown>, Vec<DocMarkdown>) {
-        let pages = (0..self.tree.pages.len()).into_par_iter().map(|id| self.page(id, false)).collect();
-        let sections = (0..self.tree.sections.len()).into_par_iter().map(|id| self.section(id, false)).collect();
+    /// A document of `previous` (a build with the same index, base path and
+    /// severity) keeps its links pass when its text, its URL, the heading
+    /// taken as its title and its programme are the same: the pass depends
+    /// on nothing else.
+    fn all_links(&self, previous: Option<&Build>) -> (Vec<Arc<LinksPass>>, Vec<Arc<LinksPass>>) {
+        let tree = self.tree;
+        let old: HashMap<&Path, (bool, usize)> = match previous {
+            None => HashMap::new(),
+            Some(p) => {
+                let pages = p.tree.pages.iter().enumerate().map(|(i, page)| (page.doc.rel.as_path(), (false, i)));
+                let sections = p.tree.sections.iter().enumerate().map(|(i, s)| (s.doc.rel.as_path(), (true, i)));
+                pages.chain(sections).collect()
+            }
+        };
+        let same_doc = |a: &content::Document, b: &content::Document| a.text == b.text && a.source == b.source;
+        let pages = (0..tree.pages.len())
+            .into_par_iter()
+            .map(|id| {
+                let page = &tree.pages[id];
+                let kept = previous.zip(old.get(page.doc.rel.as_path())).and_then(|(p, &(is_section, old_id))| {
+                    let old_page = p.tree.pages.get(old_id).filter(|_| !is_section)?;
+                    let same = same_doc(&old_page.doc, &page.doc)
+                        && old_page.url == page.url
+                        && old_page.title_heading == page.title_heading
+                        && p.tree.programme_of(old_page.section) == tree.programme_of(page.section);
+                    same.then(|| Arc::clone(&p.page_links[old_id]))
+                });
+                kept.unwrap_or_else(|| Arc::new(self.page_links(id)))
+            })
+            .collect();
+        let sections = (0..tree.sections.len())
+            .into_par_iter()
+            .map(|id| {
+                let section = &tree.sections[id];
+                let kept = previous.zip(old.get(section.doc.rel.as_path())).and_then(|(p, &(is_section, old_id))| {
+                    let old_section = p.tree.sections.get(old_id).filter(|_| is_section)?;
+                    let same = same_doc(&old_section.doc, &section.doc)
+                        && old_section.url == section.url
+                        && p.tree.programme_of(old_id) == tree.programme_of(id);
+                    same.then(|| Arc::clone(&p.section_links[old_id]))
+                });
+                kept.unwrap_or_else(|| Arc::new(self.section_links(id)))
+            })
+            .collect();
         (pages, sections)
     }
 }
 
-fn check_links(
-    tree: &SiteTree,
-    page_links: &[DocLinks],
-    section_links: &[DocLinks],
-    output: &SiteOutput,
-    scans: &BTreeMap<PathBuf, html_scan::Scanned>,
-    base_path: &str,
-    severity: Severity,
-) -> Vec<Diagnostic> {
-    let ids: HashMap<&str, HashSet<&str>> = scans
-        .iter()
-        .filter_map(|(path, scan)| Some((path.to_str()?, scan.ids.iter().map(String::as_str).collect())))
-        .collect();
-    let paths = links::OutputPaths::new(output);
-    let pages = tree.pages.iter().map(|p| (&p.output, p.url.as_str(), &p.doc)).zip(page_links);
-    let sections = tree.sections.iter().map(|s| (&s.output, s.url.as_str(), &s.doc)).zip(section_links);
-    pages
-        .chain(sections)
-        .collect::<Vec<_>>()
-        .par_iter()
-        .flat_map_iter(|((output_path, url, doc), md)| {
-            let Some(scan) = scans.get(*output_path) else { return Vec::new() };
-            let page = links::PageLinks {
-                output: output_path,
-                url,
-                source: &doc.source,
-                text: &doc.text,
-                urls: &scan.urls,
-                markdown: &md.internal,
-            };
-            links::check(&page, base_path, &paths, &ids, severity)
+/// Documents by their place in the link checks: pages, then sections.
+pub(crate) fn doc_at(tree: &SiteTree, ordinal: usize) -> (&Path, &str, &content::Document) {
+    match ordinal.checked_sub(tree.pages.len()) {
+        None => {
+            let page = &tree.pages[ordinal];
+            (&page.output, &page.url, &page.doc)
+        }
+        Some(id) => {
+            let section = &tree.sections[id];
+            (&section.output, &section.url, &section.doc)
+        }
+    }
+}
+
+/// The link checks of documents: each internal URL of a page's HTML must
+/// lead to a file of the site, and its anchor to an id of that page.
+pub(crate) struct Checker<'a> {
+    pub tree: &'a SiteTree,
+    pub page_links: &'a [Arc<LinksPass>],
+    pub section_links: &'a [Arc<LinksPass>],
+    pub scans: &'a BTreeMap<PathBuf, Arc<html_scan::Scanned>>,
+}
+
+impl Checker<'_> {
+    fn page(&self, ordinal: usize) -> Option<links::PageLinks<'_>> {
+        let (output, url, doc) = doc_at(self.tree, ordinal);
+        let links = match ordinal.checked_sub(self.tree.pages.len()) {
+            None => &self.page_links[ordinal],
+            Some(id) => &self.section_links[id],
+        };
+        let scan = self.scans.get(output)?;
+        Some(links::PageLinks {
+            output,
+            url,
+            source: &doc.source,
+            text: &doc.text,
+            urls: &scan.urls,
+            markdown: &links.links.internal,
         })
-        .collect()
+    }
+
+    /// The problems of each document in `which` (numbered pages, then
+    /// sections); `ids` must hold every page whose ids they look at.
+    pub fn check(
+        &self,
+        which: &[usize],
+        paths: &links::OutputPaths<'_>,
+        ids: &HashMap<&str, HashSet<&str>>,
+        base_path: &str,
+        severity: Severity,
+    ) -> Vec<Vec<Diagnostic>> {
+        which
+            .par_iter()
+            .map(|&ordinal| match self.page(ordinal) {
+                Some(page) => links::check(&page, base_path, paths, ids, severity),
+                None => Vec::new(),
+            })
+            .collect()
+    }
+
+    /// The pages whose ids the check of document `ordinal` looks at.
+    pub fn anchor_targets(&self, ordinal: usize, paths: &links::OutputPaths<'_>, base_path: &str) -> Vec<String> {
+        self.page(ordinal).map(|page| links::anchor_targets(&page, base_path, paths)).unwrap_or_default()
+    }
 }
 
 /// Menu entries in site.yaml must lead somewhere, or every page has a broken link.
@@ -480,56 +804,78 @@ fn check_menu(config: &SiteConfig, output: &SiteOutput, severity: Severity) -> V
         .collect()
 }
 
-/// A page rendered from a template, with what its HTML holds (ids and
-/// URLs, read back from the HTML itself so that template ids count too).
-struct RenderedPage {
-    path: PathBuf,
-    /// `None` once written to the staging folder.
-    html: Option<String>,
-    origin: PathBuf,
-    scan: html_scan::Scanned,
-}
-
-impl RenderedPage {
-    fn new(
-        path: &Path,
-        html: String,
-        origin: &Path,
-        staging: Option<&output::Staging>,
-    ) -> Result<RenderedPage, Diagnostic> {
-        let scan = html_scan::scan(&html);
-        let html = match staging {
-            None => Some(html),
-            Some(staging) => {
-                staging.write(path, &OutputContent::Rendered(html.into_bytes())).map_err(|e| {
-                    Diagnostic::error(format!("cannot write {}: {e}", path.display())).at(Location::file(origin))
-                })?;
-                None
-            }
-        };
-        Ok(RenderedPage { path: path.to_path_buf(), html, origin: origin.to_path_buf(), scan })
-    }
-}
-
 /// Who refers to whom: for each URL path, the pages whose Markdown links to
-/// it or mentions it ("see also Activity 4.3"), in site order, each once.
-fn backlinks(
-    tree: &SiteTree,
-    page_links: &[DocLinks],
-    section_links: &[DocLinks],
-) -> HashMap<String, Vec<render::Referrer>> {
-    let mut map: HashMap<String, Vec<render::Referrer>> = HashMap::new();
-    let pages = tree.pages.iter().map(|p| (&p.title, &p.url)).zip(page_links);
-    let sections = tree.sections.iter().map(|s| (&s.title, &s.url)).zip(section_links);
-    for ((title, url), links) in sections.chain(pages) {
-        for link in links.internal.iter().filter(|l| !l.reported && !l.path.is_empty() && &l.path != url) {
-            let referrers = map.entry(link.path.clone()).or_default();
-            if !referrers.iter().any(|r| &r.path == url) {
-                referrers.push(render::Referrer { title: title.clone(), path: url.clone() });
+/// it or mentions it ("see also Activity 4.3"), in site order (sections,
+/// then pages), each once.
+#[derive(Debug, Default)]
+pub(crate) struct Backlinks {
+    pub map: HashMap<String, Vec<render::Referrer>>,
+    /// URL path -> the documents referring to it, numbered in site order.
+    referrers: HashMap<String, BTreeSet<usize>>,
+}
+
+impl Backlinks {
+    fn new(tree: &SiteTree, page_links: &[Arc<LinksPass>], section_links: &[Arc<LinksPass>]) -> Backlinks {
+        let mut backlinks = Backlinks::default();
+        for (ordinal, pass) in section_links.iter().chain(page_links).enumerate() {
+            for target in &pass.targets {
+                backlinks.referrers.entry(target.clone()).or_default().insert(ordinal);
             }
         }
+        let map = backlinks
+            .referrers
+            .iter()
+            .map(|(target, referrers)| (target.clone(), Backlinks::list(tree, referrers)))
+            .collect();
+        backlinks.map = map;
+        backlinks
     }
-    map
+
+    fn list(tree: &SiteTree, referrers: &BTreeSet<usize>) -> Vec<render::Referrer> {
+        referrers
+            .iter()
+            .map(|&ordinal| {
+                let (title, path) = match ordinal.checked_sub(tree.sections.len()) {
+                    None => (&tree.sections[ordinal].title, &tree.sections[ordinal].url),
+                    Some(id) => (&tree.pages[id].title, &tree.pages[id].url),
+                };
+                render::Referrer { title: title.clone(), path: path.clone() }
+            })
+            .collect()
+    }
+
+    /// The number of a section (`Some`) or a page in site order.
+    pub fn ordinal(tree: &SiteTree, section: Option<content::SectionId>, page: content::PageId) -> usize {
+        section.unwrap_or(tree.sections.len() + page)
+    }
+
+    /// Document `ordinal` now refers to `new` instead of `old` (titles and
+    /// URLs unchanged); returns the URL paths whose list changed.
+    pub fn update(&mut self, tree: &SiteTree, ordinal: usize, old: &[String], new: &[String]) -> Vec<String> {
+        let mut changed = Vec::new();
+        for target in old.iter().filter(|t| !new.contains(t)) {
+            if let Some(set) = self.referrers.get_mut(target) {
+                set.remove(&ordinal);
+                changed.push(target.clone());
+            }
+        }
+        for target in new.iter().filter(|t| !old.contains(t)) {
+            self.referrers.entry(target.clone()).or_default().insert(ordinal);
+            changed.push(target.clone());
+        }
+        for target in &changed {
+            match self.referrers.get(target) {
+                Some(set) if !set.is_empty() => {
+                    self.map.insert(target.clone(), Backlinks::list(tree, set));
+                }
+                _ => {
+                    self.referrers.remove(target);
+                    self.map.remove(target);
+                }
+            }
+        }
+        changed
+    }
 }
 
 impl render::programme::Bodies for MarkdownStage<'_> {
@@ -542,47 +888,92 @@ impl render::programme::Bodies for MarkdownStage<'_> {
     }
 }
 
-fn render_templates(
-    config: &SiteConfig,
-    data: &yaml::Mapping,
-    markdown: &MarkdownStage<'_>,
-    templates: &Templates,
-    (page_links, section_links): (&[DocLinks], &[DocLinks]),
-    staging: Option<&output::Staging>,
-) -> Vec<Result<RenderedPage, Diagnostic>> {
-    let tree = markdown.tree;
-    let backlinks = backlinks(tree, page_links, section_links);
-    let calendars = calendar_paths(tree);
-    let inputs = RenderInputs { data, config, calendars: &calendars, tree, backlinks: &backlinks };
-    let values = SiteValues::new(&inputs, markdown);
-    // Each page's HTML exists only from here until it is written.
-    let pages = (0..tree.pages.len()).into_par_iter().map(|id| {
-        let body = markdown.page(id, true).body;
-        let page = &tree.pages[id];
-        let template = templates.choose(Some(&page.doc), false, false)?;
-        let context = render::page_context(&inputs, &values, id, &body);
-        let html = templates.render(&template, &context, &page.doc.source)?;
-        RenderedPage::new(&page.output, html, &page.doc.source, staging)
-    });
-    let sections = (0..tree.sections.len()).into_par_iter().map(|id| {
-        let body = markdown.section(id, true).body;
-        let section = &tree.sections[id];
-        let template = templates.choose(Some(&section.doc), true, section.parent.is_none())?;
-        let context = render::section_context(&inputs, &values, id, &body);
-        let html = templates.render(&template, &context, &section.doc.source)?;
-        RenderedPage::new(&section.output, html, &section.doc.source, staging)
-    });
-    // Pages folio makes from a programme, where the theme has their template.
-    let generated = values.programmes.generated.par_iter().filter(|part| templates.has(part.template)).map(|part| {
-        let source = &tree.sections[part.programme].doc.source;
-        let context = render::generated_context(&inputs, &values, part);
-        let html = templates.render(part.template, &context, source)?;
-        RenderedPage::new(&part.output, html, source, staging)
-    });
-    let mut all: Vec<Result<RenderedPage, Diagnostic>> = sections.collect();
-    all.par_extend(pages);
-    all.par_extend(generated);
-    all
+/// Renders pages from templates: each page's Markdown right before its template.
+pub(crate) struct Renderer<'a> {
+    pub inputs: RenderInputs<'a>,
+    pub values: &'a SiteValues,
+    pub markdown: &'a MarkdownStage<'a>,
+    pub templates: &'a Templates,
+}
+
+impl Renderer<'_> {
+    /// Everything to render, in order: sections, pages, then the pages folio
+    /// makes from a programme where the theme has their template.
+    pub fn units(&self) -> Vec<Unit> {
+        let tree = self.inputs.tree;
+        let generated = self.values.programmes.generated.iter().enumerate();
+        (0..tree.sections.len())
+            .map(Unit::Section)
+            .chain((0..tree.pages.len()).map(Unit::Page))
+            .chain(generated.filter(|(_, part)| self.templates.has(part.template)).map(|(i, _)| Unit::Generated(i)))
+            .collect()
+    }
+
+    /// Where a unit is written, and the file it comes from.
+    pub fn target(&self, unit: Unit) -> (&Path, &Path) {
+        let tree = self.inputs.tree;
+        match unit {
+            Unit::Section(id) => (&tree.sections[id].output, &tree.sections[id].doc.source),
+            Unit::Page(id) => (&tree.pages[id].output, &tree.pages[id].doc.source),
+            Unit::Generated(i) => {
+                let part = &self.values.programmes.generated[i];
+                (&part.output, &tree.sections[part.programme].doc.source)
+            }
+        }
+    }
+
+    /// The template a unit is rendered with.
+    pub fn template(&self, unit: Unit) -> Result<String, Diagnostic> {
+        let tree = self.inputs.tree;
+        match unit {
+            Unit::Section(id) => {
+                let section = &tree.sections[id];
+                self.templates.choose(Some(&section.doc), true, section.parent.is_none())
+            }
+            Unit::Page(id) => self.templates.choose(Some(&tree.pages[id].doc), false, false),
+            Unit::Generated(i) => Ok(self.values.programmes.generated[i].template.to_string()),
+        }
+    }
+
+    /// A unit's HTML.
+    pub fn render(&self, unit: Unit) -> Result<String, Diagnostic> {
+        let (inputs, values, markdown, tree) = (&self.inputs, self.values, self.markdown, self.inputs.tree);
+        let template = self.template(unit)?;
+        let (context, source) = match unit {
+            Unit::Section(id) => {
+                let body = markdown.section(id, true).body;
+                (render::section_context(inputs, values, id, &body), &tree.sections[id].doc.source)
+            }
+            Unit::Page(id) => {
+                let body = markdown.page(id, true).body;
+                (render::page_context(inputs, values, id, &body), &tree.pages[id].doc.source)
+            }
+            Unit::Generated(i) => {
+                let part = &values.programmes.generated[i];
+                (render::generated_context(inputs, values, part), &tree.sections[part.programme].doc.source)
+            }
+        };
+        self.templates.render(&template, &context, source)
+    }
+
+    /// A unit's HTML with what it holds (ids and URLs, read back from the
+    /// HTML itself so that template ids count too); with `staging`, written
+    /// there at once instead of kept.
+    pub fn render_out(&self, unit: Unit, staging: Option<&output::Staging>) -> Result<Out, Diagnostic> {
+        let html = self.render(unit)?;
+        let scan = Arc::new(html_scan::scan(&html));
+        let bytes: Arc<[u8]> = html.into_bytes().into();
+        match staging {
+            None => Ok(Out { bytes: Some(bytes), scan }),
+            Some(staging) => {
+                let (path, origin) = self.target(unit);
+                staging.write(path, &OutputContent::Rendered(bytes)).map_err(|e| {
+                    Diagnostic::error(format!("cannot write {}: {e}", path.display())).at(Location::file(origin))
+                })?;
+                Ok(Out { bytes: None, scan })
+            }
+        }
+    }
 }
 
 /// Which pages get a calendar file, and where: each session with a time,
@@ -641,7 +1032,7 @@ fn add_calendars(output: &mut SiteOutput, tree: &SiteTree, config: &SiteConfig) 
         let Some(e) = event(page) else { continue };
         let ics = calendar(&page.title, std::slice::from_ref(&e));
         let path = PathBuf::from(format!("{}calendar.ics", page.url.trim_start_matches('/')));
-        problems.extend(output.add(path, OutputContent::Rendered(ics.into_bytes()), &page.doc.source).err());
+        problems.extend(output.add(path, OutputContent::Rendered(ics.into_bytes().into()), &page.doc.source).err());
         if let Some(meeting) = content::schedule::meeting_of(tree, page.section) {
             meetings.entry(meeting).or_default().push(e);
         }
@@ -651,7 +1042,7 @@ fn add_calendars(output: &mut SiteOutput, tree: &SiteTree, config: &SiteConfig) 
         let section = &tree.sections[meeting];
         let ics = calendar(&section.title, &events);
         let path = PathBuf::from(format!("{}calendar.ics", section.url.trim_start_matches('/')));
-        problems.extend(output.add(path, OutputContent::Rendered(ics.into_bytes()), &section.doc.source).err());
+        problems.extend(output.add(path, OutputContent::Rendered(ics.into_bytes().into()), &section.doc.source).err());
     }
     problems
 }

@@ -371,6 +371,26 @@ pub fn check(
     problems
 }
 
+/// The other pages (output paths) whose ids [`check`] looks at for `page`:
+/// the targets of its URLs with an anchor. A page's check changes with
+/// these pages' ids, with its own HTML and Markdown, and with the set of
+/// output paths, and with nothing else.
+pub fn anchor_targets(page: &PageLinks<'_>, base_path: &str, output: &OutputPaths<'_>) -> Vec<String> {
+    let own = page.output.to_str().unwrap_or_default();
+    let mut targets: Vec<String> = page
+        .urls
+        .iter()
+        .filter(|url| url.url.contains('#') && !url.url.starts_with('#'))
+        .filter_map(|url| internal_target(&url.url, page.url, base_path))
+        .filter(|(path, anchor)| anchor.is_some() && !path.is_empty())
+        .filter_map(|(path, _)| output_path_of(&path, output))
+        .filter(|target| target != own)
+        .collect();
+    targets.sort();
+    targets.dedup();
+    targets
+}
+
 /// The site path (decoded, without the base path) and anchor a URL in a
 /// page's HTML points at; `None` for URLs that leave the site, placeholders
 /// and `data:` URLs. A same-page `#anchor` has an empty path.

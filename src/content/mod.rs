@@ -15,7 +15,10 @@ use walkdir::WalkDir;
 use crate::diagnostics::{Diagnostic, Diagnostics, Location};
 pub use front_matter::{FrontMatter, Kind};
 pub use kinds::KindFields;
-pub use tree::{build_tree, dir_url, output_file, Page, PageId, Section, SectionId, SiteTree, ROOT};
+pub use tree::{
+    build_tree, build_tree_and_excluded, dir_url, output_file, title_of, Page, PageId, Section, SectionId, SiteTree,
+    ROOT,
+};
 
 pub const CONTENT_DIR: &str = "content";
 
@@ -103,6 +106,17 @@ pub struct Loaded {
 /// matter. Broken files become diagnostics; the rest still load, so one run
 /// reports every broken file.
 pub fn load(root: &Path, diagnostics: &mut Diagnostics) -> Loaded {
+    load_reusing(root, diagnostics, &|_, _| None)
+}
+
+/// [`load`], taking from `reuse` the documents it already has (it is asked
+/// with each Markdown file's full path and its path inside `content/`); the
+/// others are read. The walk, its order and its warnings are [`load`]'s.
+pub fn load_reusing(
+    root: &Path,
+    diagnostics: &mut Diagnostics,
+    reuse: &(dyn Fn(&Path, &Path) -> Option<Document> + Sync),
+) -> Loaded {
     let content_dir = root.join(CONTENT_DIR);
     let mut markdown = Vec::new();
     let mut assets = Vec::new();
@@ -146,8 +160,10 @@ pub fn load(root: &Path, diagnostics: &mut Diagnostics) -> Loaded {
         }
     }
 
-    let results: Vec<Result<Document, Diagnostic>> =
-        markdown.into_par_iter().map(|(path, source, rel)| read_document(&path, source, rel)).collect();
+    let results: Vec<Result<Document, Diagnostic>> = markdown
+        .into_par_iter()
+        .map(|(path, source, rel)| reuse(&path, &rel).map_or_else(|| read_document(&path, source, rel), Ok))
+        .collect();
     let mut documents = Vec::with_capacity(results.len());
     for result in results {
         match result {
@@ -170,11 +186,14 @@ pub fn is_ignored(name: &std::ffi::OsStr) -> bool {
         || name.ends_with(".tmp")
 }
 
-fn display_path(root: &Path, path: &Path) -> PathBuf {
+/// How a file under `root` is named in messages: `content/a.md`.
+pub fn display_path(root: &Path, path: &Path) -> PathBuf {
     path.strip_prefix(root).unwrap_or(path).to_path_buf()
 }
 
-fn read_document(path: &Path, source: PathBuf, rel: PathBuf) -> Result<Document, Diagnostic> {
+/// Reads one Markdown file at `path` (shown as `source`, at `rel` inside
+/// `content/`) and splits and parses its front matter.
+pub fn read_document(path: &Path, source: PathBuf, rel: PathBuf) -> Result<Document, Diagnostic> {
     let bytes = std::fs::read(path)
         .map_err(|e| Diagnostic::error(format!("cannot read file: {e}")).at(Location::file(&source)))?;
     let mut text = decode_utf8(&source, bytes)?;

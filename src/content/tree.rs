@@ -15,7 +15,7 @@ use crate::slug::slugify;
 pub type PageId = usize;
 pub type SectionId = usize;
 
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct Section {
     /// The `_index.md` (an empty stand-in for a root the site did not write).
     pub doc: Document,
@@ -31,7 +31,7 @@ pub struct Section {
     pub subsections: Vec<SectionId>,
 }
 
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct Page {
     pub doc: Document,
     pub title: String,
@@ -47,7 +47,7 @@ pub struct Page {
     pub when: Option<super::schedule::When>,
 }
 
-#[derive(Debug, Default)]
+#[derive(Debug, Clone, Default)]
 pub struct SiteTree {
     pub sections: Vec<Section>,
     pub pages: Vec<Page>,
@@ -63,18 +63,29 @@ pub fn build_tree(
     site_title: &str,
     diagnostics: &mut Diagnostics,
 ) -> SiteTree {
+    build_tree_and_excluded(documents, include_drafts, site_title, diagnostics).0
+}
+
+/// [`build_tree`], also returning the documents it left out (the drafts),
+/// in their order.
+pub fn build_tree_and_excluded(
+    documents: Vec<Document>,
+    include_drafts: bool,
+    site_title: &str,
+    diagnostics: &mut Diagnostics,
+) -> (SiteTree, Vec<Document>) {
     let draft_dirs: Vec<PathBuf> = documents
         .iter()
         .filter(|d| d.front.draft && d.is_section_index() && !include_drafts)
         .map(|d| parent_dir(&d.rel))
         .collect();
-    let documents = documents.into_iter().filter(|d| {
+    let (documents, excluded): (Vec<Document>, Vec<Document>) = documents.into_iter().partition(|d| {
         include_drafts
             || !(d.front.draft || draft_dirs.iter().any(|dir| d.rel.starts_with(dir) && !dir.as_os_str().is_empty()))
     });
 
     let mut tree = SiteTree::default();
-    let (indexes, pages): (Vec<Document>, Vec<Document>) = documents.partition(Document::is_section_index);
+    let (indexes, pages): (Vec<Document>, Vec<Document>) = documents.into_iter().partition(Document::is_section_index);
     let mut section_by_dir: HashMap<PathBuf, SectionId> = HashMap::new();
 
     let mut indexes = indexes;
@@ -138,7 +149,7 @@ pub fn build_tree(
     super::schedule::resolve(&mut tree, diagnostics);
     check_unique_outputs(&tree, diagnostics);
     order(&mut tree);
-    tree
+    (tree, excluded)
 }
 
 impl SiteTree {
@@ -222,8 +233,9 @@ pub fn output_file(url: &str) -> PathBuf {
     }
 }
 
-/// Title: front matter, else the first heading, else the file name.
-fn title_of(doc: &Document) -> (String, Option<Range<usize>>) {
+/// Title: front matter, else the first heading, else the file name; with
+/// the bytes of that heading in the file when it was a `#` heading.
+pub fn title_of(doc: &Document) -> (String, Option<Range<usize>>) {
     if let Some(title) = &doc.front.title {
         return (title.clone(), None);
     }

@@ -8,6 +8,7 @@ mod write;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 pub use write::{write_site, Staging};
 
@@ -16,14 +17,15 @@ use crate::theme::FileSource;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum OutputContent {
-    /// Rendered in memory (pages, generated files).
-    Rendered(Vec<u8>),
+    /// Rendered in memory (pages, generated files); shared, so that a
+    /// rebuild that keeps a page does not copy it.
+    Rendered(Arc<[u8]>),
     /// Copied as it is (assets, theme files).
     Copied(FileSource),
 }
 
 /// Every file of the built site, by its path inside the output folder.
-#[derive(Debug, Default)]
+#[derive(Debug, Clone, Default)]
 pub struct SiteOutput {
     /// Files held in memory (or named on disk) until they are written.
     pub files: BTreeMap<PathBuf, OutputFile>,

@@ -145,7 +145,7 @@ mod tests {
         fs::create_dir_all(out.join("old")).unwrap();
         fs::write(out.join("old/stale.html"), "old").unwrap();
         let mut site = SiteOutput::default();
-        site.add("a/index.html".into(), OutputContent::Rendered(b"new".to_vec()), Path::new("x.md")).unwrap();
+        site.add("a/index.html".into(), OutputContent::Rendered(b"new"[..].into()), Path::new("x.md")).unwrap();
         write_site(&site, &out).unwrap();
         assert_eq!(fs::read_to_string(out.join("a/index.html")).unwrap(), "new");
         assert!(!out.join("old").exists());

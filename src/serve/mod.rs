@@ -7,7 +7,8 @@
 //! - the events thread (`events::Hub`) holds live-reload requests until a
 //!   build is in place, so waiting tabs never occupy a worker;
 //! - the rebuild thread receives the watcher's events, debounces them,
-//!   rebuilds through a [`Rebuild`], and swaps in the new snapshot.
+//!   rebuilds through a [`Rebuild`] (incrementally: see
+//!   [`crate::incremental`]), and swaps in the new snapshot.
 //!
 //! The served state (`Live`: snapshot, build number, failure) sits behind a
 //! `RwLock<Arc<Live>>`; a request clones the `Arc` once and answers from that
@@ -31,6 +32,7 @@ use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
 use crate::diagnostics::{Diagnostic, Diagnostics};
+pub use crate::incremental::{IncrementalRebuild, RebuildReport};
 use crate::{BuildOptions, BuiltSite};
 
 pub use events::{Change, RETRY_MS};
@@ -44,8 +46,9 @@ pub const WORKERS: usize = 8;
 pub const DEFAULT_PORT: u16 = 1111;
 
 /// Makes a new site from the files on disk. [`FullRebuild`] runs the whole
-/// build; an incremental rebuilder can use `changed` to redo only what those
-/// files touch. The server calls it from one thread, one build at a time.
+/// build; [`IncrementalRebuild`] (what [`start`] uses) uses `changed` to redo
+/// only what those files touch. The server calls it from one thread, one
+/// build at a time.
 pub trait Rebuild: Send {
     /// `changed` holds the absolute paths the watcher reported (created,
     /// modified, removed or renamed), sorted; it is empty for the first
@@ -54,6 +57,12 @@ pub trait Rebuild: Send {
     /// changed (files written into a brand-new folder before the watcher
     /// saw it are not reported one by one).
     fn rebuild(&mut self, changed: &[PathBuf]) -> Result<BuiltSite, crate::Error>;
+
+    /// What the last rebuild did, for the log line; `None` when the
+    /// rebuilder does not tell.
+    fn report(&self) -> Option<RebuildReport> {
+        None
+    }
 }
 
 /// Rebuilds the whole site with [`crate::render_site`] on every change.
@@ -237,10 +246,10 @@ impl Drop for ServerHandle {
     }
 }
 
-/// Starts the server with a [`FullRebuild`]: binds, builds the site once,
-/// starts watching, and returns once pages can be requested.
+/// Starts the server with an [`IncrementalRebuild`]: binds, builds the site
+/// once, starts watching, and returns once pages can be requested.
 pub fn start(options: &ServeOptions) -> Result<ServerHandle, ServeError> {
-    start_with(options, |build| Box::new(FullRebuild::new(build)))
+    start_with(options, |build| Box::new(IncrementalRebuild::new(build)))
 }
 
 /// [`start`] with another rebuilder, made from the final build options
@@ -419,19 +428,21 @@ impl Rebuilds {
         let result = build_once(self.rebuilder.as_mut(), changed);
         let current = shared.live();
         let what = describe_paths(changed, &self.root);
+        // What the rebuilder redid: ` (3 pages re-rendered, 1 asset copied)`.
+        let redone = self.rebuilder.report().map(|r| format!(" ({r})")).unwrap_or_default();
         let site = match result {
             Ok(site) => site,
             Err(diagnostics) => {
                 let ms = started.elapsed().as_millis();
                 let errors = plural(diagnostics.error_count(), "error");
                 if current.failure.as_ref().is_some_and(|f| f.diagnostics == diagnostics) {
-                    log(&format!("{what}: build still fails with the same {errors}"));
+                    log(&format!("{what}: build still fails with the same {errors}{redone}"));
                     return;
                 }
                 let build = current.build + 1;
                 log(format!("{diagnostics}").trim_end());
                 log(&format!(
-                    "{what}: build failed with {errors} in {ms} ms; still serving the last good site, \
+                    "{what}: build failed with {errors} in {ms} ms{redone}; still serving the last good site, \
                      with the errors shown on every page (build {build})"
                 ));
                 let failure = Failure { overlay: overlay(&diagnostics, !current.snapshot.is_empty()), diagnostics };
@@ -454,7 +465,7 @@ impl Rebuilds {
         let outputs = snapshot.changed_since(&current.snapshot);
         let pages = plural(snapshot.pages(), "page");
         if outputs.is_empty() && current.failure.is_none() {
-            log(&format!("{what}: rebuilt {pages} in {ms} ms{warnings}; nothing in the site changed"));
+            log(&format!("{what}: rebuilt {pages} in {ms} ms{redone}{warnings}; nothing in the site changed"));
             return;
         }
         let change = if current.failure.is_none() && outputs.iter().all(|k| snapshot::is_css(k)) {
@@ -473,7 +484,7 @@ impl Rebuilds {
         };
         shared.swap(Live { build, snapshot: Arc::new(snapshot), failure: None });
         shared.hub.publish(build, change);
-        log(&format!("{what}: rebuilt {pages} in {ms} ms{warnings}; {result} (build {build})"));
+        log(&format!("{what}: rebuilt {pages} in {ms} ms{redone}{warnings}; {result} (build {build})"));
     }
 }
 

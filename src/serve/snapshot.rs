@@ -83,7 +83,7 @@ impl Snapshot {
         for (path, file) in output.files {
             let Some(key) = key_of(&path) else { continue };
             let entry = match file.content {
-                OutputContent::Rendered(bytes) => Entry { body: Body::Memory(bytes.into()), fingerprint: None },
+                OutputContent::Rendered(bytes) => Entry { body: Body::Memory(bytes), fingerprint: None },
                 OutputContent::Copied(FileSource::Embedded(bytes)) => {
                     Entry { body: Body::Static(bytes), fingerprint: None }
                 }
@@ -261,7 +261,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let css = dir.path().join("a.css");
         std::fs::write(&css, "body{}").unwrap();
-        let page = |s: &str| OutputContent::Rendered(s.as_bytes().to_vec());
+        let page = |s: &str| OutputContent::Rendered(s.as_bytes().into());
         let disk = OutputContent::Copied(FileSource::Disk(css.clone()));
         let none = HashSet::new();
         let first = Snapshot::new(
