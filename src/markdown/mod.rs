@@ -3,7 +3,7 @@
 //! is highlighted, and link targets are made site URLs.
 
 mod highlight;
-mod jekyll;
+pub mod jekyll;
 pub mod toc;
 pub mod xref;
 

@@ -5,6 +5,7 @@
 use std::fmt::Write as _;
 
 use crate::diagnostics::{Diagnostics, Severity};
+use crate::markdown::escape;
 
 const RELOAD_JS: &str = include_str!("reload.js");
 
@@ -33,21 +34,6 @@ fn rfind_ignore_case(haystack: &[u8], needle: &[u8]) -> Option<usize> {
 pub(crate) fn script(build: u64, server: &str) -> String {
     let js = RELOAD_JS.replace("__FOLIO_BUILD__", &build.to_string()).replace("__FOLIO_SERVER__", server);
     format!("<script data-folio-live-reload>\n{js}</script>\n")
-}
-
-pub(crate) fn escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
 }
 
 /// The overlay shown on every page while the last rebuild failed: each

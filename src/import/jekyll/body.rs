@@ -80,27 +80,6 @@ fn classify(tag: &str) -> Tag {
     }
 }
 
-/// Every `{% … %}` and `{{ … }}` in `text`, as folio's Markdown stage
-/// finds them (`markdown::jekyll::find_liquid`).
-fn find_liquid(text: &str) -> Vec<Range<usize>> {
-    let mut found = Vec::new();
-    let mut from = 0;
-    while let Some(open) = text[from..].find('{').map(|i| from + i) {
-        let close = match text.get(open..open + 2) {
-            Some("{%") => "%}",
-            Some("{{") => "}}",
-            _ => {
-                from = open + 1;
-                continue;
-            }
-        };
-        let Some(end) = text[open + 2..].find(close).map(|i| open + 2 + i + 2) else { break };
-        found.push(open..end);
-        from = end;
-    }
-    found
-}
-
 /// `vimeo.html id="…"` / `youtube.html id=…`, the includes folio renders
 /// as video links: the video's URL and host.
 fn video_include(args: &str) -> Option<(String, &'static str)> {
@@ -128,8 +107,10 @@ pub fn convert(file: &Path, text: &str, body_start: usize, html: bool, links: Li
     let mut out = Body::default();
     let mut edits: Vec<(Range<usize>, String)> = Vec::new();
 
-    let tags: Vec<(Range<usize>, Tag)> =
-        find_liquid(body).into_iter().map(|range| (range.clone(), classify(&body[range]))).collect();
+    let tags: Vec<(Range<usize>, Tag)> = crate::markdown::jekyll::find_liquid(body)
+        .into_iter()
+        .map(|(range, _)| (range.clone(), classify(&body[range])))
+        .collect();
     let mut replacements: Vec<Option<(String, &'static str)>> = vec![None; tags.len()];
     let mut block: Option<&'static str> = None;
     let mut chain_start = 0;
