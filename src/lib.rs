@@ -463,25 +463,13 @@ impl Build {
         })
     }
 
-    pub fn into_site(self) -> Result<BuiltSite, Error> {
-        let diagnostics = self.diagnostics();
-        if diagnostics.has_errors() {
-            return Err(Error::Failed(diagnostics));
-        }
-        Ok(BuiltSite {
-            external: self.external(),
-            assets: self.output.count_copied(),
-            pages: self.tree.pages.len(),
-            sections: self.tree.sections.len(),
-            config: self.config,
-            tree: self.tree,
-            output: self.output,
-            output_dir: self.output_dir,
-            scans: self.scans,
-            diagnostics,
-            timings: self.timings,
-            staging: self.staging,
-        })
+    /// The site, taking over the staging folder the pages were written to.
+    /// (The shared parts are reference-counted, so `site` costs little.)
+    pub fn into_site(mut self) -> Result<BuiltSite, Error> {
+        let staging = self.staging.take();
+        let mut site = self.site()?;
+        site.staging = staging;
+        Ok(site)
     }
 }
 
