@@ -123,11 +123,27 @@ fn severity(s: Severity) -> &'static str {
     }
 }
 
-/// "1 page", "2 pages".
+/// "1 page", "2 pages", "14 activities".
 pub fn count(n: usize, noun: &str) -> String {
-    if n == 1 {
-        format!("1 {noun}")
-    } else {
-        format!("{n} {noun}s")
+    let consonant_y = noun.strip_suffix('y').filter(|stem| stem.chars().last().is_some_and(|c| !"aeiou".contains(c)));
+    match (n, consonant_y) {
+        (1, _) => format!("1 {noun}"),
+        (_, Some(stem)) => format!("{n} {stem}ies"),
+        _ => format!("{n} {noun}s"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::count;
+
+    #[test]
+    fn counts() {
+        assert_eq!(count(1, "page"), "1 page");
+        assert_eq!(count(2, "file"), "2 files");
+        assert_eq!(count(1, "activity"), "1 activity");
+        assert_eq!(count(14, "activity"), "14 activities");
+        assert_eq!(count(4, "priority area"), "4 priority areas");
+        assert_eq!(count(2, "key"), "2 keys");
     }
 }

@@ -32,6 +32,7 @@ use std::path::{Path, PathBuf};
 
 use serde::Serialize;
 
+use crate::check::count;
 use crate::diagnostics::{Diagnostic, Diagnostics, Location};
 
 pub use config::JekyllConfig;
@@ -345,14 +346,6 @@ impl JekyllReport {
     }
 }
 
-fn count(n: usize, noun: &str) -> String {
-    if n == 1 {
-        format!("1 {noun}")
-    } else {
-        format!("{n} {noun}s")
-    }
-}
-
 /// Reads the Jekyll site and converts it, in memory; writes nothing. The
 /// errors say why it cannot be imported (file, line and column).
 pub fn plan_jekyll(options: &JekyllOptions) -> Result<JekyllImport, Diagnostics> {
@@ -514,24 +507,5 @@ pub fn import_jekyll(options: &JekyllOptions) -> Result<JekyllReport, crate::Err
 
 /// Copies through a temporary file beside `to`, renamed over it.
 fn copy_file(from: &Path, to: &Path) -> std::io::Result<()> {
-    if let Some(parent) = to.parent() {
-        fs::create_dir_all(parent)?;
-    }
-    let name = to.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-    let temp = to.with_file_name(format!(".{name}.folio-import-{}", std::process::id()));
-    fs::copy(from, &temp)?;
-    fs::rename(&temp, to).inspect_err(|_| {
-        let _ = fs::remove_file(&temp);
-    })
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn counts() {
-        assert_eq!(count(1, "page"), "1 page");
-        assert_eq!(count(2, "file"), "2 files");
-    }
+    super::replace_through_temp(to, |temp| fs::copy(from, temp).map(drop))
 }

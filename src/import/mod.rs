@@ -31,6 +31,7 @@ use std::path::{Path, PathBuf};
 
 use serde::Serialize;
 
+use crate::check::count;
 use crate::diagnostics::{Diagnostic, Diagnostics, Location};
 
 pub use funding::{Amount, Funding, FundingType};
@@ -310,25 +311,9 @@ impl ImportReport {
     }
 }
 
-fn count(n: usize, noun: &str) -> String {
-    match (n, noun.strip_suffix('y')) {
-        (1, _) => format!("1 {noun}"),
-        (_, Some(stem)) => format!("{n} {stem}ies"),
-        _ => format!("{n} {noun}s"),
-    }
-}
-
 /// `€20,000`.
 fn euros(eur: u64) -> String {
-    let digits = eur.to_string();
-    let mut grouped = String::new();
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
-            grouped.push(',');
-        }
-        grouped.push(c);
-    }
-    format!("\u{20ac}{grouped}")
+    crate::render::filters::euros(eur as f64)
 }
 
 fn serde_plain(kind: &FundingType) -> &'static str {
@@ -451,12 +436,18 @@ pub fn import_programme(options: &ImportOptions) -> Result<ImportReport, crate::
 
 /// Writes through a temporary file beside `path`, renamed over it.
 fn write_file(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    replace_through_temp(path, |temp| fs::write(temp, bytes))
+}
+
+/// Makes `path` by `fill`ing a temporary file beside it and renaming that
+/// over it, so a reader never finds half a file.
+fn replace_through_temp(path: &Path, fill: impl FnOnce(&Path) -> std::io::Result<()>) -> std::io::Result<()> {
     if let Some(parent) = path.parent() {
         fs::create_dir_all(parent)?;
     }
     let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
     let temp = path.with_file_name(format!(".{name}.folio-import-{}", std::process::id()));
-    fs::write(&temp, bytes)?;
+    fill(&temp)?;
     fs::rename(&temp, path).inspect_err(|_| {
         let _ = fs::remove_file(&temp);
     })
@@ -467,10 +458,7 @@ mod tests {
     use super::*;
 
     #[test]
-    fn counts_and_euros() {
-        assert_eq!(count(1, "activity"), "1 activity");
-        assert_eq!(count(14, "activity"), "14 activities");
-        assert_eq!(count(4, "priority area"), "4 priority areas");
+    fn euros_are_grouped() {
         assert_eq!(euros(287000), "\u{20ac}287,000");
         assert_eq!(euros(1_500_000), "\u{20ac}1,500,000");
         assert_eq!(euros(0), "\u{20ac}0");
