@@ -6,29 +6,78 @@
 /// One URL attribute found in a page that points inside the site (URLs
 /// that leave it are not kept: the checks of the site never need them, and
 /// a large site has hundreds of thousands).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct UrlRef {
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct UrlRef<'a> {
     /// `a`, `img`, `link`, `script`, … (`other` for the rest).
     pub tag: &'static str,
     /// `href` or `src`.
     pub attr: &'static str,
     /// The value with `&amp;`-style entities decoded.
-    pub url: String,
-    /// For `<link>`: its `rel`.
-    pub rel: Option<String>,
+    pub url: &'a str,
+    /// For `<link>`: its `rel`, in lower case.
+    pub rel: Option<&'a str>,
 }
 
+/// What a page's HTML holds: its ids and the URLs it refers to. Every page
+/// of a build keeps one until the links are checked, so the strings share
+/// one buffer and each entry is a few bytes of offsets.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Scanned {
+    /// The ids, URLs and `rel` values, decoded, one after another.
+    text: String,
     /// Every `id` in document order (duplicates kept, so they can be reported).
-    pub ids: Vec<String>,
-    pub urls: Vec<UrlRef>,
+    ids: Vec<Span>,
+    urls: Vec<Url>,
 }
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Span {
+    start: u32,
+    end: u32,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Url {
+    tag: u8,
+    href: bool,
+    url: Span,
+    rel: Option<Span>,
+}
+
+impl Scanned {
+    pub fn ids(&self) -> impl Iterator<Item = &str> + Clone {
+        self.ids.iter().map(|&span| self.get(span))
+    }
+
+    pub fn urls(&self) -> impl Iterator<Item = UrlRef<'_>> + Clone {
+        self.urls.iter().map(|url| UrlRef {
+            tag: TAGS.get(usize::from(url.tag)).copied().unwrap_or("other"),
+            attr: if url.href { "href" } else { "src" },
+            url: self.get(url.url),
+            rel: url.rel.map(|span| self.get(span)),
+        })
+    }
+
+    fn get(&self, span: Span) -> &str {
+        &self.text[span.start as usize..span.end as usize]
+    }
+
+    fn push(&mut self, value: &str) -> Span {
+        let start = self.text.len() as u32;
+        decode_entities_into(value, &mut self.text);
+        Span { start, end: self.text.len() as u32 }
+    }
+}
+
+const TAGS: [&str; 12] =
+    ["a", "img", "link", "script", "source", "iframe", "video", "audio", "area", "track", "embed", "form"];
 
 pub fn scan(html: &str) -> Scanned {
     let mut out = Scanned::default();
     let bytes = html.as_bytes();
     let mut i = 0;
+    // Attributes of the tag being read: (is it `href`, its value).
+    let mut found: Vec<(bool, &str)> = Vec::new();
     while let Some(lt) = memchr(b'<', &bytes[i..]) {
         i += lt + 1;
         if html[i..].starts_with("!--") {
@@ -44,23 +93,29 @@ pub fn scan(html: &str) -> Scanned {
         let tag = &html[i..i + name_len];
         i += name_len;
         let mut rel = None;
-        let mut found: Vec<(&'static str, String)> = Vec::new();
+        found.clear();
         i = attributes(html, i, |name, value| {
             if name.eq_ignore_ascii_case("id") {
-                out.ids.push(decode_entities(value));
+                let span = out.push(value);
+                out.ids.push(span);
             } else if name.eq_ignore_ascii_case("href") || name.eq_ignore_ascii_case("src") {
                 if !crate::urls::is_external(value) {
-                    let attr = if name.eq_ignore_ascii_case("href") { "href" } else { "src" };
-                    found.push((attr, decode_entities(value)));
+                    found.push((name.eq_ignore_ascii_case("href"), value));
                 }
             } else if name.eq_ignore_ascii_case("rel") {
-                rel = Some(value.to_ascii_lowercase());
+                rel = Some(value);
             }
         });
         if !found.is_empty() {
-            let known = known_tag(tag);
-            for (attr, url) in found {
-                out.urls.push(UrlRef { tag: known, attr, url, rel: rel.clone() });
+            let tag = TAGS.iter().position(|t| t.eq_ignore_ascii_case(tag)).unwrap_or(TAGS.len()) as u8;
+            let rel = rel.map(|value: &str| {
+                let span = out.push(value);
+                out.text[span.start as usize..].make_ascii_lowercase();
+                span
+            });
+            for &(href, value) in &found {
+                let url = out.push(value);
+                out.urls.push(Url { tag, href, url, rel });
             }
         }
         // Script and style bodies are not HTML.
@@ -69,13 +124,10 @@ pub fn scan(html: &str) -> Scanned {
             i = find_ascii_case_insensitive(&html[i..], &close).map_or(bytes.len(), |e| i + e);
         }
     }
+    out.text.shrink_to_fit();
+    out.ids.shrink_to_fit();
+    out.urls.shrink_to_fit();
     out
-}
-
-fn known_tag(tag: &str) -> &'static str {
-    const TAGS: [&str; 12] =
-        ["a", "img", "link", "script", "source", "iframe", "video", "audio", "area", "track", "embed", "form"];
-    TAGS.iter().find(|t| t.eq_ignore_ascii_case(tag)).copied().unwrap_or("other")
 }
 
 /// Hands each attribute from `start` to the end of the tag to `attr`;
@@ -139,12 +191,8 @@ fn find_ascii_case_insensitive(haystack: &str, needle: &str) -> Option<usize> {
     haystack.as_bytes().windows(n).position(|w| w.eq_ignore_ascii_case(needle.as_bytes()))
 }
 
-/// Decodes the entities an attribute value can hold.
-pub fn decode_entities(value: &str) -> String {
-    if !value.contains('&') {
-        return value.to_string();
-    }
-    let mut out = String::with_capacity(value.len());
+/// Appends `value` to `out` with the entities an attribute value can hold decoded.
+fn decode_entities_into(value: &str, out: &mut String) {
     let mut rest = value;
     while let Some(amp) = rest.find('&') {
         out.push_str(&rest[..amp]);
@@ -180,7 +228,6 @@ pub fn decode_entities(value: &str) -> String {
         }
     }
     out.push_str(rest);
-    out
 }
 
 #[cfg(test)]
@@ -195,15 +242,19 @@ mod tests {
 <a href="/a/?x=1&amp;y=2#top">A</a><img src=/img.png alt=""><input disabled id=three>
 <a href="https://example.org/">out</a></body>"#;
         let s = scan(html);
-        assert_eq!(s.ids, ["one", "two", "three"]);
-        let urls: Vec<&str> = s.urls.iter().map(|u| u.url.as_str()).collect();
-        assert_eq!(urls, ["/css/a.css", "/a/?x=1&y=2#top", "/img.png"]);
-        assert_eq!(s.urls[0].rel.as_deref(), Some("stylesheet"));
-        assert_eq!(s.urls[2].tag, "img");
+        assert_eq!(s.ids().collect::<Vec<_>>(), ["one", "two", "three"]);
+        let urls: Vec<UrlRef> = s.urls().collect();
+        let values: Vec<&str> = urls.iter().map(|u| u.url).collect();
+        assert_eq!(values, ["/css/a.css", "/a/?x=1&y=2#top", "/img.png"]);
+        assert_eq!((urls[0].tag, urls[0].attr, urls[0].rel), ("link", "href", Some("stylesheet")));
+        assert_eq!((urls[1].tag, urls[1].rel), ("a", None));
+        assert_eq!((urls[2].tag, urls[2].attr), ("img", "src"));
     }
 
     #[test]
     fn decodes_entities() {
-        assert_eq!(decode_entities("a&amp;b&#39;c&#x27;d&nbsp"), "a&b'c'd&nbsp");
+        let mut decoded = String::new();
+        decode_entities_into("a&amp;b&#39;c&#x27;d&nbsp", &mut decoded);
+        assert_eq!(decoded, "a&b'c'd&nbsp");
     }
 }

@@ -636,7 +636,7 @@ impl State {
                 continue;
             }
             let path = output_path(build, unit).to_path_buf();
-            if old.scan.ids != out.scan.ids {
+            if !old.scan.ids().eq(out.scan.ids()) {
                 ids_changed.push(path.to_string_lossy().into_owned());
             }
             let bytes = Arc::clone(out.bytes.as_ref().expect("kept in memory"));

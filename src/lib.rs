@@ -111,11 +111,20 @@ pub struct BuiltSite {
     pub staging: Option<output::Staging>,
 }
 
-/// How long each stage took, so that a slow build points at its stage.
+/// How long each stage took, and the process's peak memory at its end, so
+/// that a slow or large build points at its stage.
 #[derive(Debug, Clone)]
 pub struct Timings {
-    pub stages: Vec<(&'static str, Duration)>,
+    pub stages: Vec<Stage>,
     last: Instant,
+}
+
+#[derive(Debug, Clone)]
+pub struct Stage {
+    pub name: &'static str,
+    pub took: Duration,
+    /// Peak resident memory of the process so far, in bytes (Linux only).
+    pub peak_memory: Option<u64>,
 }
 
 impl Default for Timings {
@@ -128,9 +137,17 @@ impl Timings {
     /// Ends the stage called `name` now.
     pub fn mark(&mut self, name: &'static str) {
         let now = Instant::now();
-        self.stages.push((name, now - self.last));
+        self.stages.push(Stage { name, took: now - self.last, peak_memory: peak_memory() });
         self.last = now;
     }
+}
+
+/// The process's peak resident set (`VmHWM`), where the system tells it.
+fn peak_memory() -> Option<u64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
+    let kib: u64 = line.trim_start_matches("VmHWM:").trim().trim_end_matches("kB").trim().parse().ok()?;
+    Some(kib * 1024)
 }
 
 impl BuiltSite {
@@ -467,9 +484,15 @@ impl Build {
     /// (The shared parts are reference-counted, so `site` costs little.)
     pub fn into_site(mut self) -> Result<BuiltSite, Error> {
         let staging = self.staging.take();
-        let mut site = self.site()?;
-        site.staging = staging;
-        Ok(site)
+        let mut site = self.site();
+        // What only the build needed (every page's views, links and
+        // outputs) is freed beside the rest of the work rather than before it.
+        // (Should no thread start, the closure and `self` are dropped here.)
+        let _ = std::thread::Builder::new().name("free-build".into()).spawn(move || drop(self));
+        if let Ok(site) = &mut site {
+            site.staging = staging;
+        }
+        site
     }
 }
 
@@ -494,7 +517,7 @@ pub(crate) fn ids_of<'a>(
         .iter()
         .filter_map(|(path, scan)| Some((path.to_str()?, scan)))
         .filter(|(path, _)| only.is_none_or(|only| only.contains(path)))
-        .map(|(path, scan)| (path, scan.ids.iter().map(String::as_str).collect()))
+        .map(|(path, scan)| (path, scan.ids().collect()))
         .collect()
 }
 
@@ -740,7 +763,7 @@ impl Checker<'_> {
             url,
             source: &doc.source,
             text: &doc.text,
-            urls: &scan.urls,
+            scan,
             markdown: &links.links.internal,
         })
     }

@@ -7,7 +7,7 @@ use std::collections::{HashMap, HashSet};
 use std::path::Path;
 
 use crate::diagnostics::{Diagnostic, Location, Place, Severity};
-use crate::html_scan::UrlRef;
+use crate::html_scan::Scanned;
 use crate::index::{join_inside, SiteIndex};
 use crate::output::SiteOutput;
 use crate::urls;
@@ -286,8 +286,8 @@ pub struct PageLinks<'a> {
     /// The Markdown file it came from, and its text.
     pub source: &'a Path,
     pub text: &'a str,
-    /// What its HTML refers to.
-    pub urls: &'a [UrlRef],
+    /// What its HTML holds.
+    pub scan: &'a Scanned,
     /// The links of its Markdown, which know their line and column.
     pub markdown: &'a [InternalLink],
 }
@@ -310,8 +310,8 @@ pub fn check(
         written_at.entry((link.path.clone(), link.anchor.clone())).or_default().push(link);
     }
     let mut problems = Vec::new();
-    for url in page.urls {
-        let Some((path, anchor)) = internal_target(&url.url, page.url, base_path) else { continue };
+    for url in page.scan.urls() {
+        let Some((path, anchor)) = internal_target(url.url, page.url, base_path) else { continue };
         let key = (path, anchor);
         let from_markdown = written_at.get_mut(&key).and_then(Vec::pop);
         let (path, anchor) = key;
@@ -323,7 +323,7 @@ pub fn check(
             Some(link) => (link.location.resolve(page.source, page.text), link.written.clone(), String::new()),
             None => (
                 Location::file(page.source),
-                url.url.clone(),
+                url.url.to_string(),
                 format!(" (in the HTML of {}, from its template)", page.source.display()),
             ),
         };
@@ -378,10 +378,10 @@ pub fn check(
 pub fn anchor_targets(page: &PageLinks<'_>, base_path: &str, output: &OutputPaths<'_>) -> Vec<String> {
     let own = page.output.to_str().unwrap_or_default();
     let mut targets: Vec<String> = page
-        .urls
-        .iter()
+        .scan
+        .urls()
         .filter(|url| url.url.contains('#') && !url.url.starts_with('#'))
-        .filter_map(|url| internal_target(&url.url, page.url, base_path))
+        .filter_map(|url| internal_target(url.url, page.url, base_path))
         .filter(|(path, anchor)| anchor.is_some() && !path.is_empty())
         .filter_map(|(path, _)| output_path_of(&path, output))
         .filter(|target| target != own)

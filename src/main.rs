@@ -228,8 +228,12 @@ fn build(options: &folio::BuildOptions, timings: bool) -> ExitCode {
             let site = &report.site;
             eprint!("{}", site.diagnostics);
             if timings {
-                for (stage, took) in &site.timings.stages {
-                    println!("{stage:>22}  {:>8.1} ms", took.as_secs_f64() * 1000.0);
+                for stage in &site.timings.stages {
+                    let peak = match stage.peak_memory {
+                        Some(bytes) => format!("  peak {:>5} MiB", bytes >> 20),
+                        None => String::new(),
+                    };
+                    println!("{:>22}  {:>8.1} ms{peak}", stage.name, stage.took.as_secs_f64() * 1000.0);
                 }
             }
             println!(
@@ -242,6 +246,9 @@ fn build(options: &folio::BuildOptions, timings: bool) -> ExitCode {
                 report.elapsed.as_millis(),
                 site.output_dir.display()
             );
+            // The process ends now: freeing a large site piece by piece would
+            // only delay that.
+            std::mem::forget(report);
             ExitCode::SUCCESS
         }
         Err(e) => failed(e, "Build failed", "the output folder was left as it was"),

@@ -206,6 +206,29 @@ fn root_is_accepted_before_or_after_the_subcommand_and_summary_is_one_line() {
 }
 
 #[test]
+fn timings_name_each_stage_with_its_time_and_the_peak_memory_so_far() {
+    let site = Site::new();
+    home(&site).write("content/a.md", "# A\n\n```rust\nfn main() {}\n```\n");
+    let out = stdout(&site.build(&["--timings"]));
+    let stages = ["config and templates", "load", "tree and index", "markdown", "templates", "links"];
+    let mut peaks = Vec::new();
+    for stage in stages.iter().chain(&["write the rest, swap"]) {
+        let line = out.lines().find(|l| l.trim_start().starts_with(&format!("{stage}  "))).unwrap_or_else(|| {
+            panic!("no line for `{stage}` in:\n{out}");
+        });
+        let fields: Vec<&str> = line[line.find(stage).unwrap() + stage.len()..].split_whitespace().collect();
+        assert!(fields[0].parse::<f64>().is_ok() && fields[1] == "ms", "{line}");
+        if cfg!(target_os = "linux") {
+            assert_eq!((fields[2], fields[4]), ("peak", "MiB"), "{line}");
+            peaks.push(fields[3].parse::<u64>().expect("MiB"));
+        }
+    }
+    // The peak so far can only grow, and a process holds at least a MiB.
+    assert!(peaks.windows(2).all(|w| w[0] <= w[1]) && peaks.iter().all(|&p| p >= 1), "{peaks:?}");
+    assert!(out.lines().last().unwrap().starts_with("Built 1 page"), "{out}");
+}
+
+#[test]
 fn help_explains_every_flag() {
     let site = Site::new();
     let help = stdout(&site.folio(&["build", "--help"]));

@@ -99,8 +99,8 @@ fn duplicate_ids(site: &BuiltSite) -> Vec<Diagnostic> {
     for (output, scan) in &site.scans {
         let mut seen = HashSet::new();
         let mut reported = HashSet::new();
-        for id in &scan.ids {
-            if !seen.insert(id.as_str()) && reported.insert(id.as_str()) {
+        for id in scan.ids() {
+            if !seen.insert(id) && reported.insert(id) {
                 let source = sources.get(output.as_path()).copied().unwrap_or(output.as_path());
                 problems.push(
                     Diagnostic::error(format!(
@@ -140,8 +140,8 @@ fn unreachable_pages(site: &BuiltSite) -> Vec<Diagnostic> {
     let mut reached: HashSet<String> = HashSet::new();
     for (output, scan) in &site.scans {
         let page_url = links::site_path_of(output).unwrap_or_default();
-        for url in scan.urls.iter().filter(|u| u.tag == "a") {
-            if let Some(target) = resolve_in_site(&url.url, &page_url, base, &paths) {
+        for url in scan.urls().filter(|u| u.tag == "a") {
+            if let Some(target) = resolve_in_site(url.url, &page_url, base, &paths) {
                 if Path::new(&target) != output {
                     reached.insert(target);
                 }
