@@ -3,6 +3,8 @@
 //! which is all link and anchor checks need, and is fast enough to run over
 //! every page of every build.
 
+use memchr::memchr;
+
 /// One URL attribute found in a page that points inside the site (URLs
 /// that leave it are not kept: the checks of the site never need them, and
 /// a large site has hundreds of thousands).
@@ -180,10 +182,6 @@ fn attributes<'h>(html: &'h str, start: usize, mut attr: impl FnMut(&'h str, &'h
             i += 1;
         }
     }
-}
-
-fn memchr(needle: u8, haystack: &[u8]) -> Option<usize> {
-    haystack.iter().position(|&b| b == needle)
 }
 
 fn find_ascii_case_insensitive(haystack: &str, needle: &str) -> Option<usize> {

@@ -95,7 +95,7 @@ pub struct IncrementalRebuild {
 impl IncrementalRebuild {
     pub fn new(options: BuildOptions) -> IncrementalRebuild {
         IncrementalRebuild {
-            highlighter: Arc::new(Highlighter::new(options.highlight)),
+            highlighter: Arc::new(Highlighter::cached(options.highlight)),
             options,
             state: None,
             dirty: BTreeSet::new(),
@@ -135,6 +135,8 @@ impl IncrementalRebuild {
             links_passes: build.links_passes_run,
         });
         self.dirty.clear();
+        // Every page was rendered: a block not highlighted now is on no page.
+        self.highlighter.forget_unused();
         let state = self.state.insert(State::new(build, &self.options.root));
         state.build.site()
     }

@@ -406,21 +406,27 @@ fn resolve_links<'a>(event: Event<'a>, links: &mut LinkResolver<'_>, location: i
 
 pub fn escape(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
-    pulldown_cmark_escape_html(&mut out, text);
+    escape_into(&mut out, text);
     out
 }
 
-fn pulldown_cmark_escape_html(out: &mut String, text: &str) {
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
+pub(crate) fn escape_into(out: &mut String, text: &str) {
+    // Copies the runs between special characters whole: most text has none.
+    let mut run = 0;
+    for (at, byte) in text.bytes().enumerate() {
+        let entity = match byte {
+            b'&' => "&amp;",
+            b'<' => "&lt;",
+            b'>' => "&gt;",
+            b'"' => "&quot;",
+            b'\'' => "&#39;",
+            _ => continue,
+        };
+        out.push_str(&text[run..at]);
+        out.push_str(entity);
+        run = at + 1;
     }
+    out.push_str(&text[run..]);
 }
 
 #[cfg(test)]
