@@ -338,9 +338,13 @@ fn context(values: &SiteValues, page: &PageView<'_>, section: SectionId, program
     context.insert_value("site", values.site.clone());
     context.insert_value("section", values.sections[section].clone());
     context.insert_value("programme", values.programmes.value(programme));
-    context.insert("toc", &page.toc);
-    context.insert("extra", page.extra);
-    context.insert("page", page);
+    let page = Value::from_serializable(page);
+    // `toc` and `extra` are `page.toc` and `page.extra` under shorter names:
+    // the same (reference-counted) values, serialised once.
+    let field = |name: &'static str| page.as_map().and_then(|f| f.get(&tera::value::Key::from(name))).cloned();
+    context.insert_value("toc", field("toc").unwrap_or_else(Value::undefined));
+    context.insert_value("extra", field("extra").unwrap_or_else(Value::undefined));
+    context.insert_value("page", page);
     context
 }
 
