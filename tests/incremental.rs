@@ -552,3 +552,38 @@ fn bench_edits_of_a_large_site() {
     fs::write(&page, page_text).unwrap();
     fs::remove_file(&template).unwrap();
 }
+
+/// `folio serve` keeps highlighted blocks across rebuilds; whatever it
+/// takes from there must be what a fresh build highlights.
+#[test]
+fn code_blocks_remembered_across_rebuilds_match_full_builds() {
+    let site = bundled_site();
+    let rust = "```rust\nfn main() {\n    let greeting = \"hello\"; // a comment\n}\n```\n";
+    let yaml = "```yaml\ntitle: \"Work Programme\"\nyear: 2024\n```\n";
+    site.write("content/code.md", &format!("---\ntitle: Code\n---\n{rust}\nSome text.\n\n{yaml}"));
+    site.write("content/more-code.md", &format!("---\ntitle: More code\n---\n{rust}"));
+    let mut s = Session::new(site);
+
+    s.edit("content/code.md", "\"hello\"", "\"hello, world\"");
+    s.incremental("a code block edited", &["content/code.md"]);
+    s.edit("content/code.md", "\"hello, world\"", "\"hello\"");
+    s.incremental("the edit undone: the block as it was before", &["content/code.md"]);
+    s.edit("content/code.md", "year: 2024", "year: 2025\ndraft: false");
+    s.incremental("the second block edited", &["content/code.md"]);
+
+    // A template every page uses: every block comes from what was kept.
+    let theme = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("themes/gbif/templates");
+    let page = fs::read_to_string(theme.join("page.html")).unwrap();
+    s.write("templates/page.html", &format!("{page}{{# edited #}}"));
+    s.full("a site template added", &["templates"]);
+    s.write("templates/page.html", &format!("{page}{{# edited again #}}"));
+    s.incremental("page.html edited", &["templates/page.html"]);
+
+    // A full build forgets blocks no page has; the next edit brings one back.
+    s.write("site.yaml", &s.read("site.yaml").replacen("title:", "title: Code |", 1));
+    s.full("site.yaml edited", &["site.yaml"]);
+    s.edit("content/code.md", "year: 2025\ndraft: false", "year: 2024");
+    s.incremental("a forgotten block again", &["content/code.md"]);
+    s.write("content/more-code.md", "---\ntitle: More code\n---\n```python\nprint('no more rust')\n```\n");
+    s.incremental("a block replaced by one in another language", &["content/more-code.md"]);
+}
