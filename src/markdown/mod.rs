@@ -68,7 +68,7 @@ pub fn render(
 ) -> Rendered {
     let mut ids = UniqueIds::default();
     let mut headings = Vec::new();
-    let mut out = Vec::new();
+    let mut out = Events { list: Vec::new(), keep: opts.html };
     let mut text = PendingText::default();
     let mut link_depth = 0usize;
     let mut events = Parser::new_ext(markdown, options()).into_offset_iter();
@@ -94,16 +94,18 @@ pub fn render(
                     Some(explicit) => ids.reserve(&explicit),
                     None => ids.claim(&slugify(&title)),
                 };
-                out.push(Event::Html(heading_open(level, &id, &classes, &attrs).into()));
-                out.extend(inner.into_iter().map(|(e, r)| resolve_links(e, links, || locate(r.start))));
-                out.push(Event::Html(heading_close(level, &id).into()));
+                out.push_with(|| Event::Html(heading_open(level, &id, &classes, &attrs).into()));
+                for (event, range) in inner {
+                    out.push(resolve_links(event, links, || locate(range.start)));
+                }
+                out.push_with(|| Event::Html(heading_close(level, &id).into()));
                 headings.push(Heading { level: level as u8, id, title });
             }
             Event::Start(Tag::Image { dest_url, .. }) if jekyll::video_host(&dest_url).is_some() => {
                 let inner: Vec<Event> =
                     events.by_ref().map(|(e, _)| e).take_while(|e| !matches!(e, Event::End(TagEnd::Image))).collect();
                 let title = plain_text(inner.iter());
-                out.push(Event::Html(video_link(&dest_url, &title).into()));
+                out.push_with(|| Event::Html(video_link(&dest_url, &title).into()));
             }
             Event::Start(Tag::CodeBlock(kind)) => {
                 let mut code = String::new();
@@ -118,9 +120,7 @@ pub fn render(
                     pulldown_cmark::CodeBlockKind::Fenced(info) => info.split_whitespace().next().unwrap_or(""),
                     pulldown_cmark::CodeBlockKind::Indented => "",
                 };
-                if opts.html {
-                    out.push(Event::Html(opts.highlighter.highlight(lang, &code).into()));
-                }
+                out.push_with(|| Event::Html(opts.highlighter.highlight(lang, &code).into()));
             }
             e => out.push(resolve_links(e, links, || locate(range.start))),
         }
@@ -129,7 +129,7 @@ pub fn render(
     let mut html_out = String::new();
     if opts.html {
         html_out.reserve(markdown.len() * 3 / 2);
-        html::push_html(&mut html_out, apply_block_attributes(out).into_iter());
+        html::push_html(&mut html_out, apply_block_attributes(out.list).into_iter());
     }
     Rendered { html: html_out, toc: toc::build(&headings), headings, caption: None, inline: Default::default() }
 }
@@ -137,7 +137,7 @@ pub fn render(
 /// Renders a short Markdown text (a caption, a note) without its `<p>`
 /// wrapper; `locate` places a byte offset of `markdown` in its file.
 pub fn render_inline(markdown: &str, links: &mut LinkResolver<'_>, locate: &dyn Fn(usize) -> Place) -> String {
-    let mut events = Vec::new();
+    let mut events = Events { list: Vec::new(), keep: true };
     let mut text = PendingText::default();
     let mut link_depth = 0usize;
     for (event, range) in Parser::new_ext(markdown, options()).into_offset_iter() {
@@ -155,7 +155,7 @@ pub fn render_inline(markdown: &str, links: &mut LinkResolver<'_>, locate: &dyn 
     }
     text.flush(&mut events, links, locate);
     let mut out = String::new();
-    html::push_html(&mut out, events.into_iter());
+    html::push_html(&mut out, events.list.into_iter());
     let trimmed = out.trim();
     match trimmed.strip_prefix("<p>").and_then(|s| s.strip_suffix("</p>")) {
         Some(inner) if !inner.contains("<p>") => inner.to_string(),
@@ -219,7 +219,7 @@ impl PendingText {
     /// Emits the gathered text: Liquid tags from Jekyll pages become video
     /// links or are dropped with a warning, and in programme pages each
     /// activity mentioned becomes a link.
-    fn flush<'a>(&mut self, out: &mut Vec<Event<'a>>, links: &mut LinkResolver<'_>, locate: &dyn Fn(usize) -> Place) {
+    fn flush(&mut self, out: &mut Events<'_>, links: &mut LinkResolver<'_>, locate: &dyn Fn(usize) -> Place) {
         let Some(start) = self.start.take() else { return };
         let text = std::mem::take(&mut self.text);
         let mut done = 0;
@@ -227,7 +227,7 @@ impl PendingText {
             emit_mentions(&text[done..range.start], start + done, out, links, locate);
             match tag {
                 jekyll::Liquid::Video { url, host } => {
-                    out.push(Event::Html(video_link(&url, &format!("Watch the video on {host}")).into()));
+                    out.push_with(|| Event::Html(video_link(&url, &format!("Watch the video on {host}")).into()));
                 }
                 jekyll::Liquid::Other(tag) => links.diagnostics.push(
                     crate::diagnostics::Diagnostic::warning(format!("Liquid tag `{tag}` is not carried over"))
@@ -245,10 +245,10 @@ impl PendingText {
 pub const LIQUID_TAG: &str = "liquid-tag";
 
 /// Text, with each activity it mentions made a link (in programme pages).
-fn emit_mentions<'a>(
+fn emit_mentions(
     text: &str,
     start: usize,
-    out: &mut Vec<Event<'a>>,
+    out: &mut Events<'_>,
     links: &mut LinkResolver<'_>,
     locate: &dyn Fn(usize) -> Place,
 ) {
@@ -257,7 +257,7 @@ fn emit_mentions<'a>(
         for mention in xref::find(text) {
             let Some(url) = links.activity(&mention.id, || locate(start + mention.start)) else { continue };
             if mention.start > done {
-                out.push(Event::Text(text[done..mention.start].to_string().into()));
+                out.push_with(|| Event::Text(text[done..mention.start].to_string().into()));
             }
             let link = Tag::Link {
                 link_type: pulldown_cmark::LinkType::Inline,
@@ -266,13 +266,34 @@ fn emit_mentions<'a>(
                 id: "".into(),
             };
             out.push(Event::Start(link));
-            out.push(Event::Text(text[mention.start..mention.end].to_string().into()));
+            out.push_with(|| Event::Text(text[mention.start..mention.end].to_string().into()));
             out.push(Event::End(TagEnd::Link));
             done = mention.end;
         }
     }
     if done < text.len() {
-        out.push(Event::Text(text[done..].to_string().into()));
+        out.push_with(|| Event::Text(text[done..].to_string().into()));
+    }
+}
+
+/// Where rendering puts its events. A pass that only gathers links keeps
+/// none, and does not build the ones made of new text.
+struct Events<'a> {
+    list: Vec<Event<'a>>,
+    keep: bool,
+}
+
+impl<'a> Events<'a> {
+    fn push(&mut self, event: Event<'a>) {
+        if self.keep {
+            self.list.push(event);
+        }
+    }
+
+    fn push_with(&mut self, event: impl FnOnce() -> Event<'a>) {
+        if self.keep {
+            self.list.push(event());
+        }
     }
 }
 
