@@ -58,13 +58,13 @@ pub fn is_external(url: &str) -> bool {
     url.starts_with("//") || scheme(url).is_some()
 }
 
+/// `https` in `https://…`: letters, digits, `+`, `-` and `.` up to a colon,
+/// starting with a letter. Only the scheme's characters are read.
 fn scheme(url: &str) -> Option<&str> {
-    let colon = url.find(':')?;
-    let scheme = &url[..colon];
-    let valid = !scheme.is_empty()
-        && scheme.starts_with(|c: char| c.is_ascii_alphabetic())
-        && scheme.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'));
-    valid.then_some(scheme)
+    let bytes = url.as_bytes();
+    let end = bytes.iter().position(|&b| !(b.is_ascii_alphanumeric() || matches!(b, b'+' | b'-' | b'.')))?;
+    let valid = end > 0 && bytes[end] == b':' && bytes[0].is_ascii_alphabetic();
+    valid.then(|| &url[..end])
 }
 
 /// Puts the site's base path in front of a root-relative URL and encodes it:
@@ -101,5 +101,15 @@ mod tests {
         assert_eq!(site_url("/2021/", "//cdn.example/x"), "//cdn.example/x");
         assert_eq!(site_url("/2021/", "../x y.md"), "../x%20y.md");
         assert!(is_external("mailto:a@b.c") && !is_external("a/b:c") && !is_external("#top"));
+    }
+
+    #[test]
+    fn a_scheme_is_a_letter_then_letters_digits_plus_minus_dots_then_a_colon() {
+        for external in ["https://x.org", "HTTP://X", "git+ssh://h/r", "x-y.z:rest", "tel:+45", "//cdn/x", "a:"] {
+            assert!(is_external(external), "{external}");
+        }
+        for internal in ["", ":x", "1http://x", "a b:c", "/a:b", "a_b:c", "page.md", "#a:b", "é:x", "?q=a:b"] {
+            assert!(!is_external(internal), "{internal}");
+        }
     }
 }

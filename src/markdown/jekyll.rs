@@ -91,7 +91,8 @@ pub enum Liquid {
 pub fn find_liquid(text: &str) -> Vec<(std::ops::Range<usize>, Liquid)> {
     let mut found = Vec::new();
     let mut from = 0;
-    while let Some(open) = text[from..].find('{').map(|i| from + i) {
+    // Called on every run of text of every page: most have no brace at all.
+    while let Some(open) = memchr::memchr(b'{', &text.as_bytes()[from..]).map(|i| from + i) {
         let close = match text.get(open..open + 2) {
             Some("{%") => "%}",
             Some("{{") => "}}",
