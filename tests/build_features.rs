@@ -206,6 +206,23 @@ fn root_is_accepted_before_or_after_the_subcommand_and_summary_is_one_line() {
 }
 
 #[test]
+fn toc_and_extra_are_also_top_level_template_variables() {
+    let site = Site::new();
+    home(&site)
+        .write(
+            "content/a.md",
+            "---\ntitle: A\ntoc: true\ntemplate: vars.html\ncolour: green\n---\n## One\n\n### Two\n\n## Three\n",
+        )
+        .write(
+            "templates/vars.html",
+            "{% for e in toc %}[{{ e.id }}]{% endfor %}|{% for e in page.toc %}[{{ e.id }}]{% endfor %}|\
+             {{ extra.colour }}|{{ page.extra.colour }}",
+        );
+    site.build(&[]);
+    assert_eq!(site.read("a/index.html"), "[one][three]|[one][three]|green|green");
+}
+
+#[test]
 fn timings_name_each_stage_with_its_time_and_the_peak_memory_so_far() {
     let site = Site::new();
     home(&site).write("content/a.md", "# A\n\n```rust\nfn main() {}\n```\n");
