@@ -70,20 +70,10 @@ pub fn render(
     let mut headings = Vec::new();
     let mut out = Events { list: Vec::new(), keep: opts.html };
     let mut text = PendingText::default();
-    let mut link_depth = 0usize;
     let mut events = Parser::new_ext(markdown, options()).into_offset_iter();
     while let Some((event, range)) = events.next() {
-        // Text is gathered until the next other event, so that a mention
-        // split over several text events ("activities 3.1 & 3.2") is seen whole.
-        if let (Event::Text(t), 0) = (&event, link_depth) {
-            text.push(t, range.start);
+        if text.gathers(&event, range.start, &mut out, links, locate) {
             continue;
-        }
-        text.flush(&mut out, links, locate);
-        match &event {
-            Event::Start(Tag::Link { .. }) => link_depth += 1,
-            Event::End(TagEnd::Link) => link_depth = link_depth.saturating_sub(1),
-            _ => {}
         }
         match event {
             Event::Start(Tag::Heading { level, id, classes, attrs }) => {
@@ -139,17 +129,9 @@ pub fn render(
 pub fn render_inline(markdown: &str, links: &mut LinkResolver<'_>, locate: &dyn Fn(usize) -> Place) -> String {
     let mut events = Events { list: Vec::new(), keep: true };
     let mut text = PendingText::default();
-    let mut link_depth = 0usize;
     for (event, range) in Parser::new_ext(markdown, options()).into_offset_iter() {
-        if let (Event::Text(t), 0) = (&event, link_depth) {
-            text.push(t, range.start);
+        if text.gathers(&event, range.start, &mut events, links, locate) {
             continue;
-        }
-        text.flush(&mut events, links, locate);
-        match &event {
-            Event::Start(Tag::Link { .. }) => link_depth += 1,
-            Event::End(TagEnd::Link) => link_depth = link_depth.saturating_sub(1),
-            _ => {}
         }
         events.push(resolve_links(event, links, || locate(range.start)));
     }
@@ -202,18 +184,42 @@ fn heading_close(level: HeadingLevel, id: &str) -> String {
     )
 }
 
-/// Text outside links, gathered so that cross-references can be found in it.
+/// Text outside links, gathered until the next other event so that a
+/// mention split over several text events ("activities 3.1 & 3.2") is seen
+/// whole.
 #[derive(Default)]
 struct PendingText {
     text: String,
     /// Offset of the first gathered text in the Markdown.
     start: Option<usize>,
+    /// How many links the events so far are inside.
+    link_depth: usize,
 }
 
 impl PendingText {
-    fn push(&mut self, text: &str, offset: usize) {
-        self.start.get_or_insert(offset);
-        self.text.push_str(text);
+    /// Takes `event` if it is text outside a link (`true`); otherwise emits
+    /// what was gathered, notes links opening and closing, and leaves the
+    /// event to the caller.
+    fn gathers(
+        &mut self,
+        event: &Event<'_>,
+        offset: usize,
+        out: &mut Events<'_>,
+        links: &mut LinkResolver<'_>,
+        locate: &dyn Fn(usize) -> Place,
+    ) -> bool {
+        if let (Event::Text(text), 0) = (event, self.link_depth) {
+            self.start.get_or_insert(offset);
+            self.text.push_str(text);
+            return true;
+        }
+        self.flush(out, links, locate);
+        match event {
+            Event::Start(Tag::Link { .. }) => self.link_depth += 1,
+            Event::End(TagEnd::Link) => self.link_depth = self.link_depth.saturating_sub(1),
+            _ => {}
+        }
+        false
     }
 
     /// Emits the gathered text: Liquid tags from Jekyll pages become video
