@@ -18,7 +18,7 @@ import fs from 'node:fs';
 import fsp from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { chromium } from 'playwright-core';
+import { launchChromium } from './chromium.mjs';
 
 const HOST = '127.0.0.1';
 const SCREENSHOT_DIR = fileURLToPath(new URL('./screenshots/', import.meta.url));
@@ -317,20 +317,7 @@ async function main() {
     fs.mkdirSync(SCREENSHOT_DIR, { recursive: true });
     server = await startServer(publicDir);
     const origin = `http://${HOST}:${server.address().port}`;
-    browser = await chromium.launch({
-      executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
-      headless: true,
-      args: [
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-        '--disable-default-apps',
-      ],
-    });
+    browser = await launchChromium();
     for (const pagePath of pagePaths) {
       for (const viewport of VIEWPORTS) {
         const { reasons, problems } = await checkPage(browser, origin, pagePath, viewport);

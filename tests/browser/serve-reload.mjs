@@ -23,7 +23,7 @@ import os from 'node:os';
 import path from 'node:path';
 import readline from 'node:readline';
 import { fileURLToPath } from 'node:url';
-import { chromium } from 'playwright-core';
+import { launchChromium } from './chromium.mjs';
 
 const REPO = fileURLToPath(new URL('../../', import.meta.url));
 const FOLIO = process.env.FOLIO || path.join(REPO, 'target/release/folio');
@@ -100,18 +100,7 @@ async function main() {
 
     server = startServer(dir);
     const origin = await server.url;
-    browser = await chromium.launch({
-      executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
-      headless: true,
-      args: [
-        '--no-sandbox',
-        '--disable-gpu',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
-    });
+    browser = await launchChromium();
     const context = await browser.newContext({ viewport: { width: 1280, height: 700 } });
     // Nothing may leave the machine.
     await context.route('**/*', (route) => {
