@@ -353,7 +353,7 @@ impl Build {
         timings.mark("markdown");
 
         let backlinks = Backlinks::new(&tree, &page_links, &section_links);
-        let calendars = calendar_paths(&tree);
+        let calendars = output::calendar::paths(&tree);
         let inputs = RenderInputs {
             data: &data,
             config: &config,
@@ -386,7 +386,7 @@ impl Build {
         }
         timings.mark("templates");
         output_problems.extend(add_static_files(&mut output, root, &theme, &loaded.assets));
-        output_problems.extend(add_calendars(&mut output, &tree, &config));
+        output_problems.extend(output::calendar::add_all(&mut output, &tree, &config));
         if !output_problems.is_empty() {
             // Checking links now would report every page that failed to render
             // a second time, as a broken link target.
@@ -985,77 +985,6 @@ impl Renderer<'_> {
             }
         }
     }
-}
-
-/// Which pages get a calendar file, and where: each session with a time,
-/// and each meeting with at least one.
-fn calendar_paths(tree: &SiteTree) -> HashMap<String, String> {
-    let mut paths = HashMap::new();
-    for page in tree.pages.iter().filter(|p| p.when.is_some()) {
-        paths.insert(page.url.clone(), format!("{}calendar.ics", page.url));
-        if let Some(meeting) = content::schedule::meeting_of(tree, page.section) {
-            let url = &tree.sections[meeting].url;
-            paths.insert(url.clone(), format!("{url}calendar.ics"));
-        }
-    }
-    paths
-}
-
-/// The calendar event of a session that has a time.
-fn session_event<'a>(
-    page: &'a content::Page,
-    tree: &'a SiteTree,
-    config: &SiteConfig,
-) -> Option<output::calendar::Event<'a>> {
-    let when = page.when.as_ref()?;
-    let session = page.doc.fields.session()?;
-    let meeting = content::schedule::meeting_of(tree, page.section).map(|m| &tree.sections[m]);
-    let mut description = Vec::new();
-    if let Some(goal) = &session.goal {
-        description.push(format!("Goal: {goal}"));
-    }
-    if let Some(format) = &session.format {
-        description.push(format!("Format: {format}"));
-    }
-    if !session.facilitators.is_empty() {
-        description.push(format!("Facilitators: {}", session.facilitators.join(", ")));
-    }
-    let host = config.base_url.split("://").nth(1).and_then(|r| r.split('/').next()).filter(|h| !h.is_empty());
-    let url = urls::site_url(config.base_path(), &page.url);
-    Some(output::calendar::Event {
-        uid: format!("{}@{}", slug::slugify(&page.url.trim_matches('/').replace('/', "-")), host.unwrap_or("folio")),
-        summary: &page.title,
-        description: description.join("\n"),
-        location: meeting.and_then(|m| m.doc.fields.meeting()?.place.as_deref()),
-        url: config.base_url.contains("://").then(|| render::filters::absolute_url(&config.base_url, &url)),
-        start: when.start_utc,
-        end: when.end_utc,
-    })
-}
-
-/// The calendar files of [`calendar_paths`].
-fn add_calendars(output: &mut SiteOutput, tree: &SiteTree, config: &SiteConfig) -> Vec<Diagnostic> {
-    use output::calendar::{calendar, Event};
-    let event = |page| session_event(page, tree, config);
-    let mut problems = Vec::new();
-    let mut meetings: BTreeMap<content::SectionId, Vec<Event>> = BTreeMap::new();
-    for page in &tree.pages {
-        let Some(e) = event(page) else { continue };
-        let ics = calendar(&page.title, std::slice::from_ref(&e));
-        let path = PathBuf::from(format!("{}calendar.ics", page.url.trim_start_matches('/')));
-        problems.extend(output.add(path, OutputContent::Rendered(ics.into_bytes().into()), &page.doc.source).err());
-        if let Some(meeting) = content::schedule::meeting_of(tree, page.section) {
-            meetings.entry(meeting).or_default().push(e);
-        }
-    }
-    for (meeting, mut events) in meetings {
-        events.sort_by_key(|e| (e.start, e.summary.to_string()));
-        let section = &tree.sections[meeting];
-        let ics = calendar(&section.title, &events);
-        let path = PathBuf::from(format!("{}calendar.ics", section.url.trim_start_matches('/')));
-        problems.extend(output.add(path, OutputContent::Rendered(ics.into_bytes().into()), &section.doc.source).err());
-    }
-    problems
 }
 
 /// Theme `static/` to the output root, `assets/` to `/assets/`, and files

@@ -114,14 +114,20 @@ pub struct MeetingFields {
 pub struct SessionFields {
     pub goal: Option<String>,
     pub format: Option<String>,
+    /// What kind of session it is, for the meeting page's filter:
+    /// `Networking`, `Panel discussion`, `Live Q&A`, `Live demos`, ….
+    pub category: Option<String>,
     #[serde(deserialize_with = "one_or_many")]
     pub facilitators: Vec<String>,
     pub moderator: Option<String>,
-    /// `HH:MM`, on the page's `date`, in `timezone`.
+    /// `HH:MM`, on the page's `date`, in `timezone`: a session held once.
     pub start: Option<String>,
     pub end: Option<String>,
     /// IANA name; the meeting's when not given.
     pub timezone: Option<String>,
+    /// A session held more than once (for other time zones, for each
+    /// region): each time it is held. Instead of `start` and `end`.
+    pub occurrences: Vec<OccurrenceFields>,
     #[serde(deserialize_with = "one_or_many")]
     pub themes: Vec<String>,
     pub presentations: Vec<Presentation>,
@@ -131,6 +137,24 @@ pub struct SessionFields {
     pub related: Vec<String>,
 }
 
+/// One time a session is held.
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct OccurrenceFields {
+    /// `YYYY-MM-DD`; the page's `date` when not given.
+    pub date: Option<String>,
+    /// `HH:MM` in `timezone`.
+    pub start: Option<String>,
+    pub end: Option<String>,
+    /// IANA name; the session's, else the meeting's, when not given.
+    pub timezone: Option<String>,
+    /// What sets this occurrence apart: the region it is for, "second run".
+    pub label: Option<String>,
+    /// Who runs this occurrence, when not the session's facilitators.
+    #[serde(deserialize_with = "one_or_many")]
+    pub facilitators: Vec<String>,
+}
+
 #[derive(Debug, Clone, Default, Deserialize, Serialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct Presentation {
@@ -138,6 +162,8 @@ pub struct Presentation {
     /// A video on Vimeo or YouTube (shown as a link unless the theme enables embeds).
     pub video: Option<String>,
     pub speaker: Option<String>,
+    /// One of the session's `themes`: the page lists presentations by theme.
+    pub theme: Option<String>,
 }
 
 #[derive(Debug, Clone, Default, Deserialize, Serialize)]

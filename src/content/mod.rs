@@ -79,6 +79,47 @@ impl Document {
         }
     }
 
+    /// The location of `child:` in item `index` (from 0) of the top-level
+    /// list `parent:`; the item's own line when it has no such key, and
+    /// `parent:` when the list is not written as a block.
+    pub fn item_key_location(&self, parent: &str, index: usize, child: &str) -> Location {
+        let Some((parent_line, _)) = crate::yaml::key_position(&self.front_yaml, parent) else {
+            return self.key_location(parent);
+        };
+        let lines: Vec<&str> = self.front_yaml.lines().collect();
+        let indent = |line: &str| line.len() - line.trim_start().len();
+        let is_item = |line: &str| line.trim_start().starts_with("- ") || line.trim() == "-";
+        // Items are the block's `- ` lines at the indentation of its first one.
+        let mut items = lines
+            .iter()
+            .enumerate()
+            .skip(parent_line)
+            .take_while(|(_, l)| l.trim().is_empty() || indent(l) > 0 || is_item(l));
+        let Some((first, first_line)) = items.find(|(_, l)| is_item(l)) else { return self.key_location(parent) };
+        let item_indent = indent(first_line);
+        let block_end = lines
+            .iter()
+            .enumerate()
+            .skip(first + 1)
+            .find(|(_, l)| !l.trim().is_empty() && (indent(l) < item_indent || indent(l) == item_indent && !is_item(l)))
+            .map_or(lines.len(), |(i, _)| i);
+        let starts: Vec<usize> =
+            (first..block_end).filter(|&i| is_item(lines[i]) && indent(lines[i]) == item_indent).collect();
+        let Some(&start) = starts.get(index) else { return self.key_location(parent) };
+        let end = starts.get(index + 1).copied().unwrap_or(block_end);
+        let found = (start..end).find_map(|i| {
+            let line = lines[i];
+            let mut rest = line.trim_start();
+            if i == start {
+                rest = rest.trim_start_matches('-').trim_start();
+            }
+            let column = line.len() - rest.len() + 1;
+            rest.strip_prefix(child)?.trim_start().starts_with(':').then_some((i + 1, column))
+        });
+        let (line, column) = found.unwrap_or((start + 1, item_indent + 1));
+        Location::at_line(&self.source, &self.text, line + 1, column)
+    }
+
     /// The location of a top-level front matter key, for errors about its value.
     pub fn key_location(&self, key: &str) -> Location {
         match crate::yaml::key_position(&self.front_yaml, key) {

@@ -43,8 +43,10 @@ pub struct Page {
     pub section: SectionId,
     pub previous: Option<PageId>,
     pub next: Option<PageId>,
-    /// For a session with a date and times: when it happens.
-    pub when: Option<super::schedule::When>,
+    /// For a session: each time it is held, in time order.
+    pub occurrences: Vec<super::schedule::Occurrence>,
+    /// For a session: the sessions its `related` names and those that name it.
+    pub related: Vec<PageId>,
 }
 
 #[derive(Debug, Clone, Default)]
@@ -141,7 +143,8 @@ pub fn build_tree_and_excluded(
             section,
             previous: None,
             next: None,
-            when: None,
+            occurrences: Vec::new(),
+            related: Vec::new(),
         });
     }
 
@@ -149,6 +152,7 @@ pub fn build_tree_and_excluded(
     super::schedule::resolve(&mut tree, diagnostics);
     check_unique_outputs(&tree, diagnostics);
     order(&mut tree);
+    super::schedule::link_sessions(&mut tree, diagnostics);
     (tree, excluded)
 }
 
@@ -310,7 +314,7 @@ fn order(tree: &mut SiteTree) {
         let mut pages = std::mem::take(&mut tree.sections[s].pages);
         pages.sort_by_cached_key(|&id| {
             let p = &tree.pages[id];
-            let start = p.when.as_ref().map(|w| w.start_utc.as_second());
+            let start = p.occurrences.first().map(|o| o.when.start_utc.as_second());
             SortKey { start: (start.is_none(), start.unwrap_or(0)), ..SortKey::new(&p.doc, &p.title, &p.url) }
         });
         for (i, &id) in pages.iter().enumerate() {

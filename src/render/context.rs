@@ -9,7 +9,7 @@ use tera::{Context, Value};
 
 use super::programme::{Part, Programmes};
 use crate::config::SiteConfig;
-use crate::content::schedule::When;
+use crate::content::schedule::{Occurrence, When};
 use crate::content::{Document, KindFields, Page, PageId, Section, SectionId, SiteTree};
 use crate::markdown::{self, Rendered, TocEntry};
 use crate::urls;
@@ -85,8 +85,11 @@ pub struct Summary<'a> {
     pub kind: &'static str,
     pub fields: &'a KindFields,
     pub extra: &'a crate::yaml::Mapping,
-    /// For sessions with times: when.
+    /// For sessions with times: when (the first time, for a session held
+    /// several times).
     pub when: Option<&'a When>,
+    /// For sessions: each time it is held.
+    pub occurrences: &'a [Occurrence],
 }
 
 #[derive(Serialize)]
@@ -143,8 +146,13 @@ pub struct PageView<'a> {
     ancestors: Vec<Summary<'a>>,
     /// Pages that link to this one or mention it.
     backlinks: Vec<BacklinkView<'a>>,
-    /// For a session with times: when, in its zone (the reader's is shown by script).
+    /// For a session with times: when, in its zone (the reader's is shown
+    /// by script); the first occurrence of a session held several times.
     when: Option<&'a When>,
+    /// For a session: each time it is held, with its calendar file.
+    occurrences: Vec<OccurrenceView<'a>>,
+    /// For a session: related sessions, both ways, in schedule order.
+    related: Vec<Summary<'a>>,
     /// For a meeting: its sessions by day, in time order.
     schedule: Option<Schedule<'a>>,
     /// The page's calendar file, when it has one.
@@ -152,16 +160,43 @@ pub struct PageView<'a> {
 }
 
 #[derive(Serialize)]
+struct OccurrenceView<'a> {
+    #[serde(flatten)]
+    occurrence: &'a Occurrence,
+    calendar_url: String,
+}
+
+#[derive(Serialize)]
 struct Schedule<'a> {
     days: Vec<Day<'a>>,
     /// Sessions without a date yet.
     unscheduled: Vec<Summary<'a>>,
+    /// The sessions' categories, in order of first appearance, for the filter.
+    categories: Vec<Category<'a>>,
 }
 
 #[derive(Serialize)]
 struct Day<'a> {
     date: String,
-    sessions: Vec<Summary<'a>>,
+    entries: Vec<Entry<'a>>,
+}
+
+/// One line of the programme: one occurrence of a session.
+#[derive(Serialize)]
+struct Entry<'a> {
+    session: Summary<'a>,
+    when: &'a When,
+    label: Option<&'a str>,
+    /// The occurrence's own facilitators, else the session's.
+    facilitators: &'a [String],
+    /// The session's category as a slug (`live-qa`), for the filter.
+    category: Option<String>,
+}
+
+#[derive(Serialize, PartialEq)]
+struct Category<'a> {
+    name: &'a str,
+    slug: String,
 }
 
 impl SiteValues {
@@ -203,7 +238,11 @@ impl SiteValues {
 }
 
 pub fn page_summary<'a>(page: &'a Page, base: &str) -> Summary<'a> {
-    Summary { when: page.when.as_ref(), ..doc_summary(&page.doc, &page.title, &page.url, base) }
+    Summary {
+        when: page.occurrences.first().map(|o| &o.when),
+        occurrences: &page.occurrences,
+        ..doc_summary(&page.doc, &page.title, &page.url, base)
+    }
 }
 
 pub fn section_summary<'a>(section: &'a Section, base: &str) -> Summary<'a> {
@@ -221,6 +260,7 @@ fn doc_summary<'a>(doc: &'a Document, title: &'a str, path: &'a str, base: &str)
         fields: &doc.fields,
         extra: &doc.extra,
         when: None,
+        occurrences: &[],
     }
 }
 
@@ -247,7 +287,8 @@ fn hero(doc: &Document, rendered: &Rendered, base: &str) -> Option<Hero> {
 /// pages folio generates.
 struct Subject<'a> {
     doc: &'a Document,
-    when: Option<&'a When>,
+    occurrences: &'a [Occurrence],
+    related: Vec<Summary<'a>>,
     schedule: Option<Schedule<'a>>,
     title: &'a str,
     path: &'a str,
@@ -260,7 +301,8 @@ struct Subject<'a> {
 fn view<'a>(inputs: &RenderInputs<'a>, subject: Subject<'a>) -> PageView<'a> {
     let config = inputs.config;
     let base = config.base_path();
-    let Subject { doc, when, schedule, title, path, rendered, is_section, neighbours, ancestors } = subject;
+    let Subject { doc, occurrences, related, schedule, title, path, rendered, is_section, neighbours, ancestors } =
+        subject;
     let url = urls::site_url(base, path);
     let toc = match doc.front.toc_max_depth {
         Some(depth) => markdown::toc::limit(&rendered.toc, depth),
@@ -294,43 +336,61 @@ fn view<'a>(inputs: &RenderInputs<'a>, subject: Subject<'a>) -> PageView<'a> {
         ancestors,
         backlinks,
         calendar_url: inputs.calendars.get(path).map(|c| urls::site_url(base, c)),
-        when,
+        when: occurrences.first().map(|o| &o.when),
+        occurrences: occurrences
+            .iter()
+            .map(|occurrence| OccurrenceView { occurrence, calendar_url: urls::site_url(base, &occurrence.calendar) })
+            .collect(),
+        related,
         schedule,
     }
 }
 
-/// A meeting's sessions by day (in date and start order), then those
-/// without a date.
+/// A meeting's programme: every occurrence of its sessions by day, in
+/// time order (sessions in schedule order break ties), then the sessions
+/// without a time.
 fn schedule<'a>(tree: &'a SiteTree, meeting: SectionId, base: &str) -> Schedule<'a> {
-    let mut sessions: Vec<&Page> = Vec::new();
-    let mut stack = vec![meeting];
-    while let Some(section) = stack.pop() {
-        sessions.extend(
-            tree.sections[section].pages.iter().map(|&p| &tree.pages[p]).filter(|p| p.doc.fields.session().is_some()),
-        );
-        stack.extend(&tree.sections[section].subsections);
-    }
-    let day_of = |p: &Page| {
-        p.when
-            .as_ref()
-            .map(|w| w.date.clone())
-            .or_else(|| p.doc.front.date.as_ref().and_then(|d| d.get(..10)).map(str::to_string))
-    };
-    sessions.sort_by_key(|p| (day_of(p).is_none(), day_of(p), p.when.as_ref().map(|w| w.start_utc), p.title.clone()));
-    let mut days: Vec<Day> = Vec::new();
+    let sessions = crate::content::schedule::sessions_of(tree, meeting);
+    let mut entries: Vec<(usize, Entry)> = Vec::new();
     let mut unscheduled = Vec::new();
-    for page in sessions {
-        match day_of(page) {
-            Some(date) => {
-                if days.last().is_none_or(|d| d.date != date) {
-                    days.push(Day { date, sessions: Vec::new() });
-                }
-                days.last_mut().expect("pushed above").sessions.push(page_summary(page, base));
-            }
-            None => unscheduled.push(page_summary(page, base)),
+    let mut categories: Vec<Category> = Vec::new();
+    for (rank, &id) in sessions.iter().enumerate() {
+        let page = &tree.pages[id];
+        let fields = page.doc.fields.session().expect("sessions_of gives sessions");
+        let category = fields.category.as_deref().map(|name| Category { name, slug: crate::slug::slugify(name) });
+        let slug = category.as_ref().map(|c| c.slug.clone());
+        if let Some(category) = category.filter(|c| !categories.contains(c)) {
+            categories.push(category);
+        }
+        if page.occurrences.is_empty() {
+            unscheduled.push(page_summary(page, base));
+        }
+        for occurrence in &page.occurrences {
+            let facilitators = match occurrence.facilitators.is_empty() {
+                true => &fields.facilitators,
+                false => &occurrence.facilitators,
+            };
+            let entry = Entry {
+                session: page_summary(page, base),
+                when: &occurrence.when,
+                label: occurrence.label.as_deref(),
+                facilitators,
+                category: slug.clone(),
+            };
+            entries.push((rank, entry));
         }
     }
-    Schedule { days, unscheduled }
+    entries.sort_by(|(a_rank, a), (b_rank, b)| {
+        (&a.when.date, a.when.start_utc, a_rank).cmp(&(&b.when.date, b.when.start_utc, b_rank))
+    });
+    let mut days: Vec<Day> = Vec::new();
+    for (_, entry) in entries {
+        if days.last().is_none_or(|d| d.date != entry.when.date) {
+            days.push(Day { date: entry.when.date.clone(), entries: Vec::new() });
+        }
+        days.last_mut().expect("pushed above").entries.push(entry);
+    }
+    Schedule { days, unscheduled, categories }
 }
 
 fn context(values: &SiteValues, page: &PageView<'_>, section: SectionId, programme: Option<SectionId>) -> Context {
@@ -358,7 +418,8 @@ pub fn page_context(inputs: &RenderInputs<'_>, values: &SiteValues, id: PageId, 
     let neighbour = |n: Option<PageId>| n.map(|n| page_summary(&tree.pages[n], base));
     let subject = Subject {
         doc: &page.doc,
-        when: page.when.as_ref(),
+        occurrences: &page.occurrences,
+        related: page.related.iter().map(|&p| page_summary(&tree.pages[p], base)).collect(),
         schedule: None,
         title: &page.title,
         path: &page.url,
@@ -376,7 +437,8 @@ pub fn section_context(inputs: &RenderInputs<'_>, values: &SiteValues, id: Secti
     let is_meeting = section.doc.front.kind == crate::content::Kind::Meeting;
     let subject = Subject {
         doc: &section.doc,
-        when: None,
+        occurrences: &[],
+        related: Vec::new(),
         schedule: is_meeting.then(|| schedule(tree, id, inputs.config.base_path())),
         title: &section.title,
         path: &section.url,
@@ -395,7 +457,8 @@ pub fn generated_context(inputs: &RenderInputs<'_>, values: &SiteValues, part: &
     let section = &tree.sections[part.programme];
     let subject = Subject {
         doc: &section.doc,
-        when: None,
+        occurrences: &[],
+        related: Vec::new(),
         schedule: None,
         title: &part.title,
         path: &part.path,

@@ -1,6 +1,7 @@
 // Adds the reader's own time next to session times written in the meeting's
 // time zone: <time datetime="2021-06-23T14:00:00+02:00" data-local-time>.
-// Runs locally; without it the meeting's time still reads fine.
+// Runs locally; without it the meeting's time still reads fine. A reader
+// whose clock is already on the meeting's offset gets nothing added.
 (function () {
   "use strict";
   var times = document.querySelectorAll("[data-local-time]");
@@ -9,20 +10,41 @@
   var format = new Intl.DateTimeFormat(undefined, {
     weekday: "short", day: "numeric", month: "short", hour: "2-digit", minute: "2-digit", timeZoneName: "short"
   });
-  // In a day's schedule the date is in the heading: the time is enough.
+  // In a day's schedule the date is in the heading: the time is enough,
+  // unless the reader's day is another one.
   var short = new Intl.DateTimeFormat(undefined, { hour: "2-digit", minute: "2-digit", timeZoneName: "short" });
+  var clock = new Intl.DateTimeFormat(undefined, { hour: "2-digit", minute: "2-digit" });
+  // "+02:00" at the end of the datetime attribute, in minutes east of UTC.
+  function writtenOffset(text) {
+    var m = /([+-])(\d\d):(\d\d)$/.exec(text);
+    return m ? (m[1] === "-" ? -1 : 1) * (Number(m[2]) * 60 + Number(m[3])) : null;
+  }
+  function localDay(date) {
+    return date.getFullYear() + "-" + date.getMonth() + "-" + date.getDate();
+  }
+  var added = 0;
   Array.prototype.forEach.call(times, function (el) {
-    var start = new Date(el.getAttribute("datetime"));
+    var written = el.getAttribute("datetime");
+    var start = new Date(written);
     if (isNaN(start)) return;
+    var offset = writtenOffset(written);
+    if (offset !== null && -start.getTimezoneOffset() === offset) return;
     var end = el.getAttribute("data-end") ? new Date(el.getAttribute("data-end")) : null;
-    var text = (el.getAttribute("data-local-time") === "short" ? short : format).format(start);
-    if (end && !isNaN(end)) {
-      text += " – " + new Intl.DateTimeFormat(undefined, { hour: "2-digit", minute: "2-digit" }).format(end);
-    }
+    var shortForm = el.getAttribute("data-local-time") === "short";
+    var meetingDay = new Date(start.getTime() + (offset || 0) * 60000);
+    var sameDay = localDay(start) === meetingDay.getUTCFullYear() + "-" + meetingDay.getUTCMonth() + "-" + meetingDay.getUTCDate();
+    var text = (shortForm && sameDay ? short : format).format(start);
+    if (end && !isNaN(end)) text += " – " + clock.format(end);
     var local = document.createElement("span");
     local.className = "local-time";
     local.textContent = "Your time: " + text;
     local.title = zone;
     el.insertAdjacentElement("afterend", local);
+    added++;
   });
+  if (added) {
+    Array.prototype.forEach.call(document.querySelectorAll(".schedule__your-zone"), function (note) {
+      note.hidden = false;
+    });
+  }
 })();
