@@ -6,23 +6,34 @@
 // Serves PUBLIC_DIR on 127.0.0.1 and loads every PAGE_PATH in Debian's
 // chromium at a phone width and a desktop width. A check fails on console
 // errors, uncaught page errors, failed or >= 400 requests, any request that
-// would leave the machine, or horizontal overflow. Full-page screenshots go to
-// tests/browser/screenshots/ so a failing CI run can be looked at afterwards.
+// would leave the machine, horizontal overflow, or any accessibility finding
+// of axe-core (WCAG 2.1 A and AA, and axe's best practices), which is read
+// from tests/browser/node_modules and injected into the page. A page with a
+// programme filter ([data-schedule-filter]) also has its filter tried: every
+// choice shows exactly the sessions it names, and with JavaScript off the
+// filter stays hidden and every session is listed. Full-page screenshots go
+// to tests/browser/screenshots/ so a failing CI run can be looked at afterwards.
 //
 // Environment:
 //   CHROMIUM               browser binary (default /usr/bin/chromium)
-//   BROWSER_CHECK_TIMEOUT  overall limit in seconds (default 60)
+//   BROWSER_CHECK_TIMEOUT  overall limit in seconds (default 300)
 
 import http from 'node:http';
 import fs from 'node:fs';
 import fsp from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { createRequire } from 'node:module';
 import { launchChromium } from './chromium.mjs';
+
+const AXE_SOURCE = fs.readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+// WCAG 2.0 and 2.1, levels A and AA, and axe's best practices (landmarks,
+// regions, headings) that a screen reader user relies on as much.
+const AXE_TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice'];
 
 const HOST = '127.0.0.1';
 const SCREENSHOT_DIR = fileURLToPath(new URL('./screenshots/', import.meta.url));
-const OVERALL_TIMEOUT_MS = 1000 * (Number(process.env.BROWSER_CHECK_TIMEOUT) || 60);
+const OVERALL_TIMEOUT_MS = 1000 * (Number(process.env.BROWSER_CHECK_TIMEOUT) || 300);
 // Per navigation; keeps one hung page from eating the whole overall budget.
 const PAGE_TIMEOUT_MS = 20_000;
 
@@ -164,6 +175,7 @@ async function checkPage(browser, origin, pagePath, viewport) {
     problems.push(detail);
   };
   const originHost = new URL(origin).host;
+  let hasFilter = false;
 
   const context = await browser.newContext({
     viewport: { width: viewport.width, height: viewport.height },
@@ -279,6 +291,21 @@ async function checkPage(browser, origin, pagePath, viewport) {
       add('overflow check', `overflow check failed: ${err.message.split('\n')[0]}`);
     }
 
+    try {
+      for (const finding of await accessibilityFindings(page)) add('accessibility', finding);
+    } catch (err) {
+      add('accessibility', `axe-core failed to run: ${err.message.split('\n')[0]}`);
+    }
+
+    try {
+      hasFilter = (await page.locator('[data-schedule-filter]').count()) > 0;
+      if (hasFilter) {
+        for (const problem of await tryScheduleFilter(page)) add('schedule filter', problem);
+      }
+    } catch (err) {
+      add('schedule filter', `schedule filter check failed: ${err.message.split('\n')[0]}`);
+    }
+
     // Taken for passing pages too, so layouts can be eyeballed from CI artifacts.
     const shot = path.join(SCREENSHOT_DIR, `${slugify(pagePath)}-${viewport.width}.png`);
     try {
@@ -289,7 +316,122 @@ async function checkPage(browser, origin, pagePath, viewport) {
   } finally {
     await context.close().catch(() => {});
   }
+  const filter = hasFilter ? await checkFilterWithoutScripts(browser, origin, pagePath, viewport) : [];
+  for (const problem of filter) {
+    reasons.add('schedule filter');
+    problems.push(problem);
+  }
   return { reasons: [...reasons], problems };
+}
+
+// axe-core's violations on the page as it stands, one line per rule with the
+// first few elements it found.
+async function accessibilityFindings(page) {
+  await page.addScriptTag({ content: AXE_SOURCE });
+  const violations = await page.evaluate(async (tags) => {
+    const result = await window.axe.run(document, { runOnly: { type: 'tag', values: tags }, resultTypes: ['violations'] });
+    return result.violations.map((v) => ({
+      id: v.id,
+      impact: v.impact,
+      help: v.help,
+      nodes: v.nodes.map((n) => `${n.target.join(' ')}${n.failureSummary ? ` (${n.failureSummary.split('\n').slice(1).join(' ').trim()})` : ''}`),
+    }));
+  }, AXE_TAGS);
+  return violations.map(
+    (v) => `axe ${v.id} (${v.impact}): ${v.help}: ${v.nodes.length} element(s), e.g. ${v.nodes.slice(0, 3).join('; ')}`,
+  );
+}
+
+// Tries every choice of the programme filter: each day, each format, and
+// each day with each format. What is shown must be exactly the sessions whose
+// data-day and data-category match, the days left empty must be hidden, and
+// the status line must give the count.
+async function tryScheduleFilter(page) {
+  const problems = [];
+  if (!(await page.locator('[data-schedule-filter]').isVisible())) {
+    return ['the schedule filter stays hidden although scripts run'];
+  }
+  const values = (name) =>
+    page.$$eval(`[data-schedule-filter] input[name="${name}"]`, (inputs) => inputs.map((i) => i.value));
+  const days = await values('day');
+  const formats = (await values('format')).length ? await values('format') : [''];
+  const choose = async (name, value) => {
+    const input = page.locator(`[data-schedule-filter] input[name="${name}"][value="${value}"]`);
+    if (await input.count()) await input.check();
+  };
+  let total = null;
+  for (const day of days) {
+    for (const format of formats) {
+      await choose('day', day);
+      await choose('format', format);
+      const state = await page.evaluate(([day, format]) => {
+        const items = [...document.querySelectorAll('.schedule .schedule-item')];
+        const shown = (el) => el.checkVisibility();
+        const wrong = items.filter((item) => {
+          const wanted = (!day || item.dataset.day === day) && (!format || item.dataset.category === format);
+          return wanted !== shown(item);
+        });
+        const emptyDays = [...document.querySelectorAll('.schedule-day')].filter(
+          (d) => shown(d) && !d.querySelector('.schedule-item:not([hidden])'),
+        );
+        return {
+          total: items.length,
+          shown: items.filter(shown).length,
+          wrong: wrong.map((i) => i.querySelector('.schedule-item__title')?.textContent.trim()),
+          emptyDays: emptyDays.length,
+          status: document.querySelector('.schedule-filter__status')?.textContent ?? '',
+          address: window.location.search,
+        };
+      }, [day, format]);
+      const what = `day=${day || 'all'} format=${format || 'all'}`;
+      if (!day && !format) total = state.shown;
+      if (state.wrong.length) problems.push(`${what}: wrongly shown or hidden: ${state.wrong.slice(0, 3).join('; ')}`);
+      if (state.emptyDays) problems.push(`${what}: ${state.emptyDays} day heading(s) shown with no session under them`);
+      if ((day || format) && !state.status.includes(String(state.shown === 0 ? 'No session' : state.shown))) {
+        problems.push(`${what}: the status line says "${state.status}" for ${state.shown} shown`);
+      }
+      if (day && !state.address.includes(`day=${day}`)) {
+        problems.push(`${what}: the address does not keep the choice (${state.address})`);
+      }
+      // A single day or a single format always has sessions: it was listed from them.
+      if ((!day || !format) && (day || format) && state.shown === 0) problems.push(`${what}: shows nothing`);
+    }
+  }
+  await choose('day', '');
+  await choose('format', '');
+  if (total === 0) problems.push('the unfiltered programme shows no session');
+  return problems;
+}
+
+// With JavaScript off a programme filter must stay hidden (it could not
+// work) and every session must be listed.
+async function checkFilterWithoutScripts(browser, origin, pagePath, viewport) {
+  const context = await browser.newContext({
+    viewport: { width: viewport.width, height: viewport.height },
+    javaScriptEnabled: false,
+    serviceWorkers: 'block',
+  });
+  try {
+    await context.route('**/*', (route) =>
+      new URL(route.request().url()).host === new URL(origin).host ? route.continue() : route.abort('blockedbyclient'),
+    );
+    const page = await context.newPage();
+    await page.goto(new URL(pagePath, origin).href, { waitUntil: 'load', timeout: PAGE_TIMEOUT_MS });
+    if (!(await page.locator('[data-schedule-filter]').count())) return [];
+    const state = await page.evaluate(() => ({
+      filterShown: document.querySelector('[data-schedule-filter]').checkVisibility(),
+      items: document.querySelectorAll('.schedule .schedule-item').length,
+      shown: [...document.querySelectorAll('.schedule .schedule-item')].filter((i) => i.checkVisibility()).length,
+    }));
+    const problems = [];
+    if (state.filterShown) problems.push('without JavaScript the schedule filter is shown, though it cannot work');
+    if (state.shown !== state.items) problems.push(`without JavaScript only ${state.shown} of ${state.items} sessions are listed`);
+    return problems;
+  } catch (err) {
+    return [`schedule filter check without JavaScript failed: ${err.message.split('\n')[0]}`];
+  } finally {
+    await context.close().catch(() => {});
+  }
 }
 
 // ---------------------------------------------------------------------------
