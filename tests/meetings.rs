@@ -162,3 +162,50 @@ fn video_embeds_load_only_on_request_when_the_site_enables_them() {
     assert!(select(&html, "iframe").is_empty(), "the player is only created when the reader presses Play");
     assert!(site.public().join("js/video-embeds.js").is_file());
 }
+
+#[test]
+fn a_session_held_several_times_is_one_page_with_one_entry_per_occurrence() {
+    let site = fixture("meeting-site");
+    site.write(
+        "content/meetings/test-meeting/regional.md",
+        "---\ntitle: Regional breakout\nkind: session\ncategory: Regional\nfacilitators: Secretariat\noccurrences:\n  - label: Oceania\n    date: 2021-06-23\n    start: \"07:00\"\n    end: \"08:30\"\n    facilitators: [Aaron Wilton]\n  - label: Americas\n    date: 2021-06-22\n    start: \"11:00\"\n    end: \"12:30\"\n    timezone: America/Bogota\n---\n",
+    );
+    site.build(&[]);
+    let html = site.html("meetings/test-meeting/index.html");
+    let rows: Vec<String> = select(&html, ".schedule-item").iter().map(text).collect();
+    // 11:00 in Bogotá is 18:00 in Copenhagen: the Americas occurrence is on the first day, last.
+    assert!(rows[2].starts_with("18:00–19:30 CEST Regional breakout — Americas Regional Secretariat"), "{rows:?}");
+    assert!(rows[3].starts_with("07:00–08:30 CEST Regional breakout — Oceania Regional Aaron Wilton"), "{rows:?}");
+    let page = site.html("meetings/test-meeting/regional/index.html");
+    let links: Vec<String> = select(&page, ".occurrences a.calendar-link").iter().map(|a| attr(a, "href")).collect();
+    // Numbered in time order, whatever order the front matter lists them in.
+    assert_eq!(links, ["/meetings/test-meeting/regional/calendar-1.ics", "/meetings/test-meeting/regional/calendar-2.ics"]);
+    let first = site.read("meetings/test-meeting/regional/calendar-1.ics");
+    assert!(first.contains("DTSTART:20210622T160000Z\r\n"), "{first}");
+    assert!(first.contains("UID:meetings-test-meeting-regional-1@nodes.example.org\r\n"), "{first}");
+    assert!(text(&select(&page, ".occurrences")[0]).contains("(written as 11:00–12:30 UTC-05 (America/Bogota))"));
+    assert_eq!(site.read("meetings/test-meeting/calendar.ics").matches("BEGIN:VEVENT").count(), 5);
+}
+
+#[test]
+fn bad_occurrences_and_related_sessions_are_errors_at_their_line() {
+    let site = fixture("meeting-site");
+    site.write(
+        "content/meetings/test-meeting/twice.md",
+        "---\ntitle: Twice\nkind: session\noccurrences:\n  - date: 2021-06-22\n    start: \"09:00\"\n  - date: 2021-06-23\n    label: second\n    start: \"9am\"\nrelated:\n  - panel.md\n  - no-such-session.md\n---\n",
+    );
+    let err = stderr(&site.folio(&["build"]));
+    assert!(err.contains("`start` is not a time: `9am`"), "{err}");
+    assert!(err.contains("--> content/meetings/test-meeting/twice.md:9:5"), "{err}");
+    assert!(err.contains("related session `no-such-session.md`: there is no such page"), "{err}");
+    assert!(err.contains("--> content/meetings/test-meeting/twice.md:12:3"), "{err}");
+
+    let site = fixture("meeting-site");
+    site.write(
+        "content/meetings/test-meeting/both.md",
+        "---\ntitle: Both\nkind: session\ndate: 2021-06-22\nstart: \"09:00\"\noccurrences:\n  - start: \"10:00\"\n---\n",
+    );
+    let err = stderr(&site.folio(&["build"]));
+    assert!(err.contains("a session has either `start` or `occurrences`, not both"), "{err}");
+    assert!(err.contains("--> content/meetings/test-meeting/both.md:5:1"), "{err}");
+}
