@@ -86,23 +86,17 @@ fn calendars_follow_rfc_5545_and_are_byte_identical_across_builds() {
 
 #[test]
 fn bad_times_and_zones_are_errors_at_their_key() {
-    let site = fixture("meeting-site");
-    site.write(
+    let err = errors_of(
         "content/meetings/test-meeting/bad.md",
         "---\ntitle: Bad\nkind: session\ndate: 2021-06-22\nstart: \"25:00\"\n---\n",
     );
-    let out = site.folio(&["build"]);
-    assert!(!out.status.success());
-    let err = stderr(&out);
     assert!(err.contains("`start` is not a time: `25:00`"), "{err}");
     assert!(err.contains("--> content/meetings/test-meeting/bad.md:5:1"), "{err}");
 
-    let site = fixture("meeting-site");
-    site.write(
+    let err = errors_of(
         "content/meetings/test-meeting/_index.md",
         "---\ntitle: M\nkind: meeting\ntimezone: Europe/Copenhagn\n---\n",
     );
-    let err = stderr(&site.folio(&["build"]));
     assert!(err.contains("unknown time zone `Europe/Copenhagn`"), "{err}");
     assert!(err.contains("--> content/meetings/test-meeting/_index.md:4:1"), "{err}");
 }
@@ -179,7 +173,10 @@ fn a_session_held_several_times_is_one_page_with_one_entry_per_occurrence() {
     let page = site.html("meetings/test-meeting/regional/index.html");
     let links: Vec<String> = select(&page, ".occurrences a.calendar-link").iter().map(|a| attr(a, "href")).collect();
     // Numbered in time order, whatever order the front matter lists them in.
-    assert_eq!(links, ["/meetings/test-meeting/regional/calendar-1.ics", "/meetings/test-meeting/regional/calendar-2.ics"]);
+    assert_eq!(
+        links,
+        ["/meetings/test-meeting/regional/calendar-1.ics", "/meetings/test-meeting/regional/calendar-2.ics"]
+    );
     let first = site.read("meetings/test-meeting/regional/calendar-1.ics");
     assert!(first.contains("DTSTART:20210622T160000Z\r\n"), "{first}");
     assert!(first.contains("UID:meetings-test-meeting-regional-1@nodes.example.org\r\n"), "{first}");
@@ -189,23 +186,28 @@ fn a_session_held_several_times_is_one_page_with_one_entry_per_occurrence() {
 
 #[test]
 fn bad_occurrences_and_related_sessions_are_errors_at_their_line() {
-    let site = fixture("meeting-site");
-    site.write(
+    let err = errors_of(
         "content/meetings/test-meeting/twice.md",
         "---\ntitle: Twice\nkind: session\noccurrences:\n  - date: 2021-06-22\n    start: \"09:00\"\n  - date: 2021-06-23\n    label: second\n    start: \"9am\"\nrelated:\n  - panel.md\n  - no-such-session.md\n---\n",
     );
-    let err = stderr(&site.folio(&["build"]));
     assert!(err.contains("`start` is not a time: `9am`"), "{err}");
     assert!(err.contains("--> content/meetings/test-meeting/twice.md:9:5"), "{err}");
     assert!(err.contains("related session `no-such-session.md`: there is no such page"), "{err}");
     assert!(err.contains("--> content/meetings/test-meeting/twice.md:12:3"), "{err}");
 
-    let site = fixture("meeting-site");
-    site.write(
+    let err = errors_of(
         "content/meetings/test-meeting/both.md",
         "---\ntitle: Both\nkind: session\ndate: 2021-06-22\nstart: \"09:00\"\noccurrences:\n  - start: \"10:00\"\n---\n",
     );
-    let err = stderr(&site.folio(&["build"]));
     assert!(err.contains("a session has either `start` or `occurrences`, not both"), "{err}");
     assert!(err.contains("--> content/meetings/test-meeting/both.md:5:1"), "{err}");
+}
+
+/// The errors of a build of the meeting fixture with `rel` written as `text`; the build must fail.
+fn errors_of(rel: &str, text: &str) -> String {
+    let site = fixture("meeting-site");
+    site.write(rel, text);
+    let out = site.folio(&["build"]);
+    assert!(!out.status.success(), "the build should fail");
+    stderr(&out)
 }
