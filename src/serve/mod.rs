@@ -483,8 +483,10 @@ impl Rebuilds {
             }
         };
         shared.swap(Live { build, snapshot: Arc::new(snapshot), failure: None });
-        shared.hub.publish(build, change);
+        // Logged before the browsers hear of it, as the failure branch does,
+        // so that whoever sees the reload can already read why.
         log(&format!("{what}: rebuilt {pages} in {ms} ms{redone}{warnings}; {result} (build {build})"));
+        shared.hub.publish(build, change);
     }
 }
 
