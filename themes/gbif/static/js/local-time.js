@@ -8,12 +8,19 @@
   if (!times.length || !window.Intl || !Intl.DateTimeFormat) return;
   var zone = Intl.DateTimeFormat().resolvedOptions().timeZone;
   var format = new Intl.DateTimeFormat(undefined, {
-    weekday: "short", day: "numeric", month: "short", hour: "2-digit", minute: "2-digit", timeZoneName: "short"
+    weekday: "short", day: "numeric", month: "short", hour: "numeric", minute: "2-digit", timeZoneName: "short"
   });
   // In a day's schedule the date is in the heading: the time is enough,
   // unless the reader's day is another one.
-  var short = new Intl.DateTimeFormat(undefined, { hour: "2-digit", minute: "2-digit", timeZoneName: "short" });
-  var clock = new Intl.DateTimeFormat(undefined, { hour: "2-digit", minute: "2-digit" });
+  var short = new Intl.DateTimeFormat(undefined, { hour: "numeric", minute: "2-digit", timeZoneName: "short" });
+  var clock = new Intl.DateTimeFormat(undefined, { hour: "numeric", minute: "2-digit" });
+  // "12:00 – 1:30 PM UTC": the zone once, after the end. formatRange is
+  // missing only in old browsers, which get the start's zone instead.
+  function span(fmt, start, end) {
+    if (!end || isNaN(end)) return fmt.format(start);
+    if (fmt.formatRange) return fmt.formatRange(start, end);
+    return fmt.format(start) + " – " + clock.format(end);
+  }
   // "+02:00" at the end of the datetime attribute, in minutes east of UTC.
   function writtenOffset(text) {
     var m = /([+-])(\d\d):(\d\d)$/.exec(text);
@@ -33,8 +40,7 @@
     var shortForm = el.getAttribute("data-local-time") === "short";
     var meetingDay = new Date(start.getTime() + (offset || 0) * 60000);
     var sameDay = localDay(start) === meetingDay.getUTCFullYear() + "-" + meetingDay.getUTCMonth() + "-" + meetingDay.getUTCDate();
-    var text = (shortForm && sameDay ? short : format).format(start);
-    if (end && !isNaN(end)) text += " – " + clock.format(end);
+    var text = span(shortForm && sameDay ? short : format, start, end);
     var local = document.createElement("span");
     local.className = "local-time";
     local.textContent = "Your time: " + text;
