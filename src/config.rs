@@ -33,6 +33,18 @@ pub struct SiteConfig {
     /// for drafts in progress; `--no-strict` does the same for one build).
     #[serde(default = "default_true")]
     pub strict_links: bool,
+    /// Answer URLs the way static hosts (GitHub Pages, Netlify) answered
+    /// a Jekyll site: `/schedule` and `/schedule/` also find
+    /// `schedule.html` when no folder page is there. Link checks, anchors
+    /// and `folio serve` follow it; `folio import jekyll` turns it on.
+    #[serde(default)]
+    pub implicit_html: bool,
+    /// Run each page's Markdown and the values the theme shows (title,
+    /// description, background, imageLicense, preTitle) through Liquid
+    /// first, with `site`, `site.data`, `page` and the includes in
+    /// `includes/`, as Jekyll did; `folio import jekyll` turns it on.
+    #[serde(default)]
+    pub liquid: bool,
     /// Free-form values for templates (`site.extra.*`).
     #[serde(default)]
     pub extra: yaml::Mapping,
@@ -146,6 +158,8 @@ impl SiteConfig {
             output_dir: default_output_dir(),
             menu: Vec::new(),
             strict_links: true,
+            implicit_html: false,
+            liquid: false,
             extra: yaml::Mapping::new(),
             source: String::new(),
         }

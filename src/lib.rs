@@ -367,7 +367,7 @@ impl Build {
         // Each page's HTML exists only from here until it is written.
         let rendered: Vec<Result<Out, Diagnostic>> =
             units.par_iter().map(|&unit| renderer.render_out(unit, staging.as_ref())).collect();
-        let mut output = SiteOutput::default();
+        let mut output = SiteOutput { implicit_html: config.implicit_html, ..SiteOutput::default() };
         let mut output_problems = Vec::new();
         let mut scans = BTreeMap::new();
         let mut outs = BTreeMap::new();

@@ -246,11 +246,12 @@ pub fn resolve_relative(page_url: &str, rel: &str) -> String {
 /// are quick when made for every link of every page.
 pub struct OutputPaths<'a> {
     paths: HashSet<&'a str>,
+    implicit_html: bool,
 }
 
 impl<'a> OutputPaths<'a> {
     pub fn new(output: &'a SiteOutput) -> OutputPaths<'a> {
-        OutputPaths { paths: output.paths().filter_map(Path::to_str).collect() }
+        OutputPaths { paths: output.paths().filter_map(Path::to_str).collect(), implicit_html: output.implicit_html }
     }
 
     pub fn contains(&self, path: &str) -> bool {
@@ -262,19 +263,34 @@ impl<'a> OutputPaths<'a> {
     }
 }
 
-/// Where the file a site path names sits in the output, if anywhere:
-/// `/a/` -> `a/index.html`; `/a` -> `a`, else `a/index.html`.
+/// Where the file a site path names sits in the output, if anywhere.
 pub fn output_path_of(path: &str, output: &OutputPaths<'_>) -> Option<String> {
+    served_file(path, |p| output.contains(p), output.implicit_html).map(|(file, _)| file)
+}
+
+/// How a URL path is answered: the output file, and whether a server
+/// redirects to the folder's URL first (`/a` for `a/index.html`).
+/// `/a/` -> `a/index.html`; `/a` -> `a`, else `a/index.html`. With
+/// `implicit_html` (as GitHub Pages and Netlify answered Jekyll sites),
+/// `/a` and `/a/` also find `a.html` when the folder has no page.
+pub fn served_file(path: &str, exists: impl Fn(&str) -> bool, implicit_html: bool) -> Option<(String, bool)> {
     let trimmed = path.trim_start_matches('/');
+    let html = |stem: &str| {
+        let file = format!("{stem}.html");
+        (implicit_html && !stem.is_empty() && exists(&file)).then_some((file, false))
+    };
     if trimmed.is_empty() || trimmed.ends_with('/') {
         let p = format!("{trimmed}index.html");
-        return output.contains(&p).then_some(p);
+        return if exists(&p) { Some((p, false)) } else { html(trimmed.trim_end_matches('/')) };
     }
-    if output.contains(trimmed) {
-        return Some(trimmed.to_string());
+    if exists(trimmed) {
+        return Some((trimmed.to_string(), false));
     }
     let index = format!("{trimmed}/index.html");
-    output.contains(&index).then_some(index)
+    if exists(&index) {
+        return Some((index, true));
+    }
+    html(trimmed)
 }
 
 /// One page as written, for checking the links in its HTML.
@@ -463,6 +479,21 @@ mod tests {
         assert_eq!(resolve_relative("/meetings/2021/", "sessions/"), "/meetings/2021/sessions/");
         assert_eq!(resolve_relative("/meetings/2021/sessions/", "../"), "/meetings/2021/");
         assert_eq!(resolve_relative("/a/b.html", "c.png"), "/a/c.png");
+    }
+
+    #[test]
+    fn implicit_html_answers_as_static_hosts_did() {
+        let files = ["sessions.html", "sessions/monday.html", "about/index.html", "a.pdf"];
+        let exists = |p: &str| files.contains(&p);
+        let served = |path: &str, implicit| served_file(path, exists, implicit).map(|(f, _)| f);
+        assert_eq!(served("/sessions", true).as_deref(), Some("sessions.html"));
+        assert_eq!(served("/sessions/", true).as_deref(), Some("sessions.html"));
+        assert_eq!(served("/sessions/monday", true).as_deref(), Some("sessions/monday.html"));
+        assert_eq!(served("/sessions", false), None);
+        assert_eq!(served_file("/about", exists, true), Some(("about/index.html".into(), true)));
+        assert_eq!(served("/about/", true).as_deref(), Some("about/index.html"));
+        assert_eq!(served("/a.pdf", true).as_deref(), Some("a.pdf"));
+        assert_eq!(served("/", true), None);
     }
 
     #[test]

@@ -33,6 +33,9 @@ pub struct SiteOutput {
     /// (`folio build`), by path, with the input that made them: their bytes
     /// are not kept, so a large site does not sit in memory twice.
     pub written: BTreeMap<PathBuf, PathBuf>,
+    /// The host also answers `/a` and `/a/` with `a.html` (`implicit_html`
+    /// in site.yaml): links, anchors and `folio serve` resolve that way.
+    pub implicit_html: bool,
 }
 
 #[derive(Debug, Clone)]

@@ -104,26 +104,26 @@ pub(crate) fn decode_path(path: &str) -> Result<UrlPath, ()> {
 }
 
 fn lookup(live: &Live, url: &UrlPath, query: Option<&str>, server_id: &str) -> Reply {
-    let key = url.segments.join("/");
-    let index = if key.is_empty() { "index.html".to_string() } else { format!("{key}/index.html") };
-    if url.folder || key.is_empty() {
-        if live.snapshot.get(&index).is_some() {
-            return file(live, &index, 200, server_id);
-        }
-    } else if live.snapshot.get(&key).is_some() {
-        return file(live, &key, 200, server_id);
-    } else if live.snapshot.get(&index).is_some() {
-        // Relative links on a folder's page only work with the slash.
-        let mut location: String =
-            url.segments.iter().map(|s| format!("/{}", utf8_percent_encode(s, SEGMENT))).collect();
-        location.push('/');
-        if let Some(q) = query {
-            location.push('?');
-            location.extend(utf8_percent_encode(q, CONTROLS));
-        }
-        return text(301, "moved permanently\n").with_header(header("Location", &location));
+    let mut path = url.segments.join("/");
+    if url.folder && !path.is_empty() {
+        path.push('/');
     }
-    not_found(live, &url.segments, server_id)
+    let exists = |key: &str| live.snapshot.get(key).is_some();
+    match crate::links::served_file(&path, exists, live.snapshot.implicit_html) {
+        Some((key, false)) => file(live, &key, 200, server_id),
+        Some((_, true)) => {
+            // Relative links on a folder's page only work with the slash.
+            let mut location: String =
+                url.segments.iter().map(|s| format!("/{}", utf8_percent_encode(s, SEGMENT))).collect();
+            location.push('/');
+            if let Some(q) = query {
+                location.push('?');
+                location.extend(utf8_percent_encode(q, CONTROLS));
+            }
+            text(301, "moved permanently\n").with_header(header("Location", &location))
+        }
+        None => not_found(live, &url.segments, server_id),
+    }
 }
 
 fn not_found(live: &Live, segments: &[String], server_id: &str) -> Reply {

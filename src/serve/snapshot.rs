@@ -72,6 +72,8 @@ impl Entry {
 #[derive(Debug, Default)]
 pub struct Snapshot {
     files: HashMap<String, Entry>,
+    /// `/a` and `/a/` also find `a.html` (`implicit_html` in site.yaml).
+    pub implicit_html: bool,
 }
 
 impl Snapshot {
@@ -79,6 +81,7 @@ impl Snapshot {
     /// files that did not change; `changed` are the source files the watcher
     /// reported, which are always read again.
     pub(crate) fn new(output: SiteOutput, previous: &Snapshot, changed: &HashSet<PathBuf>) -> Snapshot {
+        let implicit_html = output.implicit_html;
         let mut files = HashMap::with_capacity(output.files.len());
         for (path, file) in output.files {
             let Some(key) = key_of(&path) else { continue };
@@ -93,7 +96,7 @@ impl Snapshot {
             };
             files.insert(key, entry);
         }
-        Snapshot { files }
+        Snapshot { files, implicit_html }
     }
 
     pub(crate) fn get(&self, key: &str) -> Option<&Entry> {

@@ -643,7 +643,7 @@ impl<'o> Planner<'o> {
                 content: PlannedContent::Copy(statics[&f.source].clone()),
             });
         }
-        let site_yaml = self.site_yaml();
+        let site_yaml = self.site_yaml(pages.iter().any(|p| p.url.ends_with(".html")));
         match &site_yaml {
             Ok(text) => planned.push(PlannedFile {
                 target: crate::config::CONFIG_FILE.into(),
@@ -881,7 +881,11 @@ impl<'o> Planner<'o> {
         }
     }
 
-    fn site_yaml(&self) -> Result<String, Diagnostic> {
+    /// site.yaml: `_config.yml`'s settings folio knows, `extra` for the
+    /// rest, and what keeps the pages working as Jekyll served them:
+    /// `implicit_html` when pages were published as `.html` files (the
+    /// host answered `/schedule` with `schedule.html`), `liquid`.
+    fn site_yaml(&self, html_urls: bool) -> Result<String, Diagnostic> {
         let config = &self.config;
         let mut map = Mapping::new();
         let title =
@@ -896,6 +900,10 @@ impl<'o> Planner<'o> {
         if let Some(lang) = config.lang.as_ref().filter(|l| !l.trim().is_empty()) {
             map.insert("language".into(), Value::String(lang.clone()));
         }
+        if html_urls {
+            map.insert("implicit_html".into(), Value::Bool(true));
+        }
+        map.insert("liquid".into(), Value::Bool(true));
         if !config.extra.is_empty() {
             map.insert("extra".into(), Value::Mapping(config.extra.clone()));
         }
