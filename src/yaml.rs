@@ -125,6 +125,111 @@ fn explain(message: &str, what: &str) -> (String, &'static str) {
     }
 }
 
+/// What Ruby's YAML (and so Jekyll) let pass that [`parse`] refuses.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Tolerated {
+    /// Keys written twice in one mapping, as `a.b`: the last value was kept.
+    pub duplicate_keys: Vec<String>,
+    /// Documents after the first (`---` again): only the first was read.
+    pub extra_documents: usize,
+}
+
+/// Parses `yaml` as Jekyll's YAML reader did: a key written twice keeps
+/// its last value and only the first document counts; both are reported
+/// in [`Tolerated`] for the caller to warn about. Anything else invalid is
+/// an error at its line, as with [`parse`].
+pub fn parse_tolerant(yaml: &str, at: Embedded<'_>) -> Result<(Value, Tolerated), Diagnostic> {
+    use serde::de::DeserializeSeed;
+    let text = if yaml.trim().is_empty() { "{}" } else { yaml };
+    let found = std::cell::RefCell::new(Tolerated::default());
+    let mut documents = serde_yaml::Deserializer::from_str(text);
+    let value = match documents.next() {
+        Some(first) => {
+            LastKeyWins { path: String::new(), found: &found }.deserialize(first).map_err(|e| to_diagnostic(&e, yaml, at))?
+        }
+        None => Value::Null,
+    };
+    let mut tolerated = found.into_inner();
+    tolerated.extra_documents = documents.count();
+    Ok((value, tolerated))
+}
+
+/// Builds a [`Value`] whose mappings keep the last of repeated keys.
+struct LastKeyWins<'a> {
+    path: String,
+    found: &'a std::cell::RefCell<Tolerated>,
+}
+
+impl<'de> serde::de::DeserializeSeed<'de> for LastKeyWins<'_> {
+    type Value = Value;
+    fn deserialize<D: serde::Deserializer<'de>>(self, deserializer: D) -> Result<Value, D::Error> {
+        deserializer.deserialize_any(self)
+    }
+}
+
+impl<'de> serde::de::Visitor<'de> for LastKeyWins<'_> {
+    type Value = Value;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        f.write_str("any YAML value")
+    }
+    fn visit_bool<E>(self, v: bool) -> Result<Value, E> {
+        Ok(Value::Bool(v))
+    }
+    fn visit_i64<E>(self, v: i64) -> Result<Value, E> {
+        Ok(Value::Number(v.into()))
+    }
+    fn visit_u64<E>(self, v: u64) -> Result<Value, E> {
+        Ok(Value::Number(v.into()))
+    }
+    fn visit_f64<E>(self, v: f64) -> Result<Value, E> {
+        Ok(Value::Number(v.into()))
+    }
+    fn visit_str<E>(self, v: &str) -> Result<Value, E> {
+        Ok(Value::String(v.to_string()))
+    }
+    fn visit_string<E>(self, v: String) -> Result<Value, E> {
+        Ok(Value::String(v))
+    }
+    fn visit_unit<E>(self) -> Result<Value, E> {
+        Ok(Value::Null)
+    }
+    fn visit_none<E>(self) -> Result<Value, E> {
+        Ok(Value::Null)
+    }
+    fn visit_some<D: serde::Deserializer<'de>>(self, d: D) -> Result<Value, D::Error> {
+        serde::de::DeserializeSeed::deserialize(self, d)
+    }
+    fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<Value, A::Error> {
+        let mut items = Vec::new();
+        while let Some(item) = seq.next_element_seed(LastKeyWins { path: self.path.clone(), found: self.found })? {
+            items.push(item);
+        }
+        Ok(Value::Sequence(items))
+    }
+    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<Value, A::Error> {
+        let mut mapping = Mapping::new();
+        while let Some(key) = map.next_key_seed(LastKeyWins { path: self.path.clone(), found: self.found })? {
+            let name = match &key {
+                Value::String(s) => s.clone(),
+                other => to_string(other).trim_end().to_string(),
+            };
+            let path = if self.path.is_empty() { name } else { format!("{}.{name}", self.path) };
+            let value = map.next_value_seed(LastKeyWins { path: path.clone(), found: self.found })?;
+            if mapping.insert(key, value).is_some() {
+                self.found.borrow_mut().duplicate_keys.push(path);
+            }
+        }
+        Ok(Value::Mapping(mapping))
+    }
+    fn visit_enum<A: serde::de::EnumAccess<'de>>(self, data: A) -> Result<Value, A::Error> {
+        // A tagged value (`!foo bar`): Jekyll's safe reader drops the tag.
+        use serde::de::VariantAccess;
+        let (_, variant) = data.variant::<Value>()?;
+        variant.newtype_variant_seed(self)
+    }
+}
+
 /// Serialises `value` as YAML (no `---` line; ends with a newline). Plain
 /// data such as front matter structs cannot fail; should serde_yaml refuse
 /// a value anyway, the result is empty.
@@ -183,6 +288,18 @@ mod tests {
             "did not find expected ',' or ']', while parsing a flow sequence"
         );
         assert_eq!(strip_position("a value at line of text"), "a value at line of text");
+    }
+
+    #[test]
+    fn tolerant_parsing_keeps_the_last_key_and_the_first_document() {
+        let text = "a: 1\nb:\n  c: x\n  c: y\na: 2\n---\nz: 1\n";
+        let (value, tolerated) = parse_tolerant(text, at(text)).unwrap();
+        assert_eq!(value["a"].as_i64(), Some(2));
+        assert_eq!(value["b"]["c"].as_str(), Some("y"));
+        assert!(value.get("z").is_none());
+        assert_eq!(tolerated.duplicate_keys, ["b.c", "a"]);
+        assert_eq!(tolerated.extra_documents, 1);
+        assert!(parse_tolerant("a: [\n", at("a: [\n")).is_err());
     }
 
     #[test]

@@ -114,20 +114,28 @@ const DEFAULT_EXCLUDES: &[&str] = &[
 ];
 
 impl JekyllConfig {
-    /// Parses the text of `_config.yml` (`file` as shown in messages).
+    /// Parses the text of `_config.yml` (`file` as shown in messages). Only
+    /// YAML that does not parse at all is an error (Jekyll stopped there
+    /// too); a setting of the wrong shape is left out with a warning, and a
+    /// key written twice keeps its last value, as in Jekyll.
     pub fn parse(file: &Path, text: &str) -> Result<JekyllConfig, Vec<Diagnostic>> {
-        let at = Embedded { file, file_source: text, lines_before: 0, what: "_config.yml" };
-        let value: Value = yaml::parse(text, at).map_err(|d| vec![d])?;
-        let map = match value {
-            Value::Mapping(m) => m,
-            Value::Null => Mapping::new(),
-            _ => {
-                return Err(vec![Diagnostic::error("_config.yml is not a list of `key: value` settings")
-                    .at(Location::at_line(file, text, 1, 1))
-                    .help("write one setting per line, such as `title: Global Nodes Meeting 2021`")])
+        let mut config = JekyllConfig::empty(file, text);
+        let map = config.read_mapping()?;
+        let (mut url, mut baseurl) = (String::new(), String::new());
+        for (key, value) in &map {
+            match key.as_str() {
+                Some(name) => config.read_setting(name, value, &mut url, &mut baseurl),
+                None => {
+                    config.extra.insert(key.clone(), value.clone());
+                }
             }
-        };
-        let mut config = JekyllConfig {
+        }
+        config.set_base(&url, &baseurl);
+        Ok(config)
+    }
+
+    fn empty(file: &Path, text: &str) -> JekyllConfig {
+        JekyllConfig {
             file: file.to_path_buf(),
             text: text.to_string(),
             title: None,
@@ -143,140 +151,152 @@ impl JekyllConfig {
             destination: "_site".into(),
             extra: Mapping::new(),
             not_carried_over: Vec::new(),
-        };
-        let mut errors = Vec::new();
-        let (mut url, mut baseurl) = (String::new(), String::new());
-        for (key, value) in &map {
-            let Some(name) = key.as_str() else {
-                config.extra.insert(key.clone(), value.clone());
-                continue;
-            };
-            let text_of = |what: &str| -> Result<String, Diagnostic> {
-                scalar_text(value).ok_or_else(|| {
-                    error_at(
-                        file,
-                        text,
-                        name,
-                        format!("`{name}` must be {what}"),
-                        format!("write `{name}: {}`", example(name)),
-                    )
-                })
-            };
-            match name {
-                "title" | "description" | "lang" | "url" | "baseurl" | "permalink" => {
+        }
+    }
+
+    /// The settings, as Ruby's YAML read them: repeated keys keep the last.
+    fn read_mapping(&mut self) -> Result<Mapping, Vec<Diagnostic>> {
+        let (file, text) = (self.file.clone(), self.text.clone());
+        let at = Embedded { file: &file, file_source: &text, lines_before: 0, what: "_config.yml" };
+        let (value, tolerated) = yaml::parse_tolerant(&text, at).map_err(|d| vec![d])?;
+        for key in &tolerated.duplicate_keys {
+            let top = key.split('.').next().unwrap_or(key);
+            let mut d = Diagnostic::warning(format!("`{key}` is set twice: the last value is kept, as Jekyll kept it"))
+                .code(NOT_CARRIED_OVER)
+                .at(self.location(top));
+            d = d.help("remove the first one from _config.yml");
+            self.not_carried_over.push(d);
+        }
+        match value {
+            Value::Mapping(m) => Ok(m),
+            Value::Null => Ok(Mapping::new()),
+            _ => Err(vec![Diagnostic::error("_config.yml is not a list of `key: value` settings")
+                .at(Location::at_line(&file, &text, 1, 1))
+                .help("write one setting per line, such as `title: Global Nodes Meeting 2021`")]),
+        }
+    }
+
+    /// One top-level setting: kept, applied to the import, or reported.
+    fn read_setting(&mut self, name: &str, value: &Value, url: &mut String, baseurl: &mut String) {
+        match name {
+            "title" | "description" | "lang" | "url" | "baseurl" | "permalink" => {
+                let Some(t) = scalar_text(value) else {
                     let what = match name {
                         "url" => "a URL",
                         "baseurl" => "a path",
                         "permalink" => "`pretty`, `date`, `none` or a pattern",
                         _ => "text",
                     };
-                    match text_of(what) {
-                        Ok(t) => match name {
-                            "title" => config.title = Some(t),
-                            "description" => config.description = Some(t),
-                            "lang" => config.lang = Some(t),
-                            "url" => url = t,
-                            "baseurl" => baseurl = t,
-                            _ => config.permalink = PermalinkStyle::parse(&t),
-                        },
-                        Err(e) => errors.push(e),
-                    }
-                }
-                "defaults" => match config.read_defaults(value) {
-                    Ok(sets) => config.defaults = sets,
-                    Err(e) => errors.push(e),
-                },
-                "exclude" | "include" => match string_list(value) {
-                    Some(list) => {
-                        let list_len = list.len();
-                        if name == "exclude" {
-                            config.exclude.extend(list);
-                        } else {
-                            config.include.extend(list);
-                        }
-                        config.not_carried(
-                            name,
-                            format!("`{name}` ({list_len} entries) is not carried over: it was applied to this import, folio has no `{name}`"),
-                            if name == "exclude" {
-                                "folio publishes everything in content/ and assets/: keep files that should not be published out of them"
-                            } else {
-                                "folio never publishes hidden files or files in folders starting with `_`"
-                            },
-                        );
-                    }
-                    None => errors.push(config.error_at(
-                        name,
-                        format!("`{name}` must be a list of paths"),
-                        format!("write `{name}: [README.md, scripts]`"),
-                    )),
-                },
-                "destination" => {
-                    if let Some(d) = scalar_text(value) {
-                        config.destination = d.trim_start_matches("./").trim_end_matches('/').to_string();
-                    }
-                    config.dropped(name, "a setting of Jekyll's build");
-                }
-                "plugins" | "gems" | "whitelist" => {
-                    let names = string_list(value).unwrap_or_default();
-                    let shown = if names.is_empty() { String::new() } else { format!(" ({})", names.join(", ")) };
-                    config.not_carried(
-                        name,
-                        format!("`{name}`{shown} is not carried over: folio does not run Jekyll plugins"),
-                        "what the plugins added (feeds, sitemaps, SEO tags, redirects, pagination) is not generated; the gbif theme writes each page's title and description meta tags",
-                    );
-                }
-                "theme" | "remote_theme" => {
-                    let shown = scalar_text(value).map(|t| format!(" `{t}`")).unwrap_or_default();
-                    config.not_carried(
-                        name,
-                        format!("`{name}`{shown} is not carried over: folio's gbif theme replaces the Jekyll theme"),
-                        "adjust templates by adding files of the same name to templates/ in the folio site",
-                    );
-                }
-                "collections" => {
-                    let labels: Vec<String> = match value {
-                        Value::Mapping(m) => m.keys().filter_map(scalar_text).collect(),
-                        other => string_list(other).unwrap_or_default(),
-                    };
-                    let labels: Vec<String> = labels.into_iter().filter(|l| l != "posts").collect();
-                    if !labels.is_empty() {
-                        config.not_carried(
-                            name,
-                            format!("`collections` ({}) is not carried over: only posts are imported", labels.join(", ")),
-                            "move the documents of each collection into ordinary pages (a folder with a page per document) if they should be published",
-                        );
-                    }
-                    config.collections = labels;
-                }
-                "sass" => config.not_carried(
-                    name,
-                    "`sass` is not carried over: folio does not compile Sass".to_string(),
-                    "the gbif theme has its own stylesheet; put extra CSS in assets/ and reference it from a template",
-                ),
-                _ if BUILD_SETTINGS.contains(&name) => config.dropped(name, "a setting of Jekyll's build"),
-                _ => {
-                    config.extra.insert(key.clone(), value.clone());
+                    return self.left_out(name, format!("`{name}` must be {what}"), format!("write `{name}: {}`", example(name)));
+                };
+                match name {
+                    "title" => self.title = Some(t),
+                    "description" => self.description = Some(t),
+                    "lang" => self.lang = Some(t),
+                    "url" => *url = t,
+                    "baseurl" => *baseurl = t,
+                    _ => self.permalink = PermalinkStyle::parse(&t),
                 }
             }
+            "defaults" => match self.read_defaults(value) {
+                Ok(sets) => self.defaults = sets,
+                Err(d) => self.not_carried_over.push(d),
+            },
+            "exclude" | "include" => self.read_path_list(name, value),
+            "destination" => {
+                if let Some(d) = scalar_text(value) {
+                    self.destination = d.trim_start_matches("./").trim_end_matches('/').to_string();
+                }
+                self.dropped(name, "a setting of Jekyll's build");
+            }
+            "plugins" | "gems" | "whitelist" => {
+                let names = string_list(value).unwrap_or_default();
+                let shown = if names.is_empty() { String::new() } else { format!(" ({})", names.join(", ")) };
+                self.not_carried(
+                    name,
+                    format!("`{name}`{shown} is not carried over: folio does not run Jekyll plugins"),
+                    "what the plugins added (feeds, sitemaps, SEO tags, redirects, pagination) is not generated; the gbif theme writes each page's title and description meta tags",
+                );
+            }
+            "theme" | "remote_theme" => {
+                let shown = scalar_text(value).map(|t| format!(" `{t}`")).unwrap_or_default();
+                self.not_carried(
+                    name,
+                    format!("`{name}`{shown} is not carried over: folio's gbif theme replaces the Jekyll theme"),
+                    "adjust templates by adding files of the same name to templates/ in the folio site",
+                );
+            }
+            "collections" => {
+                let labels: Vec<String> = match value {
+                    Value::Mapping(m) => m.keys().filter_map(scalar_text).collect(),
+                    other => string_list(other).unwrap_or_default(),
+                };
+                let labels: Vec<String> = labels.into_iter().filter(|l| l != "posts").collect();
+                if !labels.is_empty() {
+                    self.not_carried(
+                        name,
+                        format!("`collections` ({}) is not carried over: only posts are imported", labels.join(", ")),
+                        "move the documents of each collection into ordinary pages (a folder with a page per document) if they should be published",
+                    );
+                }
+                self.collections = labels;
+            }
+            "sass" => self.not_carried(
+                name,
+                "`sass` is not carried over: folio does not compile Sass".to_string(),
+                "the gbif theme has its own stylesheet; put extra CSS in assets/ and reference it from a template",
+            ),
+            _ if BUILD_SETTINGS.contains(&name) => self.dropped(name, "a setting of Jekyll's build"),
+            _ => {
+                self.extra.insert(Value::String(name.to_string()), value.clone());
+            }
         }
-        if !errors.is_empty() {
-            return Err(errors);
+    }
+
+    /// `exclude` / `include`: applied to the import's walk.
+    fn read_path_list(&mut self, name: &str, value: &Value) {
+        let Some(list) = string_list(value) else {
+            return self.left_out(name, format!("`{name}` must be a list of paths"), format!("write `{name}: [README.md, scripts]`"));
+        };
+        let list_len = list.len();
+        if name == "exclude" {
+            self.exclude.extend(list);
+        } else {
+            self.include.extend(list);
         }
-        match base_url(&url, &baseurl) {
+        self.not_carried(
+            name,
+            format!("`{name}` ({list_len} entries) is not carried over: it was applied to this import, folio has no `{name}`"),
+            if name == "exclude" {
+                "folio publishes everything in content/ and assets/: keep files that should not be published out of them"
+            } else {
+                "folio never publishes hidden files or files in folders starting with `_`"
+            },
+        );
+    }
+
+    /// `url` + `baseurl` -> the base URL and the old site's base path.
+    fn set_base(&mut self, url: &str, baseurl: &str) {
+        match base_url(url, baseurl) {
             Ok((base_url, base_path)) => {
-                config.base_url = base_url;
-                config.base_path = base_path;
+                self.base_url = base_url;
+                self.base_path = base_path;
             }
             Err(why) => {
                 let key = if url.is_empty() { "baseurl" } else { "url" };
-                return Err(vec![config.error_at(
+                self.left_out(
                     key,
                     format!("`url` and `baseurl` do not make a base URL: {why}"),
-                    "write `url: https://example.org` and `baseurl: /2021` (or `baseurl: \"\"`)".to_string(),
-                )]);
+                    "write `url: https://example.org` and `baseurl: /2021` (or `baseurl: \"\"`) in site.yaml's `base_url`".to_string(),
+                );
             }
         }
-        Ok(config)
+    }
+
+    /// A setting of the wrong shape: left out, with a warning at its line.
+    fn left_out(&mut self, key: &str, message: String, help: String) {
+        let d = Diagnostic::warning(format!("{message}; it is left out")).code(NOT_CARRIED_OVER).at(self.location(key)).help(help);
+        self.not_carried_over.push(d);
     }
 
     /// The line and column of a top-level key (1, 1 when it is not found).
@@ -287,10 +307,6 @@ impl JekyllConfig {
     pub fn location(&self, key: &str) -> Location {
         let (line, column) = self.position(key);
         Location::at_line(&self.file, &self.text, line, column)
-    }
-
-    fn error_at(&self, key: &str, message: String, help: String) -> Diagnostic {
-        error_at(&self.file, &self.text, key, message, help)
     }
 
     fn not_carried(&mut self, key: &str, message: String, help: &str) {
@@ -307,11 +323,10 @@ impl JekyllConfig {
 
     fn read_defaults(&self, value: &Value) -> Result<Vec<DefaultSet>, Diagnostic> {
         let bad = || {
-            self.error_at(
-                "defaults",
-                "`defaults` must be a list of `scope` and `values`".into(),
-                "write `defaults:` then `- scope: {path: \"\", type: pages}` and `  values: {layout: page}`".into(),
-            )
+            Diagnostic::warning("`defaults` must be a list of `scope` and `values`; it is left out")
+                .code(NOT_CARRIED_OVER)
+                .at(self.location("defaults"))
+                .help("write `defaults:` then `- scope: {path: \"\", type: pages}` and `  values: {layout: page}`")
         };
         let Some(list) = value.as_sequence() else {
             return if value.is_null() { Ok(Vec::new()) } else { Err(bad()) };
@@ -380,11 +395,6 @@ impl JekyllConfig {
     pub fn defaults_location(&self, set: &DefaultSet) -> Location {
         Location::at_line(&self.file, &self.text, set.line, 1)
     }
-}
-
-fn error_at(file: &Path, text: &str, key: &str, message: String, help: String) -> Diagnostic {
-    let (line, column) = yaml::key_position(text, key).unwrap_or((1, 1));
-    Diagnostic::error(message).at(Location::at_line(file, text, line, column)).help(help)
 }
 
 fn example(key: &str) -> &'static str {
@@ -532,10 +542,22 @@ mod tests {
     }
 
     #[test]
-    fn invalid_settings_are_errors_at_their_line() {
-        let errors = JekyllConfig::parse(Path::new("_config.yml"), "title: x\nexclude: {a: 1}\n").unwrap_err();
-        assert_eq!(errors[0].location.as_deref().unwrap().line, 2);
+    fn settings_of_the_wrong_shape_are_left_out_at_their_line() {
+        let c = parse("title: x\nexclude: {a: 1}\n");
+        let d = &c.not_carried_over[0];
+        assert!(d.message.contains("`exclude` must be a list"), "{}", d.message);
+        assert_eq!(d.location.as_deref().unwrap().line, 2);
         let errors = JekyllConfig::parse(Path::new("_config.yml"), "title: x\nbad: [\n").unwrap_err();
         assert!(errors[0].message.contains("invalid YAML"), "{}", errors[0].message);
+    }
+
+    #[test]
+    fn a_key_written_twice_keeps_its_last_value() {
+        let c = parse("title: First\nemail: a@x.org\ntitle: Second\nprivacy:\n  mail: a\n  mail: b\n");
+        assert_eq!(c.title.as_deref(), Some("Second"));
+        assert_eq!(c.extra["privacy"]["mail"].as_str(), Some("b"));
+        let found: Vec<&str> = c.not_carried_over.iter().map(|d| d.message.as_str()).collect();
+        assert!(found[0].starts_with("`title` is set twice"), "{found:?}");
+        assert!(found[1].starts_with("`privacy.mail` is set twice"), "{found:?}");
     }
 }

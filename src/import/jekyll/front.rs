@@ -35,6 +35,25 @@ pub fn apply(yaml: &str, original: &Mapping, edits: &[Edit]) -> String {
     }
 }
 
+/// `yaml` with the earlier of repeated top-level keys taken out, so that
+/// it reads as `kept` (the last of each, as Ruby's YAML keeps them). When
+/// a repeat is nested, the mapping is written out instead.
+pub fn without_repeats(yaml: &str, kept: &Mapping) -> String {
+    let mut lines: Vec<String> = yaml.split_inclusive('\n').map(str::to_string).collect();
+    for key in kept.keys().filter_map(Value::as_str) {
+        while lines.iter().filter(|l| starts_key(l, key)).count() > 1 {
+            let Some((start, end)) = block_of(&lines, key) else { break };
+            lines.drain(start..end);
+        }
+    }
+    let text = lines.concat();
+    if parse_mapping(&text).as_ref() == Some(kept) {
+        text
+    } else {
+        serialise(kept)
+    }
+}
+
 /// The YAML text as a mapping (an empty text is an empty mapping).
 pub fn parse_mapping(text: &str) -> Option<Mapping> {
     let at =
@@ -96,13 +115,7 @@ fn edit_text(yaml: &str, edits: &[Edit]) -> String {
 /// The lines of a top-level `key:` and its value: the key's line and the
 /// indented (or `- ` sequence) lines after it, without trailing blank lines.
 fn block_of(lines: &[String], key: &str) -> Option<(usize, usize)> {
-    let start = lines.iter().position(|line| {
-        let rest = line
-            .strip_prefix(key)
-            .or_else(|| line.strip_prefix(&format!("\"{key}\"")))
-            .or_else(|| line.strip_prefix(&format!("'{key}'")));
-        rest.is_some_and(|r| r.trim_start_matches([' ', '\t']).starts_with(':'))
-    })?;
+    let start = lines.iter().position(|line| starts_key(line, key))?;
     let mut end = start + 1;
     let mut last_content = start + 1;
     while end < lines.len() {
@@ -119,6 +132,15 @@ fn block_of(lines: &[String], key: &str) -> Option<(usize, usize)> {
         last_content = end;
     }
     Some((start, last_content))
+}
+
+/// Whether `line` is the top-level `key:` line.
+fn starts_key(line: &str, key: &str) -> bool {
+    let rest = line
+        .strip_prefix(key)
+        .or_else(|| line.strip_prefix(&format!("\"{key}\"")))
+        .or_else(|| line.strip_prefix(&format!("'{key}'")));
+    rest.is_some_and(|r| r.trim_start_matches([' ', '\t']).starts_with(':'))
 }
 
 #[cfg(test)]
@@ -143,6 +165,14 @@ mod tests {
             out,
             "title: Sessions # the page\nimageLicense: |\n  [*L*](https://x.org) licensed\npermalink: /sessions/\ndraft: true\n\n"
         );
+    }
+
+    #[test]
+    fn repeated_keys_keep_the_last() {
+        let yaml = "title: A\nheight: 50vh # first\nbackground: x.jpg\nheight: 70vh\n";
+        let (kept, _) = crate::yaml::parse_tolerant(yaml, crate::yaml::Embedded { file: std::path::Path::new(""), file_source: yaml, lines_before: 0, what: "front matter" }).unwrap();
+        let kept = kept.as_mapping().unwrap().clone();
+        assert_eq!(without_repeats(yaml, &kept), "title: A\nbackground: x.jpg\nheight: 70vh\n");
     }
 
     #[test]

@@ -40,6 +40,16 @@ struct Source {
     /// Front matter changes decided before the body is read.
     edits: Vec<Edit>,
     draft: bool,
+    /// When Jekyll wrote it, among files on one URL.
+    order: WriteOrder,
+}
+
+/// The order in which Jekyll writes its files (`Site#each_site_file`):
+/// pages sorted by file name, then copied files, then posts by date.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+struct WriteOrder {
+    group: u8,
+    key: String,
 }
 
 pub(super) struct Planner<'o> {
@@ -121,10 +131,8 @@ impl<'o> Planner<'o> {
         let entries = match read_sorted(dir) {
             Ok(entries) => entries,
             Err(e) => {
-                self.errors.push(
-                    Diagnostic::error(format!("cannot read the folder {}: {e}", display_dir(rel_dir)))
-                        .at(Location::file(Path::new(rel_dir))),
-                );
+                let message = format!("not imported: the folder {} cannot be listed ({e})", display_dir(rel_dir));
+                self.not_carried(Location::file(Path::new(rel_dir)), message, "check the folder's permissions");
                 return;
             }
         };
@@ -246,8 +254,8 @@ impl<'o> Planner<'o> {
         let front = match starts_with_front_matter(&full) {
             Ok(f) => f,
             Err(e) => {
-                self.errors
-                    .push(Diagnostic::error(format!("cannot read {rel}: {e}")).at(Location::file(Path::new(&rel))));
+                let message = format!("not imported: it cannot be read ({e})");
+                self.not_carried(Location::file(Path::new(&rel)), message, "check the file's permissions");
                 return;
             }
         };
@@ -282,17 +290,25 @@ impl<'o> Planner<'o> {
         front_required: bool,
     ) -> Option<(String, String, bool, usize, Mapping)> {
         let shown = Path::new(rel);
+        let warn = |planner: &mut Self, message: String, help: &str| {
+            planner.not_carried(Location::file(shown), message, help);
+        };
         let bytes = match fs::read(full) {
             Ok(b) => b,
             Err(e) => {
-                self.errors.push(Diagnostic::error(format!("cannot read {rel}: {e}")).at(Location::file(shown)));
+                warn(self, format!("not imported: it cannot be read ({e})"), "check the file's permissions");
                 return None;
             }
         };
-        let mut text = match crate::content::decode_utf8(shown, bytes) {
+        let mut text = match String::from_utf8(bytes) {
             Ok(t) => t,
-            Err(d) => {
-                self.errors.push(d);
+            Err(e) => {
+                let at = e.utf8_error().valid_up_to();
+                warn(
+                    self,
+                    format!("not imported: it is not UTF-8 text (byte {at} is not), so not a page Jekyll could have published"),
+                    "if it is a binary file with a Markdown name, rename it; if it is text, save it as UTF-8 and import again",
+                );
                 return None;
             }
         };
@@ -300,37 +316,65 @@ impl<'o> Planner<'o> {
             text.drain(..3);
         }
         let split = match front_matter::split(shown, &text) {
-            Ok(s) => s,
+            Ok(split) => split,
             Err(d) => {
-                self.errors.push(d);
-                return None;
+                // Jekyll's front matter pattern did not match either: the
+                // whole file was the page's content.
+                self.not_carried_over.push(
+                    Diagnostic::warning(format!("{}: the whole file is taken as the page's text, as Jekyll took it", d.message))
+                        .code(NOT_CARRIED_OVER)
+                        .at(d.location.as_deref().cloned().unwrap_or_else(|| Location::file(shown)))
+                        .help("end the front matter with a `---` line in the folio site"),
+                );
+                return Some((text, String::new(), true, 0, Mapping::new()));
             }
         };
         let Some(yaml_text) = split.yaml else {
             if front_required {
-                self.errors.push(Diagnostic::error(format!("{rel} has no front matter")).at(Location::file(shown)));
+                warn(self, format!("{rel} has no front matter"), "");
                 return None;
             }
             return Some((text, String::new(), false, 0, Mapping::new()));
         };
         let at = Embedded { file: shown, file_source: &text, lines_before: 1, what: "front matter" };
-        let front = match yaml::parse::<Value>(yaml_text, at) {
-            Ok(Value::Mapping(m)) => m,
-            Ok(Value::Null) => Mapping::new(),
-            Ok(_) => {
-                self.errors.push(
-                    Diagnostic::error("front matter is not a list of `key: value` lines")
-                        .at(Location::at_line(shown, &text, 2, 1))
-                        .help("write one key per line, such as `title: Sessions`"),
-                );
-                return None;
+        let body_start = split.body_start;
+        let (front, yaml_owned) = match yaml::parse_tolerant(yaml_text, at) {
+            Ok((Value::Mapping(m), tolerated)) => {
+                let kept = if tolerated.duplicate_keys.is_empty() {
+                    yaml_text.to_string()
+                } else {
+                    for key in &tolerated.duplicate_keys {
+                        let top = key.split('.').next().unwrap_or(key);
+                        self.not_carried_over.push(
+                            Diagnostic::warning(format!("`{key}` is set twice in the front matter: the last value is kept, as Jekyll kept it"))
+                                .code(NOT_CARRIED_OVER)
+                                .at(key_location(shown, &text, yaml_text, top))
+                                .help("the first one is left out of the folio page"),
+                        );
+                    }
+                    front::without_repeats(yaml_text, &m)
+                };
+                (m, kept)
             }
-            Err(d) => {
-                self.errors.push(d);
-                return None;
+            Ok((Value::Null, _)) => (Mapping::new(), yaml_text.to_string()),
+            Ok(_) | Err(_) => {
+                // Jekyll warned and published the page without front
+                // matter; the text is kept as a comment for the author.
+                let why = match yaml::parse::<Value>(yaml_text, at) {
+                    Err(d) => d,
+                    Ok(_) => Diagnostic::warning("front matter is not a list of `key: value` lines")
+                        .at(Location::at_line(shown, &text, 2, 1)),
+                };
+                self.not_carried_over.push(
+                    Diagnostic::warning(format!("{}: the page is imported without its front matter, as Jekyll published it", why.message))
+                        .code(NOT_CARRIED_OVER)
+                        .at(why.location.as_deref().cloned().unwrap_or_else(|| Location::file(shown)))
+                        .help("the front matter is kept as YAML comments in the folio page: correct it there"),
+                );
+                let commented: String = yaml_text.lines().map(|l| format!("# {l}\n")).collect();
+                (Mapping::new(), commented)
             }
         };
-        let (yaml_owned, body_start) = (yaml_text.to_string(), split.body_start);
         Some((text, yaml_owned, true, body_start, front))
     }
 
@@ -343,13 +387,10 @@ impl<'o> Planner<'o> {
         let permalink = match merged.get("permalink").map(config::scalar_text) {
             Some(Some(p)) if !p.is_empty() => Some(p),
             Some(None) => {
-                self.errors.push(Diagnostic::error("`permalink` must be a path such as `/about/`").at(key_location(
-                    Path::new(&rel),
-                    &text,
-                    &yaml_text,
-                    "permalink",
-                )));
-                return;
+                let location = key_location(Path::new(&rel), &text, &yaml_text, "permalink");
+                let message = "`permalink` must be a path such as `/about/`: the page keeps the URL of its file's place".to_string();
+                self.not_carried(location, message, "");
+                None
             }
             _ => None,
         };
@@ -359,6 +400,7 @@ impl<'o> Planner<'o> {
         } else {
             format!("content/{}", with_md_extension(&rel))
         };
+        let order = WriteOrder { group: 0, key: file_name(&rel) };
         self.sources.push(Source {
             rel,
             kind,
@@ -376,6 +418,7 @@ impl<'o> Planner<'o> {
             url_kept: true,
             edits: Vec::new(),
             draft: false,
+            order,
         });
     }
 
@@ -406,12 +449,16 @@ impl<'o> Planner<'o> {
                     (d, time)
                 }
                 None => {
-                    self.errors.push(
-                        Diagnostic::error(format!("`date` is not a date: `{written}`"))
+                    // Ruby's Time.parse read something into it; folio takes
+                    // the file name's date, which Jekyll's URL used too.
+                    self.not_carried_over.push(
+                        Diagnostic::warning(format!("`date: {written}` is not a date folio reads: the file name's date, {}, is used", iso(file_date)))
+                            .code(NOT_CARRIED_OVER)
                             .at(key_location(shown, &text, &yaml_text, "date"))
                             .help("write the date as YYYY-MM-DD, optionally with a time: `date: 2021-06-01 10:00:00 +0200`"),
                     );
-                    return;
+                    edits.push(Edit::Set("date".into(), Value::String(iso(file_date))));
+                    (file_date, ("00".to_string(), "00".to_string(), "00".to_string()))
                 }
             },
         };
@@ -431,6 +478,7 @@ impl<'o> Planner<'o> {
             }
         }
         let permalink = text_of("permalink");
+        let order = WriteOrder { group: 2, key: format!("{} {}:{}:{}", iso(date), time.0, time.1, time.2) };
         let facts = PostFacts { date, time, slug, name, categories };
         let jekyll_url = match urls::post_url(&facts, permalink.as_deref(), &self.config.permalink) {
             Ok(url) => url,
@@ -440,10 +488,10 @@ impl<'o> Planner<'o> {
                 } else {
                     self.config.location("permalink")
                 };
-                self.errors.push(
-                    Diagnostic::error(format!("cannot compute the URL of {rel}: {why}")).at(location).help(
-                        "use Jekyll's placeholders: :year, :month, :day, :title, :slug, :categories, :output_ext",
-                    ),
+                self.not_carried(
+                    location,
+                    format!("not imported: the post's URL cannot be worked out ({why}); Jekyll stopped at it too"),
+                    "use Jekyll's placeholders: :year, :month, :day, :title, :slug, :categories, :output_ext",
                 );
                 return;
             }
@@ -471,12 +519,74 @@ impl<'o> Planner<'o> {
             url_kept: true,
             edits,
             draft: false,
+            order,
         });
     }
 
-    /// Decides URLs, converts bodies and front matter, checks that no two
-    /// files land on one URL or one path, and lists what to write.
+    /// Decides URLs, settles what Jekyll settled (two files on one URL or
+    /// one file of the folio site), converts bodies and front matter, and
+    /// lists what to write.
     pub(super) fn finish(mut self) -> Result<JekyllImport, Diagnostics> {
+        self.separate_targets();
+        let (mut by_path, posts) = self.decide_urls();
+        let mut files = self.static_files(&mut by_path);
+        self.settle_shared_urls(&mut files);
+        let base_path = self.config.base_path.clone();
+        let links = body::Links { by_path: &by_path, posts: &posts, base_path: &base_path };
+        let (pages, mut planned, rewrites) = self.convert_pages(links);
+        let data_files = self.convert_data(&mut planned);
+        for f in &files {
+            let from = self.statics.iter().find(|(rel, _)| *rel == f.source).map(|(_, full)| full.clone());
+            if let Some(from) = from {
+                planned.push(PlannedFile { target: f.target.clone(), content: PlannedContent::Copy(from) });
+            }
+        }
+        match self.site_yaml(pages.iter().any(|p| p.url.ends_with(".html"))) {
+            Ok(text) => planned.push(PlannedFile {
+                target: crate::config::CONFIG_FILE.into(),
+                content: PlannedContent::Text(text),
+            }),
+            Err(d) => self.errors.push(d),
+        }
+        if !self.errors.is_empty() {
+            let mut errors = Diagnostics { items: std::mem::take(&mut self.errors) };
+            errors.sort();
+            return Err(errors);
+        }
+        Ok(self.into_import(pages, data_files, files, rewrites, planned))
+    }
+
+    /// Two inputs that would be written to one file of the folio site
+    /// (`about.md` and `about.html`): the later one gets a name of its own;
+    /// its URL stays, through `permalink`.
+    fn separate_targets(&mut self) {
+        let mut taken: BTreeSet<String> = BTreeSet::new();
+        for s in &mut self.sources {
+            if taken.insert(s.target.clone()) {
+                continue;
+            }
+            let stem = s.target.trim_end_matches(".md");
+            let ext = extension(&s.rel);
+            let renamed = (1..)
+                .map(|n| if n == 1 { format!("{stem}-{ext}.md") } else { format!("{stem}-{ext}-{n}.md") })
+                .find(|t| !taken.contains(t))
+                .unwrap_or_default();
+            self.not_carried_over.push(
+                Diagnostic::warning(format!(
+                    "written to {renamed}: {} is taken by another file of the same name; its URL is kept",
+                    s.target
+                ))
+                .code(NOT_CARRIED_OVER)
+                .at(Location::file(Path::new(&s.rel)))
+                .help("rename one of them in the folio site if you like; `permalink` keeps the URL"),
+            );
+            taken.insert(renamed.clone());
+            s.target = renamed;
+        }
+    }
+
+    /// Each page's URL, and what `{% link %}` and `{% post_url %}` resolve to.
+    fn decide_urls(&mut self) -> (HashMap<String, String>, HashMap<String, String>) {
         let mut by_path: HashMap<String, String> = HashMap::new();
         let mut posts: HashMap<String, String> = HashMap::new();
         for s in &mut self.sources {
@@ -492,17 +602,21 @@ impl<'o> Planner<'o> {
                 }
             }
         }
+        (by_path, posts)
+    }
+
+    /// The files to copy, with their URLs; those folio would not publish
+    /// (the theme's own, hidden files) are left out and reported.
+    fn static_files(&mut self, by_path: &mut HashMap<String, String>) -> Vec<CopiedFile> {
         let mut files = Vec::new();
-        let mut statics: HashMap<String, PathBuf> = HashMap::new();
-        for (rel, full) in std::mem::take(&mut self.statics) {
-            statics.insert(rel.clone(), full);
+        for (rel, _) in &self.statics {
             let (target, url) = match rel.strip_prefix("assets/") {
                 Some(_) => (rel.clone(), format!("/{rel}")),
-                None => (format!("content/{rel}"), crate::index::asset_url(Path::new(&rel))),
+                None => (format!("content/{rel}"), crate::index::asset_url(Path::new(rel))),
             };
             let jekyll_url = format!("/{rel}");
             by_path.insert(rel.clone(), url.clone());
-            files.push(CopiedFile { url_kept: url == jekyll_url, source: rel, target, jekyll_url, url });
+            files.push(CopiedFile { url_kept: url == jekyll_url, source: rel.clone(), target, jekyll_url, url });
         }
         files.retain(|f| {
             let output = f.url.trim_start_matches('/').to_string();
@@ -538,56 +652,60 @@ impl<'o> Planner<'o> {
             }
             true
         });
+        files
+    }
 
-        // Collisions: two inputs on one URL, or on one file of the folio site.
-        let mut outputs: BTreeMap<String, Vec<(String, String)>> = BTreeMap::new();
-        let mut targets: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    /// Files that land on one URL: Jekyll wrote them all, one over the
+    /// other (pages by file name, then copied files, then posts by date),
+    /// and published the last; so does the import, and it names the others.
+    fn settle_shared_urls(&mut self, files: &mut Vec<CopiedFile>) {
+        // (output path) -> claims as (write order, source, URL).
+        let mut claims: BTreeMap<String, Vec<(WriteOrder, String, String)>> = BTreeMap::new();
         for s in &self.sources {
-            outputs.entry(output_path(&s.url)).or_default().push((s.rel.clone(), s.url.clone()));
-            targets.entry(s.target.clone()).or_default().push(s.rel.clone());
+            claims.entry(output_path(&s.url)).or_default().push((s.order.clone(), s.rel.clone(), s.url.clone()));
         }
         if !self.sources.iter().any(|s| s.url == "/") {
             // folio writes a home page of its own when no page is at `/`.
-            outputs.entry("index.html".into()).or_default().push((HOME.into(), "/".into()));
+            let home = WriteOrder { group: u8::MAX, key: String::new() };
+            claims.entry("index.html".into()).or_default().push((home, HOME.into(), "/".into()));
         }
-        for f in &files {
-            outputs
-                .entry(f.url.trim_start_matches('/').to_string())
-                .or_default()
-                .push((f.source.clone(), f.url.clone()));
-            targets.entry(f.target.clone()).or_default().push(f.source.clone());
+        for f in files.iter() {
+            let order = WriteOrder { group: 1, key: f.source.clone() };
+            claims.entry(f.url.trim_start_matches('/').to_string()).or_default().push((
+                order,
+                f.source.clone(),
+                f.url.clone(),
+            ));
         }
-        for claims in outputs.values() {
-            if let [(first, url), rest @ ..] = claims.as_slice() {
-                for (other, _) in rest {
-                    self.errors.push(
-                        Diagnostic::error(format!("{first} and {other} would both be published at {url}"))
-                            .at(Location::file(Path::new(other)))
-                            .help(if first == HOME {
-                                "give the file front matter (a `---` line, then `---`) to make it the home page, or write an index.md"
-                            } else {
-                                "Jekyll wrote only one of them too: give one a different `permalink`, rename it, or exclude it in _config.yml"
-                            }),
-                    );
-                }
+        let mut losers: BTreeSet<String> = BTreeSet::new();
+        for list in claims.values_mut().filter(|l| l.len() > 1) {
+            list.sort_by(|a, b| a.0.cmp(&b.0).then_with(|| a.1.cmp(&b.1)));
+            let Some((_, winner, url)) = list.last().cloned() else { continue };
+            for (_, loser, _) in &list[..list.len() - 1] {
+                let help = if winner == HOME {
+                    "give the file front matter (a `---` line, then `---`) to make it the home page, or write an index.md"
+                        .to_string()
+                } else {
+                    format!("Jekyll published {winner} there too; give {loser} its own `permalink` in the Jekyll site and import again to keep both")
+                };
+                self.not_carried_over.push(
+                    Diagnostic::warning(format!(
+                        "not imported: {loser} and {winner} are both published at {url}; {winner} is kept, as Jekyll wrote it last"
+                    ))
+                    .code(NOT_CARRIED_OVER)
+                    .at(Location::file(Path::new(loser)))
+                    .help(help),
+                );
+                losers.insert(loser.clone());
             }
         }
-        for (target, claims) in &targets {
-            if let [first, rest @ ..] = claims.as_slice() {
-                for other in rest {
-                    self.errors.push(
-                        Diagnostic::error(format!("{first} and {other} would both be written to {target}"))
-                            .at(Location::file(Path::new(other)))
-                            .help(
-                                "rename one of them in the Jekyll site (their URLs can stay the same with `permalink`)",
-                            ),
-                    );
-                }
-            }
-        }
+        self.sources.retain(|s| !losers.contains(&s.rel));
+        files.retain(|f| !losers.contains(&f.source));
+    }
 
-        let base_path = self.config.base_path.clone();
-        let links = body::Links { by_path: &by_path, posts: &posts, base_path: &base_path };
+    /// Every page's body and front matter, converted and checked with
+    /// folio's own front matter reader.
+    fn convert_pages(&mut self, links: body::Links<'_>) -> (Vec<ImportedPage>, Vec<PlannedFile>, Vec<super::Rewrite>) {
         let mut planned = Vec::new();
         let mut pages = Vec::new();
         let mut rewrites = Vec::new();
@@ -598,11 +716,20 @@ impl<'o> Planner<'o> {
             let converted = body::convert(&shown, &s.text, s.body_start, s.kind == PageKind::Html, links);
             rewrites.extend(converted.rewrites);
             self.not_carried_over.extend(converted.not_carried_over);
-            let front_yaml = self.front_matter(&mut s, converted.toc);
-            let text = format!("---\n{front_yaml}---\n{}", converted.text);
-            if let Err(d) = validate(&s, &text, &self.config) {
-                self.errors.push(d);
-                continue;
+            let mut front_yaml = self.front_matter(&mut s, converted.toc);
+            let mut text = format!("---\n{front_yaml}---\n{}", converted.text);
+            // Keys folio cannot read are left out, one at a time, until
+            // the page reads (a page is never refused for its front matter).
+            while let Some((key, warning)) = unreadable_key(&s, &text, &self.config) {
+                self.not_carried_over.push(warning);
+                let Some(key) = key.filter(|k| front::parse_mapping(&front_yaml).is_some_and(|m| m.contains_key(k.as_str()))) else {
+                    front_yaml = String::new();
+                    text = format!("---\n---\n{}", converted.text);
+                    break;
+                };
+                let mapping = front::parse_mapping(&front_yaml).unwrap_or_default();
+                front_yaml = front::apply(&front_yaml, &mapping, &[Edit::Remove(key)]);
+                text = format!("---\n{front_yaml}---\n{}", converted.text);
             }
             let title = yaml_title(&front_yaml);
             pages.push(ImportedPage {
@@ -629,7 +756,10 @@ impl<'o> Planner<'o> {
             }
             planned.push(PlannedFile { target: s.target.clone(), content: PlannedContent::Text(text) });
         }
+        (pages, planned, rewrites)
+    }
 
+    fn convert_data(&mut self, planned: &mut Vec<PlannedFile>) -> Vec<DataFile> {
         let mut data_files = Vec::new();
         for (rel, full) in std::mem::take(&mut self.data) {
             if let Some((file, text)) = self.data_file(&rel, &full) {
@@ -637,25 +767,17 @@ impl<'o> Planner<'o> {
                 data_files.push(file);
             }
         }
-        for f in &files {
-            planned.push(PlannedFile {
-                target: f.target.clone(),
-                content: PlannedContent::Copy(statics[&f.source].clone()),
-            });
-        }
-        let site_yaml = self.site_yaml(pages.iter().any(|p| p.url.ends_with(".html")));
-        match &site_yaml {
-            Ok(text) => planned.push(PlannedFile {
-                target: crate::config::CONFIG_FILE.into(),
-                content: PlannedContent::Text(text.clone()),
-            }),
-            Err(d) => self.errors.push(d.clone()),
-        }
-        if !self.errors.is_empty() {
-            let mut errors = Diagnostics { items: self.errors };
-            errors.sort();
-            return Err(errors);
-        }
+        data_files
+    }
+
+    fn into_import(
+        self,
+        mut pages: Vec<ImportedPage>,
+        data_files: Vec<DataFile>,
+        mut files: Vec<CopiedFile>,
+        rewrites: Vec<super::Rewrite>,
+        mut planned: Vec<PlannedFile>,
+    ) -> JekyllImport {
         planned.sort_by(|a, b| a.target.cmp(&b.target));
         pages.sort_by(|a, b| a.url.cmp(&b.url));
         files.sort_by(|a, b| a.url.cmp(&b.url));
@@ -666,7 +788,7 @@ impl<'o> Planner<'o> {
             Some(t) if !t.trim().is_empty() => (t.clone(), false),
             _ => (folder_title(&self.options.source), true),
         };
-        Ok(JekyllImport {
+        JekyllImport {
             source: self.options.source.clone(),
             root: self.options.root.clone(),
             title,
@@ -683,7 +805,7 @@ impl<'o> Planner<'o> {
             not_carried_over,
             skipped: self.skipped,
             planned,
-        })
+        }
     }
 
     /// The page's front matter, with what `defaults`, the permalink style
@@ -820,63 +942,79 @@ impl<'o> Planner<'o> {
         yaml_text
     }
 
+    /// A data file as folio reads it (YAML under `data/`). What Jekyll's
+    /// reader let pass is kept the way it read it (a repeated key keeps its
+    /// last value, a second document is ignored); a file it could not have
+    /// read is skipped with a warning.
     fn data_file(&mut self, rel: &str, full: &Path) -> Option<(DataFile, String)> {
         let inner = rel.strip_prefix("_data/").unwrap_or(rel);
         let ext = extension(rel);
         let shown = Path::new(rel);
-        let read = |errors: &mut Vec<Diagnostic>| -> Option<String> {
-            let bytes = fs::read(full)
-                .map_err(|e| Diagnostic::error(format!("cannot read {rel}: {e}")).at(Location::file(shown)))
-                .and_then(|b| crate::content::decode_utf8(shown, b));
-            match bytes {
-                Ok(t) => Some(t.trim_start_matches('\u{feff}').to_string()),
-                Err(d) => {
-                    errors.push(d);
-                    None
-                }
-            }
+        let skip = |planner: &mut Self, location: Location, why: String, help: &str| {
+            planner.not_carried(location, format!("data file skipped: {why}"), help);
+            None
         };
-        match ext.as_str() {
-            "yml" | "yaml" => {
-                let text = read(&mut self.errors)?;
-                let at = Embedded { file: shown, file_source: &text, lines_before: 0, what: "data file" };
-                if let Err(d) = yaml::parse::<Value>(&text, at) {
-                    self.errors.push(d);
-                    return None;
+        if !matches!(ext.as_str(), "yml" | "yaml" | "json") {
+            let help = if ext == "csv" || ext == "tsv" {
+                "folio reads YAML data files only: convert it to a YAML list (one `- column: value` item per row)"
+            } else {
+                "folio reads YAML data files only"
+            };
+            return skip(self, Location::file(shown), "folio reads .yml and .yaml (JSON is converted)".into(), help);
+        }
+        let text = match fs::read(full).map(String::from_utf8) {
+            Ok(Ok(t)) => t.trim_start_matches('\u{feff}').to_string(),
+            Ok(Err(_)) => return skip(self, Location::file(shown), "it is not UTF-8 text".into(), "save it as UTF-8 text"),
+            Err(e) => return skip(self, Location::file(shown), format!("it cannot be read ({e})"), ""),
+        };
+        if ext == "json" {
+            let target = format!("data/{}.yml", inner.trim_end_matches(".json"));
+            return match serde_json::from_str::<serde_json::Value>(&text) {
+                Ok(value) => {
+                    let yaml_text =
+                        format!("# Converted from {rel} by folio import jekyll\n{}", yaml::to_string(&value));
+                    Some((DataFile { source: rel.to_string(), target, converted: true }, yaml_text))
                 }
-                let file = DataFile { source: rel.to_string(), target: format!("data/{inner}"), converted: false };
-                Some((file, text))
-            }
-            "json" => {
-                let text = read(&mut self.errors)?;
-                let value: serde_json::Value = match serde_json::from_str(&text) {
-                    Ok(v) => v,
-                    Err(e) => {
-                        self.errors.push(
-                            Diagnostic::error(format!("invalid JSON in data file: {e}"))
-                                .at(Location::at_line(shown, &text, e.line(), e.column()))
-                                .help("check the commas, brackets and quotes around this place"),
-                        );
-                        return None;
-                    }
-                };
-                let target = format!("data/{}.yml", inner.trim_end_matches(".json"));
-                let yaml_text = format!("# Converted from {rel} by folio import jekyll\n{}", yaml::to_string(&value));
-                Some((DataFile { source: rel.to_string(), target, converted: true }, yaml_text))
-            }
-            _ => {
-                let help = if ext == "csv" || ext == "tsv" {
-                    "folio reads YAML data files only: convert it to a YAML list (one `- column: value` item per row)"
+                Err(e) => skip(
+                    self,
+                    Location::at_line(shown, &text, e.line(), e.column()),
+                    format!("it is not valid JSON ({e}); Jekyll could not read it either"),
+                    "correct the JSON (or give the file the name its content has) and import again",
+                ),
+            };
+        }
+        let at = Embedded { file: shown, file_source: &text, lines_before: 0, what: "data file" };
+        match yaml::parse_tolerant(&text, at) {
+            Ok((value, tolerated)) => {
+                let target = format!("data/{inner}");
+                let mut converted = false;
+                for key in &tolerated.duplicate_keys {
+                    let top = key.split('.').next().unwrap_or(key);
+                    self.not_carried(
+                        config_key_location(shown, &text, top),
+                        format!("`{key}` is set twice: the last value is kept, as Jekyll kept it"),
+                        "the data file is written out with the last value only",
+                    );
+                    converted = true;
+                }
+                if tolerated.extra_documents > 0 {
+                    self.not_carried(
+                        Location::file(shown),
+                        format!("only the first of its {} YAML documents is kept, the one Jekyll read", tolerated.extra_documents + 1),
+                        "remove the `---` lines that start the others, or move them to files of their own",
+                    );
+                    converted = true;
+                }
+                let text = if converted {
+                    format!("# Rewritten from {rel} by folio import jekyll\n{}", yaml::to_string(&value))
                 } else {
-                    "folio reads YAML data files only"
+                    text
                 };
-                self.not_carried(
-                    Location::file(shown),
-                    "a data file folio cannot read is not carried over (folio reads .yml and .yaml; JSON is converted)"
-                        .to_string(),
-                    help,
-                );
-                None
+                Some((DataFile { source: rel.to_string(), target, converted: false }, text))
+            }
+            Err(d) => {
+                let location = d.location.as_deref().cloned().unwrap_or_else(|| Location::file(shown));
+                skip(self, location, format!("{}; Jekyll could not read it either", d.message), "correct the YAML and import again")
             }
         }
     }
@@ -936,22 +1074,30 @@ fn decide_url(s: &mut Source) {
     s.url = url;
 }
 
-/// Checks the converted page with folio's own front matter parser; an
-/// error points at the key in the Jekyll file (or in `defaults`).
-fn validate(s: &Source, text: &str, config: &JekyllConfig) -> Result<(), Diagnostic> {
+/// What folio's own front matter reader refuses in the converted page:
+/// the top-level key it is about (if any) and a warning pointing at that
+/// key in the Jekyll file (or in `defaults`).
+fn unreadable_key(s: &Source, text: &str, config: &JekyllConfig) -> Option<(Option<String>, Diagnostic)> {
     let shown = Path::new(&s.rel);
-    let split = front_matter::split(shown, text)?;
-    let Some(yaml_text) = split.yaml else { return Ok(()) };
-    let Err(d) = front_matter::parse(shown, text, yaml_text) else { return Ok(()) };
+    let yaml_text = match front_matter::split(shown, text) {
+        Ok(split) => split.yaml?,
+        Err(d) => return Some((None, d)),
+    };
+    let d = front_matter::parse(shown, text, yaml_text).err()?;
     let line = d.location.as_deref().map_or(0, |l| l.line);
+    // The top-level key whose block holds the reported line.
     let key = text
         .lines()
-        .nth(line.saturating_sub(1))
+        .take(line)
+        .collect::<Vec<_>>()
+        .into_iter()
+        .rev()
+        .find(|l| !l.starts_with([' ', '\t', '-', '#']) && l.contains(':'))
         .and_then(|l| l.split_once(':'))
-        .map(|(k, _)| k.trim().to_string())
-        .filter(|k| !k.is_empty() && !k.starts_with(' '));
-    let location = match key {
-        Some(k) if s.front.contains_key(k.as_str()) => key_location(shown, &s.text, &s.yaml, &k),
+        .map(|(k, _)| k.trim().trim_matches(['"', '\'']).to_string())
+        .filter(|k| !k.is_empty() && k != "---");
+    let location = match &key {
+        Some(k) if s.front.contains_key(k.as_str()) => key_location(shown, &s.text, &s.yaml, k),
         Some(k) if s.defaults.contains_key(k.as_str()) => s
             .default_lines
             .first()
@@ -959,10 +1105,24 @@ fn validate(s: &Source, text: &str, config: &JekyllConfig) -> Result<(), Diagnos
             .unwrap_or_else(|| Location::file(shown)),
         _ => Location::file(shown),
     };
+    let left_out = match &key {
+        Some(k) => format!("`{k}` is left out: "),
+        None => String::new(),
+    };
     let help = d.help.clone().unwrap_or_default();
-    Err(Diagnostic::error(format!("{} (folio cannot read it)", d.message))
+    let warning = Diagnostic::warning(format!("{left_out}{} (folio cannot read it)", d.message))
+        .code(NOT_CARRIED_OVER)
         .at(location)
-        .help(format!("{help}; correct it in the Jekyll site and import again")))
+        .help(format!("{help}; correct it in the folio site (or in the Jekyll site and import again)"));
+    Some((key, warning))
+}
+
+/// A top-level key of a whole YAML file, for warnings about it.
+fn config_key_location(shown: &Path, text: &str, key: &str) -> Location {
+    match yaml::key_position(text, key) {
+        Some((line, column)) => Location::at_line(shown, text, line, column),
+        None => Location::file(shown),
+    }
 }
 
 fn key_location(shown: &Path, text: &str, yaml_text: &str, key: &str) -> Location {
@@ -1003,6 +1163,10 @@ fn with_md_extension(rel: &str) -> String {
         Some((stem, _)) if !stem.is_empty() && !stem.ends_with('/') => format!("{stem}.md"),
         _ => format!("{rel}.md"),
     }
+}
+
+fn file_name(rel: &str) -> String {
+    rel.rsplit('/').next().unwrap_or(rel).to_string()
 }
 
 fn extension(path: &str) -> String {
