@@ -32,7 +32,7 @@ use rayon::prelude::*;
 
 use crate::content::{self, Document, SectionId, CONTENT_DIR};
 use crate::diagnostics::{Diagnostic, Diagnostics};
-use crate::markdown::{Highlighter, RenderOptions};
+use crate::markdown::{self, Highlighter, RenderOptions};
 use crate::output::OutputContent;
 use crate::render::{RenderInputs, SiteValues, Templates};
 use crate::serve::Rebuild;
@@ -347,6 +347,10 @@ impl State {
                     if old.text == doc.text {
                         continue;
                     }
+                    if self.build.config.liquid && markdown::liquid::has_liquid(&doc.text) {
+                        // What its Liquid prints is worked out with the whole site.
+                        return Plan::Full(format!("{} uses Liquid", shown.display()));
+                    }
                     let same_front = old.text[..old.body_start] == doc.text[..doc.body_start];
                     match place {
                         DocRef::Excluded(i) if same_front => changes.drafts.push((i, doc)),
@@ -401,7 +405,7 @@ impl State {
         let theme_dir = root.join("themes").join(&self.build.theme.name);
         match first.as_str() {
             "site.yaml" if rel == Path::new("site.yaml") => return Kind::Full("site.yaml changed".into()),
-            "data" => return Kind::Full(format!("{shown} changed")),
+            "data" | markdown::liquid::INCLUDES_DIR => return Kind::Full(format!("{shown} changed")),
             "content" | "assets" | "templates" => {}
             "themes" if theme_dir.starts_with(path) || path.starts_with(&theme_dir) => {
                 if theme_dir.is_dir() != self.theme_on_disk {

@@ -321,7 +321,11 @@ impl Build {
             true => None,
             false => old_docs.get(rel).map(|d| (*d).clone()),
         };
-        let loaded = content::load_reusing(root, &mut diagnostics, &reuse_doc);
+        let mut loaded = content::load_reusing(root, &mut diagnostics, &reuse_doc);
+        if config.liquid {
+            let liquid = markdown::liquid::LiquidSite::new(root, &config, &data);
+            diagnostics.extend(markdown::liquid::evaluate_all(&liquid, &mut loaded.documents));
+        }
         let markdown_files = loaded.documents.iter().map(|d| d.rel.clone()).collect();
         timings.mark("load");
         let (tree, excluded) =
@@ -646,7 +650,7 @@ impl MarkdownStage<'_> {
         let source = links::SourceText { file: &doc.source, text: &doc.text };
         let mut resolver = LinkResolver::new(self.index, &doc.rel, source, url, options.base_path, self.broken);
         resolver.activities = programme.and_then(|p| self.index.activities.get(&p));
-        let locate = |offset: usize| Place::Offset(doc.body_start + offset);
+        let locate = |offset: usize| doc.body_place(offset);
         let mut body = markdown::render(body, options, &mut resolver, &locate);
         if let Some(caption) = &doc.front.image_license {
             let locate = field_locator(doc, caption, doc.key_location("imageLicense"));

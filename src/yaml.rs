@@ -150,7 +150,9 @@ pub fn parse_tolerant(yaml: &str, at: Embedded<'_>) -> Result<(Value, Tolerated)
         None => Value::Null,
     };
     let mut tolerated = found.into_inner();
-    tolerated.extra_documents = documents.count();
+    // After a document that fails to parse, serde_yaml's iterator repeats
+    // the failure forever: count a bounded number.
+    tolerated.extra_documents = documents.take(1000).count();
     Ok((value, tolerated))
 }
 

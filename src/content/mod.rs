@@ -38,11 +38,48 @@ pub struct Document {
     /// The typed fields of its kind.
     pub fields: KindFields,
     pub extra: crate::yaml::Mapping,
+    /// The body after Liquid ran over it (`liquid: true` in site.yaml),
+    /// when that changed it.
+    pub evaluated: Option<std::sync::Arc<Evaluated>>,
+}
+
+/// A body as Liquid left it, and where each part of it came from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Evaluated {
+    pub body: String,
+    /// `(offset in body, offset in the file, length)`, in order: a part of
+    /// the file copied as it was (length > 0), or what a Liquid tag or
+    /// block written at that file offset produced (length 0).
+    pub parts: Vec<(usize, usize, usize)>,
+}
+
+impl Evaluated {
+    /// The file offset an offset of the evaluated body came from: exact in
+    /// text copied as it was, else the start of the Liquid that wrote it.
+    pub fn file_offset(&self, offset: usize) -> usize {
+        let i = self.parts.partition_point(|&(at, _, _)| at <= offset);
+        match i.checked_sub(1).map(|i| self.parts[i]) {
+            Some((at, file, len)) if len > 0 && offset - at < len => file + (offset - at),
+            Some((_, file, _)) => file,
+            None => 0,
+        }
+    }
 }
 
 impl Document {
     pub fn body(&self) -> &str {
-        &self.text[self.body_start..]
+        match &self.evaluated {
+            Some(e) => &e.body,
+            None => &self.text[self.body_start..],
+        }
+    }
+
+    /// Where an offset of [`Document::body`] is in the file.
+    pub fn body_place(&self, offset: usize) -> crate::diagnostics::Place {
+        crate::diagnostics::Place::Offset(match &self.evaluated {
+            Some(e) => e.file_offset(offset),
+            None => self.body_start + offset,
+        })
     }
 
     /// An empty document standing in for a file the site does not have.
@@ -56,6 +93,7 @@ impl Document {
             front: FrontMatter::default(),
             fields: KindFields::None,
             extra: Default::default(),
+            evaluated: None,
         }
     }
 
@@ -256,6 +294,7 @@ pub fn read_document(path: &Path, source: PathBuf, rel: PathBuf) -> Result<Docum
         fields: parsed.fields,
         extra: parsed.extra,
         text,
+        evaluated: None,
     })
 }
 

@@ -8,6 +8,7 @@
 //! contact.html           -> content/contact.md           (the HTML kept as one raw HTML block)
 //! _posts/2021-06-01-x.md -> content/posts/2021-06-01-x.md (date, title and permalink written out)
 //! _data/*.yml|yaml|json  -> data/*.yml
+//! _includes/**          -> includes/**                  (pages' `{% include %}`, evaluated by folio)
 //! assets/**              -> assets/**                    (served at /assets/, as before)
 //! other files            -> content/<same path>          (copied beside the pages)
 //! ```
@@ -49,7 +50,6 @@ const MARKDOWN_EXTENSIONS: &[&str] = &["md", "markdown", "mkdown", "mkdn", "mkd"
 /// (folder, what it holds, why nothing is lost).
 const THEME_FOLDERS: &[(&str, &str, &str)] = &[
     ("_layouts", "Jekyll layouts", "the gbif theme's templates replace them; a page's `layout` picks the template of that name"),
-    ("_includes", "Liquid includes", "folio renders the `vimeo.html` and `youtube.html` includes itself; other includes are reported where pages use them"),
     ("_sass", "Sass partials", "the gbif theme has its own stylesheet"),
     ("_plugins", "Ruby plugins", "folio does not run plugins"),
 ];
@@ -188,6 +188,8 @@ pub struct JekyllImport {
     /// Pages and posts, in the order of their URLs.
     pub pages: Vec<ImportedPage>,
     pub data_files: Vec<DataFile>,
+    /// Liquid includes copied from `_includes/` to `includes/`.
+    pub includes: Vec<String>,
     /// Files to copy, in the order of their URLs.
     pub files: Vec<CopiedFile>,
     pub rewrites: Vec<Rewrite>,
@@ -279,6 +281,9 @@ impl JekyllImport {
         for f in &self.files {
             let changed = if f.url_kept { String::new() } else { format!("  URL CHANGED, was {}", f.jekyll_url) };
             let _ = writeln!(out, "  {:<width$}  {} -> {}{changed}", f.url, f.source, f.target);
+        }
+        if !self.includes.is_empty() {
+            let _ = writeln!(out, "Includes: {} copied from _includes/ to includes/", self.includes.len());
         }
         if !self.data_files.is_empty() {
             let _ = writeln!(out, "Data files: {}", self.data_files.len());

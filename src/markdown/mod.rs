@@ -4,6 +4,7 @@
 
 mod highlight;
 pub mod jekyll;
+pub mod liquid;
 pub mod toc;
 pub mod xref;
 

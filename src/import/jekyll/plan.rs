@@ -63,6 +63,8 @@ pub(super) struct Planner<'o> {
     /// Files to copy: (path in the Jekyll site, full path).
     statics: Vec<(String, PathBuf)>,
     data: Vec<(String, PathBuf)>,
+    /// `_includes/` files: (path inside it, full path).
+    includes: Vec<(String, PathBuf)>,
     errors: Vec<Diagnostic>,
     not_carried_over: Vec<Diagnostic>,
     skipped: Vec<Skipped>,
@@ -95,6 +97,7 @@ impl<'o> Planner<'o> {
             sources: Vec::new(),
             statics: Vec::new(),
             data: Vec::new(),
+            includes: Vec::new(),
             errors: Vec::new(),
             not_carried_over,
             skipped: Vec::new(),
@@ -192,6 +195,13 @@ impl<'o> Planner<'o> {
         let label = name.trim_start_matches('_');
         if name == "_data" {
             self.walk_data(full, name);
+        } else if name == "_includes" {
+            for entry in walkdir::WalkDir::new(full).sort_by_file_name().into_iter().filter_map(Result::ok) {
+                if entry.file_type().is_file() && !entry.file_name().to_string_lossy().starts_with('.') {
+                    let inner = entry.path().strip_prefix(full).unwrap_or(entry.path()).to_string_lossy().replace('\\', "/");
+                    self.includes.push((inner, entry.into_path()));
+                }
+            }
         } else if let Some((_, what, why)) = THEME_FOLDERS.iter().find(|(n, _, _)| *n == name) {
             self.not_carried(location, format!("{what} ({}) are not carried over: {why}", count(files, "file")), "");
         } else if name == "_drafts" {
@@ -535,6 +545,10 @@ impl<'o> Planner<'o> {
         let links = body::Links { by_path: &by_path, posts: &posts, base_path: &base_path };
         let (pages, mut planned, rewrites) = self.convert_pages(links);
         let data_files = self.convert_data(&mut planned);
+        for (inner, full) in &self.includes {
+            let target = format!("{}/{inner}", crate::markdown::liquid::INCLUDES_DIR);
+            planned.push(PlannedFile { target, content: PlannedContent::Copy(full.clone()) });
+        }
         for f in &files {
             let from = self.statics.iter().find(|(rel, _)| *rel == f.source).map(|(_, full)| full.clone());
             if let Some(from) = from {
@@ -800,6 +814,7 @@ impl<'o> Planner<'o> {
             permalink_style: config.permalink.name().to_string(),
             pages,
             data_files,
+            includes: self.includes.iter().map(|(inner, _)| inner.clone()).collect(),
             files,
             rewrites,
             not_carried_over,
