@@ -18,6 +18,7 @@ pub mod html_scan;
 pub mod import;
 pub mod incremental;
 pub mod index;
+pub mod known_broken;
 pub mod links;
 pub mod markdown;
 pub mod output;
@@ -258,6 +259,8 @@ pub(crate) struct Build {
     /// The link check of each document: pages, then sections.
     pub checks: Vec<Vec<Diagnostic>>,
     pub menu: Vec<Diagnostic>,
+    /// Links already broken when the site was imported: warnings.
+    pub known_broken: known_broken::KnownBroken,
     pub timings: Timings,
     pub staging: Option<output::Staging>,
 }
@@ -298,6 +301,7 @@ impl Build {
         }
         let output_dir = output_dir(options, &config).map_err(|d| fail(one(d)))?;
         let data = site_data::load(root).map_err(|problems| fail(Diagnostics { items: problems }))?;
+        let known_broken = known_broken::KnownBroken::load(root).map_err(|d| fail(one(d)))?;
         if config.menu.is_empty() {
             if let Some(navigation) = data.get("navigation") {
                 config.menu = config::MenuItem::from_data(navigation);
@@ -431,6 +435,7 @@ impl Build {
             scans,
             checks,
             menu,
+            known_broken,
             timings,
             staging,
         })
@@ -453,6 +458,7 @@ impl Build {
         }
         all.extend(self.checks.iter().flatten().cloned());
         all.extend(self.menu.iter().cloned());
+        self.known_broken.apply(&mut all);
         all.sort();
         all
     }

@@ -194,12 +194,17 @@ fn main() -> ExitCode {
         Command::Import { what: ImportCommand::Jekyll { dir, into, force } } => {
             let mut options = folio::import::jekyll::JekyllOptions::new(dir, into.unwrap_or(cli.root));
             options.force = force;
-            match folio::import::jekyll::import_jekyll(&options) {
-                Ok(report) => {
-                    print!("{}", report.human());
+            let report = match folio::import::jekyll::import_jekyll(&options) {
+                Ok(report) => report,
+                Err(e) => return failed(e, "Import failed", "nothing was written"),
+            };
+            print!("{}", report.human());
+            match folio::check::imported::after_jekyll_import(&report) {
+                Ok(check) => {
+                    print!("{}", check.human());
                     ExitCode::SUCCESS
                 }
-                Err(e) => failed(e, "Import failed", "nothing was written"),
+                Err(e) => failed(e, "The imported site does not build", "please report this: the import wrote it"),
             }
         }
     }

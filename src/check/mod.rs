@@ -5,6 +5,7 @@
 //! `--external`, the links that leave the site.
 
 pub mod external;
+pub mod imported;
 mod report;
 
 pub use report::count;

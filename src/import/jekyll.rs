@@ -342,7 +342,6 @@ impl JekyllReport {
             count(self.written.len(), "file"),
             self.import.root.display()
         );
-        let _ = writeln!(out, "Next: folio --root {} build", self.import.root.display());
         out
     }
 

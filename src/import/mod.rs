@@ -435,7 +435,7 @@ pub fn import_programme(options: &ImportOptions) -> Result<ImportReport, crate::
 }
 
 /// Writes through a temporary file beside `path`, renamed over it.
-fn write_file(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+pub(crate) fn write_file(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     replace_through_temp(path, |temp| fs::write(temp, bytes))
 }
 
