@@ -141,22 +141,23 @@ pub fn after_jekyll_import(report: &JekyllReport) -> Result<ImportCheck, Error> 
 /// Liquid (its output is counted on the page, not here), kramdown's
 /// attribute lines, link targets or HTML tags.
 fn markdown_text(body: &str, html: bool) -> String {
+    // Text inside Liquid (a branch not taken, a comment) may never have
+    // been shown: only the words outside it count. A line that held only
+    // Liquid goes too (the Liquid stage leaves such lines out of HTML).
     let mut plain = String::with_capacity(body.len());
     let mut done = 0;
-    let mut in_comment = false;
-    for (range, _) in crate::markdown::jekyll::find_liquid(body) {
-        let tag: String = body[range.clone()].chars().filter(|c| c.is_alphanumeric()).collect();
-        if !in_comment {
-            plain.push_str(&body[done..range.start]);
+    for range in crate::markdown::liquid::liquid_ranges(body) {
+        let line_start = body[..range.start].rfind('\n').map_or(0, |i| i + 1);
+        let line_end = body[range.end..].find('\n').map_or(body.len(), |i| range.end + i);
+        let alone = body[line_start..range.start].trim().is_empty() && body[range.end..line_end].trim().is_empty();
+        if alone && line_start >= done {
+            plain.push_str(&body[done..line_start]);
+            done = (line_end + 1).min(body.len());
+        } else {
+            plain.push_str(&body[done..range.start.max(done)]);
             plain.push(' ');
+            done = range.end.max(done);
         }
-        // A Liquid comment was never published.
-        in_comment = match tag.as_str() {
-            "comment" => true,
-            "endcomment" => false,
-            _ => in_comment,
-        };
-        done = range.end;
     }
     plain.push_str(&body[done..]);
     let plain: String = plain
@@ -167,21 +168,18 @@ fn markdown_text(body: &str, html: bool) -> String {
     if html {
         return html_text(&plain);
     }
-    let mut text = String::new();
+    // Tags split over several events (`<iframe` on a line of its own) are
+    // put back together before they are taken out.
+    let mut html_and_text = String::new();
     for event in Parser::new_ext(&plain, crate::markdown::options()) {
         match event {
-            Event::Text(t) | Event::Code(t) => {
-                text.push_str(&t);
-                text.push(' ');
-            }
-            Event::Html(h) | Event::InlineHtml(h) => {
-                text.push_str(&html_text(&h));
-                text.push(' ');
-            }
-            _ => text.push(' '),
+            Event::Text(t) | Event::Code(t) => html_and_text.push_str(&t.replace('&', "&amp;").replace('<', "&lt;")),
+            Event::Html(h) | Event::InlineHtml(h) => html_and_text.push_str(&h),
+            _ => {}
         }
+        html_and_text.push(' ');
     }
-    text
+    html_text(&html_and_text)
 }
 
 /// The text of HTML: tags left out, the common entities read.

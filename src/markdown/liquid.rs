@@ -298,6 +298,13 @@ fn error_text(e: &liquid_core::Error) -> String {
     }
 }
 
+/// Where the top-level Liquid tags and blocks of `text` are (a block
+/// from its tag to its `end` tag): the text outside them is shown as
+/// written, whatever the Liquid prints.
+pub fn liquid_ranges(text: &str) -> Vec<Range<usize>> {
+    constructs(text).into_iter().map(|c| c.range).collect()
+}
+
 /// A top-level Liquid construct of a text.
 #[derive(Debug)]
 struct Construct {

@@ -1,7 +1,7 @@
 //! Page bodies: Liquid that only builds URLs (`{{ site.baseurl }}`,
-//! `relative_url`, `{% link %}`, `{% post_url %}`) becomes plain paths;
-//! video includes stay (folio renders them); every other Liquid tag is
-//! reported and left in place. kramdown's `{:toc}` becomes `toc: true`, and
+//! `relative_url`, `{% link %}`, `{% post_url %}`) becomes plain paths, so
+//! that folio resolves and checks them; every other Liquid tag stays as
+//! written, for folio to evaluate at build time (`liquid: true`). kramdown's `{:toc}` becomes `toc: true`, and
 //! what kramdown reads differently from CommonMark is reported. HTML bodies
 //! are kept as one raw HTML block.
 
@@ -119,7 +119,6 @@ pub fn convert(file: &Path, text: &str, body_start: usize, html: bool, links: Li
         if let Some(open) = block {
             if *tag == Tag::Close(open) {
                 block = None;
-                replacements[i] = Some(block_replacement(open, false));
             }
             continue;
         }
@@ -160,8 +159,8 @@ pub fn convert(file: &Path, text: &str, body_start: usize, html: bool, links: Li
             Tag::Link(_) | Tag::PostUrl(_) => resolve(tag).map(|url| root_relative(&url)),
             Tag::Video(url, host) if html => Some(video_link(url.as_str(), host)),
             Tag::Open(name) => {
+                // folio evaluates `raw` and `comment` as Jekyll did.
                 block = Some(name);
-                replacements[i] = Some(block_replacement(name, true));
                 continue;
             }
             _ => None,
@@ -181,7 +180,8 @@ pub fn convert(file: &Path, text: &str, body_start: usize, html: bool, links: Li
                     .at(locate(range.start))
                     .help("link to the post's URL instead"),
             ),
-            (None, _) => out.not_carried_over.push(liquid_warning(written, locate(range.start), html)),
+            // Other Liquid stays: folio evaluates it at build time.
+            (None, _) => {}
         }
         let what = if matches!(tag, Tag::Video(..)) { "video include" } else { "URL" };
         replacements[i] = replacement.map(|r| (r, what));
@@ -240,30 +240,6 @@ pub fn convert(file: &Path, text: &str, body_start: usize, html: bool, links: Li
     converted.push_str(&body[done..]);
     out.text = if html { one_html_block(&converted) } else { converted };
     out
-}
-
-/// `{% raw %}` and `{% endraw %}` go (folio does not run Liquid, so the
-/// text between them is already shown as written); `{% comment %}` blocks
-/// become HTML comments, hidden as before.
-fn block_replacement(name: &str, open: bool) -> (String, &'static str) {
-    match (name, open) {
-        ("comment", true) => ("<!--".into(), "Liquid comment"),
-        ("comment", false) => ("-->".into(), "Liquid comment"),
-        _ => (String::new(), "Liquid raw block"),
-    }
-}
-
-fn liquid_warning(tag: &str, location: Location, html: bool) -> Diagnostic {
-    let what = if tag.starts_with("{{") { "output" } else { "tag" };
-    let help = if html {
-        "folio does not run Liquid, and in an HTML page it shows the tag as written: replace it with plain HTML"
-    } else {
-        "folio does not run Liquid: the tag stays in the page, folio leaves it out of the HTML and warns at build time; write the content in Markdown"
-    };
-    Diagnostic::warning(format!("Liquid {what} `{tag}` is not carried over"))
-        .code(NOT_CARRIED_OVER)
-        .at(location)
-        .help(help)
 }
 
 /// Whether the text before a tag on its line makes the tag the start of a
@@ -537,37 +513,14 @@ mod tests {
     }
 
     #[test]
-    fn other_liquid_is_reported_where_it_stands() {
+    fn other_liquid_stays_for_the_build_to_evaluate() {
         let body = "Intro\n\n{% include vimeo.html id=\"566560669\" %}\n\n{% if site.x %}Shown{% endif %}\n\
-                    {% raw %}{{ kept }}{% endraw %} {{ page.title }}\n";
+                    {% raw %}{{ site.baseurl }}{% endraw %} {{ page.title }} {% comment %}{{ site.baseurl }}/x{% endcomment %}\n";
         let out = run(body, false, "/");
-        assert_eq!(
-            out.text,
-            body.replace("{% raw %}{{ kept }}{% endraw %}", "{{ kept }}"),
-            "left in place; raw blocks lose their tags"
-        );
+        assert_eq!(out.text, body, "left as written, raw and comment blocks too");
         assert_eq!(out.videos, 1);
-        let found: Vec<(String, usize, usize)> = out
-            .not_carried_over
-            .iter()
-            .map(|d| {
-                let l = d.location.as_deref().unwrap();
-                (d.message.clone(), l.line, l.column)
-            })
-            .collect();
-        assert_eq!(found.len(), 3, "{found:?}");
-        assert_eq!(found[0], ("Liquid tag `{% if site.x %}` is not carried over".to_string(), 8, 1));
-        assert_eq!(found[1].1, 8);
-        assert!(found[2].0.contains("{{ page.title }}"));
-    }
-
-    #[test]
-    fn liquid_comments_become_html_comments() {
-        let out = run("Before {% comment %}hidden {{ x }}{% endcomment %} after\n", false, "/");
-        assert_eq!(out.text, "Before <!--hidden {{ x }}--> after\n");
-        assert!(out.not_carried_over.is_empty());
-        assert_eq!(out.rewrites.len(), 2);
-        assert_eq!(out.rewrites[0].what, "Liquid comment");
+        assert!(out.not_carried_over.is_empty(), "{:?}", out.not_carried_over);
+        assert!(out.rewrites.is_empty(), "nothing inside raw or comment is rewritten");
     }
 
     #[test]

@@ -555,7 +555,8 @@ impl<'o> Planner<'o> {
                 planned.push(PlannedFile { target: f.target.clone(), content: PlannedContent::Copy(from) });
             }
         }
-        match self.site_yaml(pages.iter().any(|p| p.url.ends_with(".html"))) {
+        // (`/404.html` is that name on every host.)
+        match self.site_yaml(pages.iter().any(|p| p.url.ends_with(".html") && p.url != "/404.html")) {
             Ok(text) => planned.push(PlannedFile {
                 target: crate::config::CONFIG_FILE.into(),
                 content: PlannedContent::Text(text),
