@@ -108,7 +108,9 @@ mod tests {
             items: vec![
                 Diagnostic::error("broken anchor `/x#y`: /x has no id `y`").code(BROKEN_ANCHOR).at(at("content/a.md")),
                 Diagnostic::error("broken anchor `/x#y`: /x has no id `y`").code(BROKEN_ANCHOR).at(at("content/b.md")),
-                Diagnostic::error("broken link `/z`: nothing in the site is at /z").code(BROKEN_LINK).at(at("content/a.md")),
+                Diagnostic::error("broken link `/z`: nothing in the site is at /z")
+                    .code(BROKEN_LINK)
+                    .at(at("content/a.md")),
             ],
         };
         known.apply(&mut diagnostics);

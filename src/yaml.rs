@@ -144,9 +144,9 @@ pub fn parse_tolerant(yaml: &str, at: Embedded<'_>) -> Result<(Value, Tolerated)
     let found = std::cell::RefCell::new(Tolerated::default());
     let mut documents = serde_yaml::Deserializer::from_str(text);
     let value = match documents.next() {
-        Some(first) => {
-            LastKeyWins { path: String::new(), found: &found }.deserialize(first).map_err(|e| to_diagnostic(&e, yaml, at))?
-        }
+        Some(first) => LastKeyWins { path: String::new(), found: &found }
+            .deserialize(first)
+            .map_err(|e| to_diagnostic(&e, yaml, at))?,
         None => Value::Null,
     };
     let mut tolerated = found.into_inner();

@@ -384,7 +384,9 @@ fn two_pages_on_one_url_resolve_as_jekyll_wrote_them() {
         "{report}"
     );
     assert!(
-        report.contains("people.html: not imported: people.html and team.md are both published at /team/; team.md is kept"),
+        report.contains(
+            "people.html: not imported: people.html and team.md are both published at /team/; team.md is kept"
+        ),
         "{report}"
     );
     assert!(!root.path().join("content/about.md").exists());

@@ -189,6 +189,22 @@ fn folders_redirect_to_their_slash_and_unknown_urls_get_a_404_page() {
 }
 
 #[test]
+fn with_implicit_html_urls_without_the_extension_are_answered_as_the_old_host_did() {
+    let site = small_site();
+    site.write("site.yaml", "title: Test site\nimplicit_html: true\n")
+        .write("content/schedule.md", "---\ntitle: Schedule\npermalink: /schedule.html\n---\nThe days.\n")
+        .write("content/sessions.md", "---\ntitle: Sessions\npermalink: /sessions.html\n---\n## Regional\n");
+    let dev = serve(site);
+    for url in ["/schedule", "/schedule/", "/schedule.html"] {
+        assert!(body_text(&dev.page(url)).contains("The days."), "{url}");
+    }
+    assert!(body_text(&dev.page("/sessions")).contains("Regional"));
+    // A folder's own page still comes first, with its redirect.
+    assert_eq!(dev.get("/docs").header("Location"), Some("/docs/"));
+    assert_eq!(dev.get("/nothing").status, 404);
+}
+
+#[test]
 fn head_gives_the_headers_without_the_body_and_other_methods_are_refused() {
     let dev = serve(small_site());
     let full = dev.get("/a/");

@@ -49,7 +49,11 @@ const MARKDOWN_EXTENSIONS: &[&str] = &["md", "markdown", "mkdown", "mkdn", "mkd"
 /// Folders Jekyll builds the site from, replaced by the gbif theme:
 /// (folder, what it holds, why nothing is lost).
 const THEME_FOLDERS: &[(&str, &str, &str)] = &[
-    ("_layouts", "Jekyll layouts", "the gbif theme's templates replace them; a page's `layout` picks the template of that name"),
+    (
+        "_layouts",
+        "Jekyll layouts",
+        "the gbif theme's templates replace them; a page's `layout` picks the template of that name",
+    ),
     ("_sass", "Sass partials", "the gbif theme has its own stylesheet"),
     ("_plugins", "Ruby plugins", "folio does not run plugins"),
 ];

@@ -38,7 +38,8 @@ pub const LIQUID: &str = "liquid";
 pub const INCLUDES_DIR: &str = "includes";
 
 /// Block tags and the tags that close them.
-const BLOCKS: &[&str] = &["if", "unless", "for", "case", "capture", "comment", "raw", "tablerow", "highlight", "ifchanged"];
+const BLOCKS: &[&str] =
+    &["if", "unless", "for", "case", "capture", "comment", "raw", "tablerow", "highlight", "ifchanged"];
 
 /// Everything one build evaluates Liquid with.
 pub struct LiquidSite {
@@ -77,16 +78,22 @@ impl LiquidSite {
         let filters: Vec<(&'static str, SimpleFn)> = vec![
             ("relative_url", Arc::new(move |v: &dyn ValueView| LValue::scalar(join_url(&relative, &v.to_kstr())))),
             ("absolute_url", Arc::new(move |v: &dyn ValueView| LValue::scalar(join_url(&base_url, &v.to_kstr())))),
-            ("jsonify", Arc::new(|v: &dyn ValueView| LValue::scalar(serde_json::to_string(&to_json(v)).unwrap_or_default()))),
+            (
+                "jsonify",
+                Arc::new(|v: &dyn ValueView| LValue::scalar(serde_json::to_string(&to_json(v)).unwrap_or_default())),
+            ),
             ("markdownify", Arc::new(|v: &dyn ValueView| LValue::scalar(markdownify(&v.to_kstr())))),
             ("liquify", Arc::new(|v: &dyn ValueView| v.to_value())),
             ("xml_escape", Arc::new(|v: &dyn ValueView| LValue::scalar(super::escape(&v.to_kstr())))),
             ("cgi_escape", Arc::new(|v: &dyn ValueView| LValue::scalar(crate::urls::encode_path(&v.to_kstr())))),
             ("uri_escape", Arc::new(|v: &dyn ValueView| LValue::scalar(crate::urls::encode_path(&v.to_kstr())))),
             ("slugify", Arc::new(|v: &dyn ValueView| LValue::scalar(crate::slug::slugify(&v.to_kstr())))),
-            ("normalize_whitespace", Arc::new(|v: &dyn ValueView| {
-                LValue::scalar(v.to_kstr().split_whitespace().collect::<Vec<_>>().join(" "))
-            })),
+            (
+                "normalize_whitespace",
+                Arc::new(|v: &dyn ValueView| {
+                    LValue::scalar(v.to_kstr().split_whitespace().collect::<Vec<_>>().join(" "))
+                }),
+            ),
         ];
         for (name, f) in filters {
             language.filters.register(name.into(), Box::new(SimpleFilter { name, f }));
@@ -230,7 +237,11 @@ impl LiquidSite {
                 Kind::Liquid => match self.render_one(written, &runtime) {
                     Ok(s) => s,
                     Err(e) => {
-                        problem(construct.range.start, format!("Liquid `{}` cannot be evaluated: {}", first_line(written), error_text(&e)), "correct the tag, or replace it with what it should show".into());
+                        problem(
+                            construct.range.start,
+                            format!("Liquid `{}` cannot be evaluated: {}", first_line(written), error_text(&e)),
+                            "correct the tag, or replace it with what it should show".into(),
+                        );
                         String::new()
                     }
                 },
@@ -270,7 +281,8 @@ pub fn has_liquid(text: &str) -> bool {
 }
 
 fn warning(doc: &Document, source: &str, at: usize, message: String, help: String) -> Diagnostic {
-    let mut d = Diagnostic::warning(message).code(LIQUID).at(Location::at_offset(&doc.source, source, doc.body_start + at));
+    let mut d =
+        Diagnostic::warning(message).code(LIQUID).at(Location::at_offset(&doc.source, source, doc.body_start + at));
     if !help.is_empty() {
         d = d.help(help);
     }
@@ -288,7 +300,8 @@ fn first_line(text: &str) -> String {
 
 fn error_text(e: &liquid_core::Error) -> String {
     let text = e.to_string();
-    let mut lines = text.lines().map(str::trim).filter(|l| !l.is_empty() && !l.starts_with("from:") && !l.starts_with("with:"));
+    let mut lines =
+        text.lines().map(str::trim).filter(|l| !l.is_empty() && !l.starts_with("from:") && !l.starts_with("with:"));
     let first = lines.next().unwrap_or("").trim_start_matches("liquid: ").to_string();
     let rest: Vec<&str> = lines.filter(|l| l.contains('=')).take(2).collect();
     if rest.is_empty() {
@@ -333,11 +346,32 @@ fn constructs(text: &str) -> Vec<Construct> {
         if t.starts_with("{{") {
             return String::new();
         }
-        t.trim_start_matches("{%").trim_start_matches('-').split_whitespace().next().unwrap_or("").trim_end_matches("-%}").trim_end_matches("%}").to_string()
+        t.trim_start_matches("{%")
+            .trim_start_matches('-')
+            .split_whitespace()
+            .next()
+            .unwrap_or("")
+            .trim_end_matches("-%}")
+            .trim_end_matches("%}")
+            .to_string()
     };
     let names: Vec<String> = tags.iter().map(|(r, _)| name_of(r)).collect();
     let known_tag = |n: &str| {
-        matches!(n, "" | "assign" | "include" | "increment" | "decrement" | "cycle" | "break" | "continue" | "render" | "else" | "elsif" | "when" | "echo")
+        matches!(
+            n,
+            "" | "assign"
+                | "include"
+                | "increment"
+                | "decrement"
+                | "cycle"
+                | "break"
+                | "continue"
+                | "render"
+                | "else"
+                | "elsif"
+                | "when"
+                | "echo"
+        )
     };
     let mut out = Vec::new();
     let mut i = 0;
@@ -470,13 +504,11 @@ fn fill_paths(globals: &mut LValue, text: &str) {
             i += 1;
             continue;
         }
-        let ident_start = i == 0 || !(bytes[i - 1].is_ascii_alphanumeric() || bytes[i - 1] == b'_' || bytes[i - 1] == b'.');
+        let ident_start =
+            i == 0 || !(bytes[i - 1].is_ascii_alphanumeric() || bytes[i - 1] == b'_' || bytes[i - 1] == b'.');
         let rest = &text[i..];
         if ident_start && (rest.starts_with("site.") || rest.starts_with("page.")) {
-            let len = rest
-                .bytes()
-                .take_while(|b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'-' | b'.'))
-                .count();
+            let len = rest.bytes().take_while(|b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'-' | b'.')).count();
             let path: Vec<&str> = rest[..len].split('.').filter(|s| !s.is_empty()).collect();
             ensure(globals, &path);
             i += len.max(1);
@@ -763,7 +795,9 @@ impl ParseTag for IncludeTag {
         while let Ok(next) = arguments.expect_next("") {
             let text = next.as_str().to_string();
             let (key, value) = match text.split_once('=') {
-                Some((k, v)) if !v.is_empty() => (k.to_string(), liquid_core::Expression::with_literal(v.trim_matches(['"', '\'']).to_string())),
+                Some((k, v)) if !v.is_empty() => {
+                    (k.to_string(), liquid_core::Expression::with_literal(v.trim_matches(['"', '\'']).to_string()))
+                }
                 Some((k, _)) => {
                     let value = arguments.expect_next("a value after `=` expected")?.expect_value().into_result()?;
                     (k.to_string(), value)
@@ -799,7 +833,8 @@ impl Renderable for Include {
         }
         if matches!(self.name.as_str(), "vimeo.html" | "youtube.html") {
             let id = values.get("id").map(|v| v.to_kstr().to_string()).unwrap_or_default();
-            write!(writer, "{{% include {} id=\"{id}\" %}}", self.name).map_err(|e| liquid_core::Error::with_msg(e.to_string()))?;
+            write!(writer, "{{% include {} id=\"{id}\" %}}", self.name)
+                .map_err(|e| liquid_core::Error::with_msg(e.to_string()))?;
             return Ok(());
         }
         let Some(text) = self.includes.files.get(&self.name) else {
@@ -845,7 +880,12 @@ impl BlockReflection for HighlightBlock {
 }
 
 impl ParseBlock for HighlightBlock {
-    fn parse(&self, mut arguments: TagTokenIter<'_>, mut tokens: TagBlock<'_, '_>, _options: &Language) -> liquid_core::Result<Box<dyn Renderable>> {
+    fn parse(
+        &self,
+        mut arguments: TagTokenIter<'_>,
+        mut tokens: TagBlock<'_, '_>,
+        _options: &Language,
+    ) -> liquid_core::Result<Box<dyn Renderable>> {
         let language = arguments.expect_next("").map(|t| t.as_str().to_string()).unwrap_or_default();
         while arguments.expect_next("").is_ok() {}
         let content = tokens.escape_liquid(false)?.to_string();

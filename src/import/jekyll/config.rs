@@ -187,7 +187,11 @@ impl JekyllConfig {
                         "permalink" => "`pretty`, `date`, `none` or a pattern",
                         _ => "text",
                     };
-                    return self.left_out(name, format!("`{name}` must be {what}"), format!("write `{name}: {}`", example(name)));
+                    return self.left_out(
+                        name,
+                        format!("`{name}` must be {what}"),
+                        format!("write `{name}: {}`", example(name)),
+                    );
                 };
                 match name {
                     "title" => self.title = Some(t),
@@ -256,7 +260,11 @@ impl JekyllConfig {
     /// `exclude` / `include`: applied to the import's walk.
     fn read_path_list(&mut self, name: &str, value: &Value) {
         let Some(list) = string_list(value) else {
-            return self.left_out(name, format!("`{name}` must be a list of paths"), format!("write `{name}: [README.md, scripts]`"));
+            return self.left_out(
+                name,
+                format!("`{name}` must be a list of paths"),
+                format!("write `{name}: [README.md, scripts]`"),
+            );
         };
         let list_len = list.len();
         if name == "exclude" {
@@ -295,7 +303,10 @@ impl JekyllConfig {
 
     /// A setting of the wrong shape: left out, with a warning at its line.
     fn left_out(&mut self, key: &str, message: String, help: String) {
-        let d = Diagnostic::warning(format!("{message}; it is left out")).code(NOT_CARRIED_OVER).at(self.location(key)).help(help);
+        let d = Diagnostic::warning(format!("{message}; it is left out"))
+            .code(NOT_CARRIED_OVER)
+            .at(self.location(key))
+            .help(help);
         self.not_carried_over.push(d);
     }
 

@@ -170,7 +170,16 @@ mod tests {
     #[test]
     fn repeated_keys_keep_the_last() {
         let yaml = "title: A\nheight: 50vh # first\nbackground: x.jpg\nheight: 70vh\n";
-        let (kept, _) = crate::yaml::parse_tolerant(yaml, crate::yaml::Embedded { file: std::path::Path::new(""), file_source: yaml, lines_before: 0, what: "front matter" }).unwrap();
+        let (kept, _) = crate::yaml::parse_tolerant(
+            yaml,
+            crate::yaml::Embedded {
+                file: std::path::Path::new(""),
+                file_source: yaml,
+                lines_before: 0,
+                what: "front matter",
+            },
+        )
+        .unwrap();
         let kept = kept.as_mapping().unwrap().clone();
         assert_eq!(without_repeats(yaml, &kept), "title: A\nbackground: x.jpg\nheight: 70vh\n");
     }

@@ -198,7 +198,8 @@ impl<'o> Planner<'o> {
         } else if name == "_includes" {
             for entry in walkdir::WalkDir::new(full).sort_by_file_name().into_iter().filter_map(Result::ok) {
                 if entry.file_type().is_file() && !entry.file_name().to_string_lossy().starts_with('.') {
-                    let inner = entry.path().strip_prefix(full).unwrap_or(entry.path()).to_string_lossy().replace('\\', "/");
+                    let inner =
+                        entry.path().strip_prefix(full).unwrap_or(entry.path()).to_string_lossy().replace('\\', "/");
                     self.includes.push((inner, entry.into_path()));
                 }
             }
@@ -331,10 +332,13 @@ impl<'o> Planner<'o> {
                 // Jekyll's front matter pattern did not match either: the
                 // whole file was the page's content.
                 self.not_carried_over.push(
-                    Diagnostic::warning(format!("{}: the whole file is taken as the page's text, as Jekyll took it", d.message))
-                        .code(NOT_CARRIED_OVER)
-                        .at(d.location.as_deref().cloned().unwrap_or_else(|| Location::file(shown)))
-                        .help("end the front matter with a `---` line in the folio site"),
+                    Diagnostic::warning(format!(
+                        "{}: the whole file is taken as the page's text, as Jekyll took it",
+                        d.message
+                    ))
+                    .code(NOT_CARRIED_OVER)
+                    .at(d.location.as_deref().cloned().unwrap_or_else(|| Location::file(shown)))
+                    .help("end the front matter with a `---` line in the folio site"),
                 );
                 return Some((text, String::new(), true, 0, Mapping::new()));
             }
@@ -356,10 +360,12 @@ impl<'o> Planner<'o> {
                     for key in &tolerated.duplicate_keys {
                         let top = key.split('.').next().unwrap_or(key);
                         self.not_carried_over.push(
-                            Diagnostic::warning(format!("`{key}` is set twice in the front matter: the last value is kept, as Jekyll kept it"))
-                                .code(NOT_CARRIED_OVER)
-                                .at(key_location(shown, &text, yaml_text, top))
-                                .help("the first one is left out of the folio page"),
+                            Diagnostic::warning(format!(
+                                "`{key}` is set twice in the front matter: the last value is kept, as Jekyll kept it"
+                            ))
+                            .code(NOT_CARRIED_OVER)
+                            .at(key_location(shown, &text, yaml_text, top))
+                            .help("the first one is left out of the folio page"),
                         );
                     }
                     front::without_repeats(yaml_text, &m)
@@ -376,10 +382,13 @@ impl<'o> Planner<'o> {
                         .at(Location::at_line(shown, &text, 2, 1)),
                 };
                 self.not_carried_over.push(
-                    Diagnostic::warning(format!("{}: the page is imported without its front matter, as Jekyll published it", why.message))
-                        .code(NOT_CARRIED_OVER)
-                        .at(why.location.as_deref().cloned().unwrap_or_else(|| Location::file(shown)))
-                        .help("the front matter is kept as YAML comments in the folio page: correct it there"),
+                    Diagnostic::warning(format!(
+                        "{}: the page is imported without its front matter, as Jekyll published it",
+                        why.message
+                    ))
+                    .code(NOT_CARRIED_OVER)
+                    .at(why.location.as_deref().cloned().unwrap_or_else(|| Location::file(shown)))
+                    .help("the front matter is kept as YAML comments in the folio page: correct it there"),
                 );
                 let commented: String = yaml_text.lines().map(|l| format!("# {l}\n")).collect();
                 (Mapping::new(), commented)
@@ -398,7 +407,9 @@ impl<'o> Planner<'o> {
             Some(Some(p)) if !p.is_empty() => Some(p),
             Some(None) => {
                 let location = key_location(Path::new(&rel), &text, &yaml_text, "permalink");
-                let message = "`permalink` must be a path such as `/about/`: the page keeps the URL of its file's place".to_string();
+                let message =
+                    "`permalink` must be a path such as `/about/`: the page keeps the URL of its file's place"
+                        .to_string();
                 self.not_carried(location, message, "");
                 None
             }
@@ -449,28 +460,30 @@ impl<'o> Planner<'o> {
                 edits.push(Edit::Set("date".into(), Value::String(iso(file_date))));
                 (file_date, ("00".to_string(), "00".to_string(), "00".to_string()))
             }
-            Some(written) => match urls::leading_date(&written) {
-                Some((d, rest)) => {
-                    let time = time_of(rest);
-                    let normal = format!("{}{rest}", iso(d));
-                    if normal != written {
-                        edits.push(Edit::Set("date".into(), Value::String(normal)));
+            Some(written) => {
+                match urls::leading_date(&written) {
+                    Some((d, rest)) => {
+                        let time = time_of(rest);
+                        let normal = format!("{}{rest}", iso(d));
+                        if normal != written {
+                            edits.push(Edit::Set("date".into(), Value::String(normal)));
+                        }
+                        (d, time)
                     }
-                    (d, time)
-                }
-                None => {
-                    // Ruby's Time.parse read something into it; folio takes
-                    // the file name's date, which Jekyll's URL used too.
-                    self.not_carried_over.push(
+                    None => {
+                        // Ruby's Time.parse read something into it; folio takes
+                        // the file name's date, which Jekyll's URL used too.
+                        self.not_carried_over.push(
                         Diagnostic::warning(format!("`date: {written}` is not a date folio reads: the file name's date, {}, is used", iso(file_date)))
                             .code(NOT_CARRIED_OVER)
                             .at(key_location(shown, &text, &yaml_text, "date"))
                             .help("write the date as YYYY-MM-DD, optionally with a time: `date: 2021-06-01 10:00:00 +0200`"),
                     );
-                    edits.push(Edit::Set("date".into(), Value::String(iso(file_date))));
-                    (file_date, ("00".to_string(), "00".to_string(), "00".to_string()))
+                        edits.push(Edit::Set("date".into(), Value::String(iso(file_date))));
+                        (file_date, ("00".to_string(), "00".to_string(), "00".to_string()))
+                    }
                 }
-            },
+            }
         };
         let slug = text_of("slug").unwrap_or_else(|| file_slug.clone());
         if text_of("title").is_none() {
@@ -557,10 +570,8 @@ impl<'o> Planner<'o> {
         }
         // (`/404.html` is that name on every host.)
         match self.site_yaml(pages.iter().any(|p| p.url.ends_with(".html") && p.url != "/404.html")) {
-            Ok(text) => planned.push(PlannedFile {
-                target: crate::config::CONFIG_FILE.into(),
-                content: PlannedContent::Text(text),
-            }),
+            Ok(text) => planned
+                .push(PlannedFile { target: crate::config::CONFIG_FILE.into(), content: PlannedContent::Text(text) }),
             Err(d) => self.errors.push(d),
         }
         if !self.errors.is_empty() {
@@ -737,7 +748,9 @@ impl<'o> Planner<'o> {
             // the page reads (a page is never refused for its front matter).
             while let Some((key, warning)) = unreadable_key(&s, &text, &self.config) {
                 self.not_carried_over.push(warning);
-                let Some(key) = key.filter(|k| front::parse_mapping(&front_yaml).is_some_and(|m| m.contains_key(k.as_str()))) else {
+                let Some(key) =
+                    key.filter(|k| front::parse_mapping(&front_yaml).is_some_and(|m| m.contains_key(k.as_str())))
+                else {
                     front_yaml = String::new();
                     text = format!("---\n---\n{}", converted.text);
                     break;
@@ -980,7 +993,9 @@ impl<'o> Planner<'o> {
         }
         let text = match fs::read(full).map(String::from_utf8) {
             Ok(Ok(t)) => t.trim_start_matches('\u{feff}').to_string(),
-            Ok(Err(_)) => return skip(self, Location::file(shown), "it is not UTF-8 text".into(), "save it as UTF-8 text"),
+            Ok(Err(_)) => {
+                return skip(self, Location::file(shown), "it is not UTF-8 text".into(), "save it as UTF-8 text")
+            }
             Err(e) => return skip(self, Location::file(shown), format!("it cannot be read ({e})"), ""),
         };
         if ext == "json" {
@@ -1016,7 +1031,10 @@ impl<'o> Planner<'o> {
                 if tolerated.extra_documents > 0 {
                     self.not_carried(
                         Location::file(shown),
-                        format!("only the first of its {} YAML documents is kept, the one Jekyll read", tolerated.extra_documents + 1),
+                        format!(
+                            "only the first of its {} YAML documents is kept, the one Jekyll read",
+                            tolerated.extra_documents + 1
+                        ),
                         "remove the `---` lines that start the others, or move them to files of their own",
                     );
                     converted = true;
@@ -1030,7 +1048,12 @@ impl<'o> Planner<'o> {
             }
             Err(d) => {
                 let location = d.location.as_deref().cloned().unwrap_or_else(|| Location::file(shown));
-                skip(self, location, format!("{}; Jekyll could not read it either", d.message), "correct the YAML and import again")
+                skip(
+                    self,
+                    location,
+                    format!("{}; Jekyll could not read it either", d.message),
+                    "correct the YAML and import again",
+                )
             }
         }
     }
