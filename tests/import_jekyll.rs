@@ -14,7 +14,7 @@ use folio::import::jekyll::{import_jekyll, JekyllOptions, JekyllReport, PageKind
 use scraper::Html;
 use serde_yaml::Value;
 
-use common::{attr, select, snapshot, stderr, stdout, text};
+use common::{attr, jekyll_site, select, snapshot, stderr, stdout, text};
 
 fn fixture() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/jekyll-site")
@@ -299,17 +299,6 @@ fn the_report_lists_urls_rewrites_and_what_is_not_carried_over() {
     }
     let json: serde_json::Value = serde_json::from_str(&report.json()).unwrap();
     assert_eq!(json["import"]["pages"].as_array().unwrap().len(), 8);
-}
-
-/// A small Jekyll site of its own, in a temporary folder.
-fn jekyll_site(files: &[(&str, &str)]) -> tempfile::TempDir {
-    let dir = tempfile::tempdir().unwrap();
-    for (rel, text) in files {
-        let path = dir.path().join(rel);
-        fs::create_dir_all(path.parent().unwrap()).unwrap();
-        fs::write(path, text).unwrap();
-    }
-    dir
 }
 
 /// Imports `site` into a fresh folder; must fail, writing nothing.

@@ -16,21 +16,10 @@ use std::process::Output;
 use assert_cmd::Command;
 use scraper::Html;
 
-use common::{attr, select, stderr, stdout, text};
+use common::{attr, jekyll_site, select, stderr, stdout, text};
 
 fn folio(dir: &Path, args: &[&str]) -> Output {
     Command::cargo_bin("folio").expect("binary").current_dir(dir).args(args).output().expect("runs")
-}
-
-/// A Jekyll site of its own, in a temporary folder.
-fn jekyll_site(files: &[(&str, &str)]) -> tempfile::TempDir {
-    let dir = tempfile::tempdir().unwrap();
-    for (rel, text) in files {
-        let path = dir.path().join(rel);
-        fs::create_dir_all(path.parent().unwrap()).unwrap();
-        fs::write(path, text).unwrap();
-    }
-    dir
 }
 
 /// Imports `source` into a new folder, which must work; (folder, report).

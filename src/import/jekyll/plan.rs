@@ -331,15 +331,9 @@ impl<'o> Planner<'o> {
             Err(d) => {
                 // Jekyll's front matter pattern did not match either: the
                 // whole file was the page's content.
-                self.not_carried_over.push(
-                    Diagnostic::warning(format!(
-                        "{}: the whole file is taken as the page's text, as Jekyll took it",
-                        d.message
-                    ))
-                    .code(NOT_CARRIED_OVER)
-                    .at(d.location.as_deref().cloned().unwrap_or_else(|| Location::file(shown)))
-                    .help("end the front matter with a `---` line in the folio site"),
-                );
+                let place = d.location.as_deref().cloned().unwrap_or_else(|| Location::file(shown));
+                let message = format!("{}: the whole file is taken as the page's text, as Jekyll took it", d.message);
+                self.not_carried(place, message, "end the front matter with a `---` line in the folio site");
                 return Some((text, String::new(), true, 0, Mapping::new()));
             }
         };
@@ -381,14 +375,13 @@ impl<'o> Planner<'o> {
                     Ok(_) => Diagnostic::warning("front matter is not a list of `key: value` lines")
                         .at(Location::at_line(shown, &text, 2, 1)),
                 };
-                self.not_carried_over.push(
-                    Diagnostic::warning(format!(
-                        "{}: the page is imported without its front matter, as Jekyll published it",
-                        why.message
-                    ))
-                    .code(NOT_CARRIED_OVER)
-                    .at(why.location.as_deref().cloned().unwrap_or_else(|| Location::file(shown)))
-                    .help("the front matter is kept as YAML comments in the folio page: correct it there"),
+                let place = why.location.as_deref().cloned().unwrap_or_else(|| Location::file(shown));
+                let message =
+                    format!("{}: the page is imported without its front matter, as Jekyll published it", why.message);
+                self.not_carried(
+                    place,
+                    message,
+                    "the front matter is kept as YAML comments in the folio page: correct it there",
                 );
                 let commented: String = yaml_text.lines().map(|l| format!("# {l}\n")).collect();
                 (Mapping::new(), commented)
