@@ -182,21 +182,29 @@ fn markdown_text(body: &str, html: bool) -> String {
     html_text(&html_and_text)
 }
 
-/// The text of HTML: tags left out, the common entities read.
+/// The text of HTML as a reader meets it: tags left out but for their
+/// `alt` and `title` (an image's alt text is written as Markdown text),
+/// the common entities read.
 fn html_text(html: &str) -> String {
     let mut out = String::with_capacity(html.len());
-    let mut in_tag = false;
-    for c in html.chars() {
-        match c {
-            '<' => in_tag = true,
-            '>' if in_tag => {
-                in_tag = false;
+    let mut rest = html;
+    while let Some(open) = rest.find('<') {
+        out.push_str(&rest[..open]);
+        let Some(close) = rest[open..].find('>') else {
+            rest = &rest[open..];
+            break;
+        };
+        let tag = &rest[open..open + close];
+        for attribute in [" alt=\"", " title=\""] {
+            if let Some(value) = tag.split(attribute).nth(1).and_then(|v| v.split('"').next()) {
                 out.push(' ');
+                out.push_str(value);
             }
-            _ if !in_tag => out.push(c),
-            _ => {}
         }
+        out.push(' ');
+        rest = &rest[open + close + 1..];
     }
+    out.push_str(rest);
     out.replace("&amp;", "&").replace("&lt;", "<").replace("&gt;", ">").replace("&quot;", "\"").replace("&#39;", "'")
 }
 
@@ -214,7 +222,7 @@ mod tests {
         let body = "# Title\n\nSee [the *schedule*](/schedule) {{ site.x }} now.\n{: .notification}\n\n<div class=\"x\">Raw <b>HTML</b></div>\n";
         let found: Vec<String> = words(&markdown_text(body, false)).collect();
         assert_eq!(found, ["title", "see", "the", "schedule", "now", "raw", "html"]);
-        let page: Vec<String> = words(&html_text("<p>See <a href=\"/s\">the</a> R&amp;D</p>")).collect();
-        assert_eq!(page, ["see", "the", "r", "d"]);
+        let page: Vec<String> = words(&html_text("<p>See <a href=\"/s\">the</a> R&amp;D <img alt=\"A map\" src=\"m.png\"></p>")).collect();
+        assert_eq!(page, ["see", "the", "r", "d", "a", "map"]);
     }
 }
