@@ -327,8 +327,8 @@ impl Build {
         };
         let mut loaded = content::load_reusing(root, &mut diagnostics, &reuse_doc);
         if config.liquid {
-            let liquid = markdown::liquid::LiquidSite::new(root, &config, &data);
-            diagnostics.extend(markdown::liquid::evaluate_all(&liquid, &mut loaded.documents));
+            let mut liquid = markdown::liquid::LiquidSite::new(root, &config, &data);
+            diagnostics.extend(markdown::liquid::evaluate_all(&mut liquid, &mut loaded.documents));
         }
         let markdown_files = loaded.documents.iter().map(|d| d.rel.clone()).collect();
         timings.mark("load");

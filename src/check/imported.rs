@@ -222,7 +222,8 @@ mod tests {
         let body = "# Title\n\nSee [the *schedule*](/schedule) {{ site.x }} now.\n{: .notification}\n\n<div class=\"x\">Raw <b>HTML</b></div>\n";
         let found: Vec<String> = words(&markdown_text(body, false)).collect();
         assert_eq!(found, ["title", "see", "the", "schedule", "now", "raw", "html"]);
-        let page: Vec<String> = words(&html_text("<p>See <a href=\"/s\">the</a> R&amp;D <img alt=\"A map\" src=\"m.png\"></p>")).collect();
+        let page: Vec<String> =
+            words(&html_text("<p>See <a href=\"/s\">the</a> R&amp;D <img alt=\"A map\" src=\"m.png\"></p>")).collect();
         assert_eq!(page, ["see", "the", "r", "d", "a", "map"]);
     }
 }

@@ -19,7 +19,7 @@ use std::ops::Range;
 use std::path::Path;
 use std::sync::Arc;
 
-use liquid_core::model::{KString, Value as LValue, ValueView};
+use liquid_core::model::{KString, KStringRef, Value as LValue, ValueView};
 use liquid_core::parser::{FilterArguments, ParameterReflection, TryMatchToken};
 use liquid_core::runtime::{RuntimeBuilder, StackFrame};
 use liquid_core::{
@@ -54,6 +54,23 @@ struct Includes {
     /// The language includes are parsed with (set once it is built; weak,
     /// since the language holds the include tag, which holds this).
     language: std::sync::OnceLock<std::sync::Weak<Language>>,
+    /// Each include parsed once, on first use.
+    parsed: std::sync::Mutex<HashMap<String, Arc<Template>>>,
+}
+
+impl Includes {
+    fn template(&self, name: &str, text: &str) -> liquid_core::Result<Arc<Template>> {
+        if let Some(t) = self.parsed.lock().ok().and_then(|p| p.get(name).cloned()) {
+            return Ok(t);
+        }
+        let language = self.language.get().and_then(std::sync::Weak::upgrade);
+        let language = language.ok_or_else(|| liquid_core::Error::with_msg("includes are not ready"))?;
+        let template = Arc::new(Template::new(liquid_core::parser::parse(text, &language)?));
+        if let Ok(mut parsed) = self.parsed.lock() {
+            parsed.insert(name.to_string(), Arc::clone(&template));
+        }
+        Ok(template)
+    }
 }
 
 impl LiquidSite {
@@ -67,6 +84,7 @@ impl LiquidSite {
                 })
                 .collect(),
             language: std::sync::OnceLock::new(),
+            parsed: Default::default(),
         });
         let base_path = config.base_path().to_string();
         let base_url = config.base_url.clone();
@@ -117,9 +135,13 @@ impl LiquidSite {
         let mut data = to_liquid(&yaml::Value::Mapping(data.clone()));
         fill_lists(&mut data);
         site.insert("data".into(), data);
+        let mut site = LValue::Object(site);
+        for text in includes.files.values() {
+            fill_paths(&mut site, "site.", text);
+        }
         let language = Arc::new(language);
         let _ = includes.language.set(Arc::downgrade(&language));
-        LiquidSite { language, site: LValue::Object(site) }
+        LiquidSite { language, site }
     }
 
     /// Evaluates the document's body and theme values; the problems are
@@ -148,18 +170,15 @@ impl LiquidSite {
                 page.insert(key.into(), LValue::scalar(v.clone()));
             }
         }
-        let mut globals = liquid_core::Object::new();
-        globals.insert("site".into(), self.site.clone());
-        globals.insert("page".into(), LValue::Object(page));
+        let mut page = LValue::Object(page);
         let source = doc.text.clone();
+        fill_paths(&mut page, "page.", &source);
+        // `site` is shared by every page, not copied for each.
+        let mut globals: HashMap<KStringRef<'_>, &dyn ValueView> = HashMap::new();
+        globals.insert(KStringRef::from_static("site"), &self.site);
+        globals.insert(KStringRef::from_static("page"), &page);
         let body = &source[doc.body_start..];
         if has_liquid(body) {
-            let mut filled = LValue::Object(globals.clone());
-            fill_paths(&mut filled, body);
-            let globals = match filled {
-                LValue::Object(o) => o,
-                _ => globals.clone(),
-            };
             let (text, parts) = self.render_body(body, doc.body_start, &globals, &mut |at, message, help| {
                 warnings.push(warning(doc, &source, at, message, help));
             });
@@ -177,12 +196,6 @@ impl LiquidSite {
         let mut located = Vec::new();
         for (key, value) in values {
             let Some(text) = value.as_ref().filter(|t| has_liquid(t)).cloned() else { continue };
-            let mut filled = LValue::Object(globals.clone());
-            fill_paths(&mut filled, &text);
-            let globals = match filled {
-                LValue::Object(o) => o,
-                _ => globals.clone(),
-            };
             let (out, _) = self.render_body(&text, 0, &globals, &mut |_, message, help| {
                 located.push((key, message, help));
             });
@@ -205,7 +218,7 @@ impl LiquidSite {
         &self,
         text: &str,
         base: usize,
-        globals: &liquid_core::Object,
+        globals: &dyn liquid_core::ObjectView,
         problem: &mut dyn FnMut(usize, String, String),
     ) -> (String, Vec<(usize, usize, usize)>) {
         let runtime = RuntimeBuilder::new().set_globals(globals).build();
@@ -270,8 +283,11 @@ impl LiquidSite {
 }
 
 /// Evaluates Liquid in every document of a site with `liquid: true`.
-pub fn evaluate_all(site: &LiquidSite, documents: &mut [Document]) -> Vec<Diagnostic> {
+pub fn evaluate_all(site: &mut LiquidSite, documents: &mut [Document]) -> Vec<Diagnostic> {
     use rayon::prelude::*;
+    for doc in documents.iter() {
+        fill_paths(&mut site.site, "site.", &doc.text);
+    }
     documents.par_iter_mut().flat_map_iter(|doc| site.evaluate(doc)).collect()
 }
 
@@ -494,9 +510,9 @@ fn compact_html(html: &str) -> String {
 }
 
 /// Jekyll printed nothing for a variable no page set; the liquid crate
-/// stops instead. Every `site.…` and `page.…` path the text names is made
-/// to exist (as nil where the data has nothing).
-fn fill_paths(globals: &mut LValue, text: &str) {
+/// stops instead. Every path under `root` (`site.`, `page.`) that the text
+/// names is made to exist in `value` (as nil where the data has nothing).
+fn fill_paths(value: &mut LValue, root: &str, text: &str) {
     let bytes = text.as_bytes();
     let mut i = 0;
     while i < bytes.len() {
@@ -507,10 +523,10 @@ fn fill_paths(globals: &mut LValue, text: &str) {
         let ident_start =
             i == 0 || !(bytes[i - 1].is_ascii_alphanumeric() || bytes[i - 1] == b'_' || bytes[i - 1] == b'.');
         let rest = &text[i..];
-        if ident_start && (rest.starts_with("site.") || rest.starts_with("page.")) {
+        if ident_start && rest.starts_with(root) {
             let len = rest.bytes().take_while(|b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'-' | b'.')).count();
-            let path: Vec<&str> = rest[..len].split('.').filter(|s| !s.is_empty()).collect();
-            ensure(globals, &path);
+            let path: Vec<&str> = rest[root.len()..len].split('.').filter(|s| !s.is_empty()).collect();
+            ensure(value, &path);
             i += len.max(1);
         } else {
             i += 1;
@@ -855,10 +871,7 @@ impl Renderable for Include {
         let mut frame = HashMap::new();
         frame.insert(KString::from_static("include"), include);
         let scope = StackFrame::new(runtime, &frame);
-        let language = self.includes.language.get().and_then(std::sync::Weak::upgrade);
-        let language = language.ok_or_else(|| liquid_core::Error::with_msg("includes are not ready"))?;
-        let elements = liquid_core::parser::parse(text, &language)?;
-        Template::new(elements).render_to(writer, &scope)
+        self.includes.template(&self.name, text)?.render_to(writer, &scope)
     }
 }
 
