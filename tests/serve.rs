@@ -205,6 +205,33 @@ fn with_implicit_html_urls_without_the_extension_are_answered_as_the_old_host_di
 }
 
 #[test]
+fn with_liquid_edits_to_pages_data_and_includes_show_on_the_next_build() {
+    let site = small_site();
+    site.write("site.yaml", "title: Test site\nliquid: true\n")
+        .write("data/team.yml", "- name: Ana\n")
+        .write("includes/person.html", "<b class=\"person\">{{ include.name }}</b>")
+        .write(
+            "content/team.md",
+            "---\ntitle: Team\n---\n{% for p in site.data.team %}{% include person.html name=p.name %} {% endfor %}\n",
+        );
+    let dev = serve(site);
+    assert!(body_text(&dev.page("/team/")).contains("<b class=\"person\">Ana</b>"));
+    dev.edit(|site| {
+        site.write("data/team.yml", "- name: Ana\n- name: Bo\n");
+    });
+    assert!(body_text(&dev.page("/team/")).contains("<b class=\"person\">Bo</b>"), "a data file");
+    dev.edit(|site| {
+        site.write("includes/person.html", "<i class=\"person\">{{ include.name }}</i>");
+    });
+    assert!(body_text(&dev.page("/team/")).contains("<i class=\"person\">Bo</i>"), "an include");
+    dev.edit(|site| {
+        site.write("content/team.md", "---\ntitle: Team\n---\n{{ site.data.team.size }} people\n");
+    });
+    assert!(body_text(&dev.page("/team/")).contains("2 people"), "the page itself");
+    assert!(dev.log().last().unwrap().contains("uses Liquid"), "{:?}", dev.log());
+}
+
+#[test]
 fn head_gives_the_headers_without_the_body_and_other_methods_are_refused() {
     let dev = serve(small_site());
     let full = dev.get("/a/");
