@@ -6,7 +6,7 @@
 use std::fmt;
 use std::path::{Path, PathBuf};
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Severity {
     Error,
@@ -20,34 +20,64 @@ pub struct Location {
     pub file: PathBuf,
     pub line: usize,
     pub column: usize,
-    /// The source line quoted under the message, without its line ending.
+    /// The source line quoted under the message, without its line ending;
+    /// a long line is quoted as a window of [`QUOTE_CHARS`] around the column.
     pub line_text: String,
+    /// The column of the line where `line_text` starts (1 unless the line
+    /// was cut to a window).
+    pub quote_start: usize,
 }
 
+/// The most characters of a line a diagnostic quotes: a diagnostic of a
+/// 140 KB line must not carry the line, or many of them fill the memory.
+pub const QUOTE_CHARS: usize = 160;
+
+/// The most diagnostics of one severity printed for one file; the rest are counted.
+pub const SHOWN_PER_FILE: usize = 25;
+
 impl Location {
+    /// The location of `column` on `line`, whose text is `line_text` (a
+    /// long one is cut to a window around the column).
+    pub fn new(file: &Path, line: usize, column: usize, line_text: &str) -> Location {
+        let line_text = line_text.trim_end_matches(['\r', '\n']);
+        let (quote_start, line_text) = quote(line_text, column);
+        Location { file: file.to_path_buf(), line, column, line_text, quote_start }
+    }
+
     /// The location of byte `offset` in `source` (which is the whole file).
     pub fn at_offset(file: &Path, source: &str, offset: usize) -> Location {
         let offset = floor_char_boundary(source, offset.min(source.len()));
         let line_start = source[..offset].rfind('\n').map_or(0, |i| i + 1);
         let line_end = source[offset..].find('\n').map_or(source.len(), |i| offset + i);
-        Location {
-            file: file.to_path_buf(),
-            line: source[..line_start].matches('\n').count() + 1,
-            column: source[line_start..offset].chars().count() + 1,
-            line_text: source[line_start..line_end].trim_end_matches('\r').to_string(),
-        }
+        let line = memchr::memchr_iter(b'\n', &source.as_bytes()[..line_start]).count() + 1;
+        Location::new(file, line, source[line_start..offset].chars().count() + 1, &source[line_start..line_end])
     }
 
     /// The location of 1-based `line` and `column` in `source`.
     pub fn at_line(file: &Path, source: &str, line: usize, column: usize) -> Location {
-        let line_text = source.lines().nth(line.saturating_sub(1)).unwrap_or("").trim_end_matches('\r').to_string();
-        Location { file: file.to_path_buf(), line: line.max(1), column: column.max(1), line_text }
+        let line_text = source.split('\n').nth(line.saturating_sub(1)).unwrap_or("");
+        Location::new(file, line.max(1), column.max(1), line_text)
     }
 
     /// A whole file, when no line in it is to blame.
     pub fn file(file: &Path) -> Location {
-        Location { file: file.to_path_buf(), line: 0, column: 0, line_text: String::new() }
+        Location { file: file.to_path_buf(), line: 0, column: 0, line_text: String::new(), quote_start: 1 }
     }
+}
+
+/// The part of `line` to quote for `column`: the whole line when it is
+/// short, else [`QUOTE_CHARS`] characters with the column a third of the
+/// way in. Returns the column the quote starts at, and the quote.
+fn quote(line: &str, column: usize) -> (usize, String) {
+    if line.len() <= QUOTE_CHARS {
+        return (1, line.to_string());
+    }
+    let total = line.chars().count();
+    if total <= QUOTE_CHARS {
+        return (1, line.to_string());
+    }
+    let skip = column.saturating_sub(1 + QUOTE_CHARS / 3).min(total - QUOTE_CHARS);
+    (skip + 1, line.chars().skip(skip).take(QUOTE_CHARS).collect())
 }
 
 /// Where something was written, kept cheap until it has to be shown: most
@@ -138,11 +168,13 @@ impl fmt::Display for Diagnostic {
                 let gutter = " ".repeat(loc.line.to_string().len());
                 writeln!(f, "{gutter}--> {}:{}:{}", loc.file.display(), loc.line, loc.column)?;
                 writeln!(f, "{gutter} |")?;
-                writeln!(f, "{} | {}", loc.line, loc.line_text)?;
-                let pad: String = loc
-                    .line_text
+                let cut_before = if loc.quote_start > 1 { "…" } else { "" };
+                let cut_after = if loc.line_text.chars().count() >= QUOTE_CHARS { "…" } else { "" };
+                writeln!(f, "{} | {cut_before}{}{cut_after}", loc.line, loc.line_text)?;
+                let pad: String = cut_before
                     .chars()
-                    .take(loc.column.saturating_sub(1))
+                    .chain(loc.line_text.chars())
+                    .take(loc.column.saturating_sub(loc.quote_start) + cut_before.chars().count())
                     .map(|c| if c == '\t' { '\t' } else { ' ' })
                     .collect();
                 writeln!(f, "{gutter} | {pad}^")?;
@@ -196,10 +228,35 @@ impl Diagnostics {
     }
 }
 
+/// Prints at most [`SHOWN_PER_FILE`] errors and as many warnings of each
+/// file, then how many more there are: 20,000 placeholders on one page are
+/// one problem to read about, not 20,000 screens.
 impl fmt::Display for Diagnostics {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let mut shown: std::collections::HashMap<(Option<&Path>, Severity), usize> = Default::default();
+        let mut hidden: Vec<(Option<&Path>, Severity, usize)> = Vec::new();
         for d in &self.items {
-            writeln!(f, "{d}")?;
+            let file = d.location.as_deref().map(|l| l.file.as_path());
+            let count = shown.entry((file, d.severity)).or_default();
+            *count += 1;
+            if *count <= SHOWN_PER_FILE || file.is_none() {
+                writeln!(f, "{d}")?;
+                continue;
+            }
+            match hidden.iter_mut().find(|(p, s, _)| *p == file && *s == d.severity) {
+                Some((_, _, n)) => *n += 1,
+                None => hidden.push((file, d.severity, 1)),
+            }
+        }
+        for (file, severity, n) in hidden {
+            let what = match (severity, n) {
+                (Severity::Error, 1) => "error",
+                (Severity::Error, _) => "errors",
+                (Severity::Warning, 1) => "warning",
+                (Severity::Warning, _) => "warnings",
+            };
+            let file = file.map(|p| p.display().to_string()).unwrap_or_default();
+            writeln!(f, "note: {n} more {what} in {file} not shown; `folio check --format json` lists them all\n")?;
         }
         Ok(())
     }
@@ -228,5 +285,33 @@ mod tests {
         assert!(text.contains("2 | title: [a, b]"), "{text}");
         assert!(text.contains("  |        ^"), "{text}");
         assert!(text.contains("help: write"), "{text}");
+    }
+
+    #[test]
+    fn long_lines_are_quoted_as_a_window_around_the_column() {
+        let line = "[a](#) ".repeat(20_000);
+        let offset = 7 * 10_000;
+        let loc = Location::at_offset(Path::new("a.md"), &line, offset);
+        assert_eq!((loc.line, loc.column), (1, offset + 1));
+        assert_eq!(loc.line_text.chars().count(), QUOTE_CHARS);
+        let text = Diagnostic::warning("placeholder").at(loc).to_string();
+        let quoted = text.lines().find(|l| l.starts_with("1 | ")).unwrap();
+        let caret = text.lines().find(|l| l.trim_end().ends_with('^')).unwrap();
+        // The caret stands under the `[` of the 10,001st placeholder.
+        assert_eq!(quoted.chars().nth(caret.chars().count() - 1), Some('['), "{text}");
+        assert!(quoted.starts_with("1 | …[a](#)") || quoted.starts_with("1 | …"), "{text}");
+    }
+
+    #[test]
+    fn each_file_prints_a_bounded_number_of_diagnostics() {
+        let src = "[a](#)\n".repeat(100);
+        let items = (0..100)
+            .map(|i| Diagnostic::warning("placeholder link").at(Location::at_line(Path::new("a.md"), &src, i + 1, 1)))
+            .chain([Diagnostic::error("broken").at(Location::at_line(Path::new("b.md"), "x", 1, 1))])
+            .collect();
+        let text = Diagnostics { items }.to_string();
+        assert_eq!(text.matches("warning: placeholder link").count(), SHOWN_PER_FILE);
+        assert!(text.contains(&format!("note: {} more warnings in a.md not shown", 100 - SHOWN_PER_FILE)), "{text}");
+        assert!(text.contains("error: broken"), "{text}");
     }
 }

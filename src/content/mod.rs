@@ -275,10 +275,22 @@ pub fn display_path(root: &Path, path: &Path) -> PathBuf {
 pub fn read_document(path: &Path, source: PathBuf, rel: PathBuf) -> Result<Document, Diagnostic> {
     let bytes = std::fs::read(path)
         .map_err(|e| Diagnostic::error(format!("cannot read file: {e}")).at(Location::file(&source)))?;
+    document_from_bytes(bytes, source, rel)
+}
+
+/// A content file's bytes, decoded, split and parsed (what [`read_document`]
+/// does once the file is read).
+pub fn document_from_bytes(bytes: Vec<u8>, source: PathBuf, rel: PathBuf) -> Result<Document, Diagnostic> {
     let mut text = decode_utf8(&source, bytes)?;
     if text.starts_with('\u{feff}') {
         text.drain(..3);
     }
+    if let Some(nul) = memchr::memchr(0, text.as_bytes()) {
+        return Err(Diagnostic::error("the file holds a NUL byte (U+0000), which no page may contain")
+            .at(Location::at_offset(&source, &text, nul))
+            .help("remove the NUL byte; it usually comes from a file saved as UTF-16 or pasted from a binary file"));
+    }
+    let text = lone_cr_as_lf(text);
     let split = front_matter::split(&source, &text)?;
     let front_yaml = split.yaml.unwrap_or("").to_string();
     let parsed = match split.yaml {
@@ -298,6 +310,24 @@ pub fn read_document(path: &Path, source: PathBuf, rel: PathBuf) -> Result<Docum
     })
 }
 
+/// Line endings of old Mac editors (a CR alone) read as LF, so that such
+/// a file's front matter and lines are found like any other's. CRLF stays:
+/// every stage already reads it. Byte offsets do not move.
+fn lone_cr_as_lf(text: String) -> String {
+    let bytes = text.as_bytes();
+    let lone = |i: usize| bytes[i] == b'\r' && bytes.get(i + 1) != Some(&b'\n');
+    if !memchr::memchr_iter(b'\r', bytes).any(lone) {
+        return text;
+    }
+    let mut bytes = text.into_bytes();
+    for i in 0..bytes.len() {
+        if bytes[i] == b'\r' && bytes.get(i + 1) != Some(&b'\n') {
+            bytes[i] = b'\n';
+        }
+    }
+    String::from_utf8(bytes).expect("replacing one ASCII byte by another keeps UTF-8")
+}
+
 /// Text files must be UTF-8; the error points at the first bad byte.
 pub fn decode_utf8(source: &Path, bytes: Vec<u8>) -> Result<String, Diagnostic> {
     String::from_utf8(bytes).map_err(|e| {
@@ -305,12 +335,12 @@ pub fn decode_utf8(source: &Path, bytes: Vec<u8>) -> Result<String, Diagnostic> 
         let bad = e.utf8_error().valid_up_to();
         let line_start = bytes[..bad].iter().rposition(|&b| b == b'\n').map_or(0, |i| i + 1);
         let line_end = bytes[bad..].iter().position(|&b| b == b'\n').map_or(bytes.len(), |i| bad + i);
-        let location = Location {
-            file: source.to_path_buf(),
-            line: bytes[..line_start].iter().filter(|&&b| b == b'\n').count() + 1,
-            column: String::from_utf8_lossy(&bytes[line_start..bad]).chars().count() + 1,
-            line_text: String::from_utf8_lossy(&bytes[line_start..line_end]).trim_end().to_string(),
-        };
+        let location = Location::new(
+            source,
+            bytes[..line_start].iter().filter(|&&b| b == b'\n').count() + 1,
+            String::from_utf8_lossy(&bytes[line_start..bad]).chars().count() + 1,
+            String::from_utf8_lossy(&bytes[line_start..line_end]).trim_end(),
+        );
         Diagnostic::error(format!("file is not valid UTF-8 (byte 0x{:02x})", bytes[bad]))
             .at(location)
             .help("save the file as UTF-8; files converted from Word or PDF are often Latin-1 or Windows-1252")
@@ -327,6 +357,26 @@ mod tests {
         let loc = err.location.unwrap();
         assert_eq!((loc.line, loc.column), (2, 5));
         assert!(loc.line_text.starts_with("bad "));
+    }
+
+    #[test]
+    fn nul_bytes_are_an_error_at_their_line() {
+        let bytes = b"---\ntitle: A\n---\nText\nbad\0here\n".to_vec();
+        let err = document_from_bytes(bytes, "content/a.md".into(), "a.md".into()).unwrap_err();
+        let loc = err.location.unwrap();
+        assert_eq!((loc.line, loc.column), (5, 4));
+        assert!(err.message.contains("NUL"), "{}", err.message);
+    }
+
+    #[test]
+    fn cr_only_files_are_read_like_any_other() {
+        let bytes = b"---\rtitle: Old Mac\rweight: 2\r---\r# Heading\r\rText\r".to_vec();
+        let doc = document_from_bytes(bytes, "content/a.md".into(), "a.md".into()).unwrap();
+        assert_eq!(doc.front.title.as_deref(), Some("Old Mac"));
+        assert_eq!(doc.front.weight, Some(2));
+        assert_eq!(doc.body(), "# Heading\n\nText\n");
+        let crlf = document_from_bytes(b"---\r\ntitle: A\r\n---\r\nx".to_vec(), "a".into(), "a".into()).unwrap();
+        assert_eq!(crlf.text, "---\r\ntitle: A\r\n---\r\nx");
     }
 
     #[test]

@@ -36,6 +36,7 @@ use serde::Serialize;
 use crate::check::count;
 use crate::diagnostics::{Diagnostic, Diagnostics, Location};
 
+pub use body::{convert as convert_body, Body, Links as BodyLinks};
 pub use config::JekyllConfig;
 pub use front::Edit;
 pub use urls::{folio_permalink, folio_url, jekyll_slugify, page_url, post_url, PermalinkStyle, PostFacts, SlugMode};

@@ -66,7 +66,6 @@ fn not_text(file: &Path, bytes: &[u8], offset: usize, what: &str) -> Diagnostic 
     let line_text: String = String::from_utf8_lossy(&bytes[line_start..line_end])
         .trim_end_matches('\r')
         .chars()
-        .take(160)
         .map(|c| match c {
             '\0' => '\u{2400}',
             '\t' => '\t',
@@ -75,7 +74,7 @@ fn not_text(file: &Path, bytes: &[u8], offset: usize, what: &str) -> Diagnostic 
         })
         .collect();
     Diagnostic::error(format!("{} is not a text file: it holds {what} at line {line}, column {column}", file.display()))
-        .at(Location { file: file.to_path_buf(), line, column, line_text })
+        .at(Location::new(file, line, column, &line_text))
         .help(NOT_TEXT_HELP)
 }
 
