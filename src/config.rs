@@ -123,6 +123,7 @@ impl SiteConfig {
     pub fn load(root: &Path) -> Result<SiteConfig, Diagnostic> {
         let path = root.join(CONFIG_FILE);
         let display = PathBuf::from(CONFIG_FILE);
+        crate::files::Boundary::new(root).check_file(&path)?;
         let source = match std::fs::read(&path) {
             Ok(bytes) => String::from_utf8(bytes).map_err(|e| {
                 Diagnostic::error(format!("{CONFIG_FILE} is not valid UTF-8"))

@@ -430,7 +430,8 @@ impl State {
             },
             Ok(_) => {
                 // A folder: unchanged if it holds the files the build read.
-                let listed: BTreeSet<PathBuf> = crate::theme::list_files(path)
+                let listed: BTreeSet<PathBuf> = crate::files::list(path, root)
+                    .files
                     .into_iter()
                     .map(|(_, full)| full)
                     .filter(|full| self.inputs.contains_key(full) || self.is_read(root, full))

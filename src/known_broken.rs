@@ -38,6 +38,7 @@ impl KnownBroken {
     /// Reads the site's list; a site without one has none.
     pub fn load(root: &Path) -> Result<KnownBroken, Diagnostic> {
         let shown = Path::new(FILE);
+        crate::files::Boundary::new(root).check_file(&root.join(FILE))?;
         let text = match std::fs::read(root.join(FILE)) {
             Ok(bytes) => crate::content::decode_utf8(shown, bytes)?,
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(KnownBroken::default()),

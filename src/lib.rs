@@ -14,6 +14,7 @@ pub mod check;
 pub mod config;
 pub mod content;
 pub mod diagnostics;
+pub mod files;
 pub mod html_scan;
 pub mod import;
 pub mod incremental;
@@ -300,7 +301,8 @@ impl Build {
             config.set_base_url(url).map_err(|d| fail(one(d)))?;
         }
         let output_dir = output_dir(options, &config).map_err(|d| fail(one(d)))?;
-        let data = site_data::load(root).map_err(|problems| fail(Diagnostics { items: problems }))?;
+        let data =
+            site_data::load(root, &mut diagnostics.items).map_err(|problems| fail(Diagnostics { items: problems }))?;
         let known_broken = known_broken::KnownBroken::load(root).map_err(|d| fail(one(d)))?;
         if config.menu.is_empty() {
             if let Some(navigation) = data.get("navigation") {
@@ -327,7 +329,7 @@ impl Build {
         };
         let mut loaded = content::load_reusing(root, &mut diagnostics, &reuse_doc);
         if config.liquid {
-            let mut liquid = markdown::liquid::LiquidSite::new(root, &config, &data);
+            let mut liquid = markdown::liquid::LiquidSite::new(root, &config, &data, &mut diagnostics.items);
             diagnostics.extend(markdown::liquid::evaluate_all(&mut liquid, &mut loaded.documents));
         }
         let markdown_files = loaded.documents.iter().map(|d| d.rel.clone()).collect();
@@ -341,6 +343,9 @@ impl Build {
                 return Err(fail(diagnostics));
             }
         };
+        diagnostics.extend(theme.warnings.iter().cloned());
+        let site_assets = files::list(&root.join("assets"), root);
+        diagnostics.extend(site_assets.warnings);
         if diagnostics.has_errors() {
             return Err(fail(diagnostics));
         }
@@ -393,7 +398,7 @@ impl Build {
             output_problems.extend(added.err());
         }
         timings.mark("templates");
-        output_problems.extend(add_static_files(&mut output, root, &theme, &loaded.assets));
+        output_problems.extend(add_static_files(&mut output, &theme, &site_assets.files, &loaded.assets));
         output_problems.extend(output::calendar::add_all(&mut output, &tree, &config));
         if !output_problems.is_empty() {
             // Checking links now would report every page that failed to render
@@ -511,8 +516,8 @@ pub(crate) fn load_templates(
     root: &Path,
     config: &SiteConfig,
 ) -> Result<(Theme, BTreeMap<String, TemplateFile>, Templates), Diagnostic> {
-    let theme = Theme::load(root, &config.theme)?;
-    let site_templates = render::site_templates(root)?;
+    let mut theme = Theme::load(root, &config.theme)?;
+    let site_templates = render::site_templates(root, &mut theme.warnings)?;
     let templates = Templates::load(&theme, site_templates.clone(), config)?;
     Ok((theme, site_templates, templates))
 }
@@ -1001,8 +1006,8 @@ impl Renderer<'_> {
 /// beside the content to the same place under their section's URL.
 fn add_static_files(
     output: &mut SiteOutput,
-    root: &Path,
     theme: &Theme,
+    site_assets: &[(PathBuf, PathBuf)],
     assets: &[content::ContentAsset],
 ) -> Vec<Diagnostic> {
     let mut problems = Vec::new();
@@ -1015,9 +1020,9 @@ fn add_static_files(
         let origin = PathBuf::from("themes").join(&theme.name).join("static").join(path);
         add(path.clone(), source.clone(), origin);
     }
-    for (rel, full) in theme::list_files(&root.join("assets")) {
-        let path = Path::new("assets").join(&rel);
-        add(path.clone(), FileSource::Disk(full), path);
+    for (rel, full) in site_assets {
+        let path = Path::new("assets").join(rel);
+        add(path.clone(), FileSource::Disk(full.clone()), path);
     }
     for asset in assets {
         let path = PathBuf::from(index::asset_url(&asset.rel).trim_start_matches('/'));

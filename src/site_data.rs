@@ -10,10 +10,13 @@ pub const DATA_DIR: &str = "data";
 
 /// `data/navigation.yml` -> `navigation`; nested folders nest
 /// (`data/menus/side.yml` -> `menus.side`).
-pub fn load(root: &Path) -> Result<yaml::Mapping, Vec<Diagnostic>> {
+/// What the listing of `data/` left out goes to `warnings`.
+pub fn load(root: &Path, warnings: &mut Vec<Diagnostic>) -> Result<yaml::Mapping, Vec<Diagnostic>> {
     let mut data = yaml::Mapping::new();
     let mut problems = Vec::new();
-    for (rel, path) in crate::theme::list_files(&root.join(DATA_DIR)) {
+    let listing = crate::files::list(&root.join(DATA_DIR), root);
+    warnings.extend(listing.warnings);
+    for (rel, path) in listing.files {
         let is_yaml = rel.extension().is_some_and(|e| e == "yml" || e == "yaml");
         if !is_yaml {
             continue;

@@ -4,8 +4,6 @@
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-use walkdir::WalkDir;
-
 use crate::diagnostics::Diagnostic;
 
 mod embedded {
@@ -35,6 +33,8 @@ pub struct Theme {
     pub templates: BTreeMap<String, TemplateFile>,
     /// Path in the output -> where its bytes come from.
     pub static_files: BTreeMap<PathBuf, FileSource>,
+    /// What reading its folder left out (links leaving the site, …).
+    pub warnings: Vec<Diagnostic>,
 }
 
 impl Theme {
@@ -43,11 +43,12 @@ impl Theme {
     pub fn load(root: &Path, name: &str) -> Result<Theme, Diagnostic> {
         let dir = root.join("themes").join(name);
         if dir.is_dir() {
-            let display = PathBuf::from("themes").join(name);
-            let templates = read_templates(&dir.join("templates"), &display.join("templates"))?;
-            let static_files =
-                list_files(&dir.join("static")).into_iter().map(|(rel, path)| (rel, FileSource::Disk(path))).collect();
-            return Ok(Theme { name: name.to_string(), templates, static_files });
+            let mut warnings = Vec::new();
+            let templates = read_templates(&dir.join("templates"), root, &mut warnings)?;
+            let listing = crate::files::list(&dir.join("static"), root);
+            warnings.extend(listing.warnings);
+            let static_files = listing.files.into_iter().map(|(rel, path)| (rel, FileSource::Disk(path))).collect();
+            return Ok(Theme { name: name.to_string(), templates, static_files, warnings });
         }
         if name == DEFAULT_THEME {
             return Ok(Theme::embedded());
@@ -69,15 +70,22 @@ impl Theme {
                 static_files.insert(PathBuf::from(rel), FileSource::Embedded(bytes));
             }
         }
-        Theme { name: DEFAULT_THEME.to_string(), templates, static_files }
+        Theme { name: DEFAULT_THEME.to_string(), templates, static_files, warnings: Vec::new() }
     }
 }
 
-/// Every `.html` file under `dir`, named by its path inside `dir`.
-pub fn read_templates(dir: &Path, display: &Path) -> Result<BTreeMap<String, TemplateFile>, Diagnostic> {
+/// Every file under `dir` (inside the site at `root`), named by its path
+/// inside `dir`; what the listing left out goes to `warnings`.
+pub fn read_templates(
+    dir: &Path,
+    root: &Path,
+    warnings: &mut Vec<Diagnostic>,
+) -> Result<BTreeMap<String, TemplateFile>, Diagnostic> {
     let mut templates = BTreeMap::new();
-    for (rel, path) in list_files(dir) {
-        let shown = display.join(&rel);
+    let listing = crate::files::list(dir, root);
+    warnings.extend(listing.warnings);
+    for (rel, path) in listing.files {
+        let shown = crate::content::display_path(root, &path);
         let bytes = std::fs::read(&path).map_err(|e| {
             Diagnostic::error(format!("cannot read template: {e}")).at(crate::diagnostics::Location::file(&shown))
         })?;
@@ -86,21 +94,4 @@ pub fn read_templates(dir: &Path, display: &Path) -> Result<BTreeMap<String, Tem
         templates.insert(name, TemplateFile { display: shown, source });
     }
     Ok(templates)
-}
-
-/// Files under `dir` (relative path, full path), skipping hidden and editor
-/// files; an absent folder has none.
-pub fn list_files(dir: &Path) -> Vec<(PathBuf, PathBuf)> {
-    if !dir.is_dir() {
-        return Vec::new();
-    }
-    WalkDir::new(dir)
-        .follow_links(true)
-        .sort_by_file_name()
-        .into_iter()
-        .filter_entry(|e| e.depth() == 0 || !crate::content::is_ignored(e.file_name()))
-        .filter_map(Result::ok)
-        .filter(|e| e.file_type().is_file())
-        .map(|e| (e.path().strip_prefix(dir).unwrap_or(e.path()).to_path_buf(), e.into_path()))
-        .collect()
 }

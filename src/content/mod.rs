@@ -10,7 +10,6 @@ mod tree;
 use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
-use walkdir::WalkDir;
 
 use crate::diagnostics::{Diagnostic, Diagnostics, Location};
 pub use front_matter::{FrontMatter, Kind};
@@ -206,36 +205,16 @@ pub fn load_reusing(
         );
         return Loaded::default();
     }
-    // Following links lets authors link shared folders in; walkdir detects
-    // loops, so a link to a parent folder ends in a warning, not a hang.
-    let walker = WalkDir::new(&content_dir).follow_links(true).sort_by_file_name();
-    for entry in walker.into_iter().filter_entry(|e| e.depth() == 0 || !is_ignored(e.file_name())) {
-        let entry = match entry {
-            Ok(entry) => entry,
-            Err(err) => {
-                let path = err.path().map(|p| display_path(root, p)).unwrap_or_default();
-                let message = if err.loop_ancestor().is_some() {
-                    format!("symbolic link loop at {}; skipped", path.display())
-                } else {
-                    format!("cannot read {}: {err}", path.display())
-                };
-                diagnostics.push(
-                    Diagnostic::warning(message)
-                        .at(Location::file(&path))
-                        .help("remove the link or point it outside its own folder"),
-                );
-                continue;
-            }
-        };
-        if !entry.file_type().is_file() {
-            continue;
-        }
-        let rel = entry.path().strip_prefix(&content_dir).unwrap_or(entry.path()).to_path_buf();
-        let source = display_path(root, entry.path());
+    // Links inside the site are followed (authors link shared folders in);
+    // links that leave it, loops and names that are not UTF-8 are warnings.
+    let listing = crate::files::list(&content_dir, root);
+    diagnostics.extend(listing.warnings);
+    for (rel, path) in listing.files {
+        let source = display_path(root, &path);
         if rel.extension().is_some_and(|e| e == "md" || e == "markdown") {
-            markdown.push((entry.into_path(), source, rel));
+            markdown.push((path, source, rel));
         } else {
-            assets.push(ContentAsset { source: entry.into_path(), rel });
+            assets.push(ContentAsset { source: path, rel });
         }
     }
 

@@ -74,9 +74,18 @@ impl Includes {
 }
 
 impl LiquidSite {
-    pub fn new(root: &Path, config: &SiteConfig, data: &yaml::Mapping) -> LiquidSite {
+    /// What listing `includes/` left out (links out of the site) goes to `warnings`.
+    pub fn new(
+        root: &Path,
+        config: &SiteConfig,
+        data: &yaml::Mapping,
+        warnings: &mut Vec<crate::diagnostics::Diagnostic>,
+    ) -> LiquidSite {
+        let listing = crate::files::list(&root.join(INCLUDES_DIR), root);
+        warnings.extend(listing.warnings);
         let includes = Arc::new(Includes {
-            files: crate::theme::list_files(&root.join(INCLUDES_DIR))
+            files: listing
+                .files
                 .into_iter()
                 .filter_map(|(rel, path)| {
                     let text = std::fs::read_to_string(path).ok()?;

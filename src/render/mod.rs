@@ -8,7 +8,6 @@ pub mod filters;
 pub mod programme;
 
 use std::collections::BTreeMap;
-use std::path::PathBuf;
 
 use tera::{Context, ErrorKind, Tera};
 
@@ -159,6 +158,9 @@ fn template_location(file: &TemplateFile, needle: &str) -> Location {
 }
 
 /// `root/templates/`, which overrides the theme's templates of the same name.
-pub fn site_templates(root: &std::path::Path) -> Result<BTreeMap<String, TemplateFile>, Diagnostic> {
-    crate::theme::read_templates(&root.join("templates"), &PathBuf::from("templates"))
+pub fn site_templates(
+    root: &std::path::Path,
+    warnings: &mut Vec<Diagnostic>,
+) -> Result<BTreeMap<String, TemplateFile>, Diagnostic> {
+    crate::theme::read_templates(&root.join("templates"), root, warnings)
 }

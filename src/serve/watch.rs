@@ -137,15 +137,16 @@ impl Drop for Poller {
     }
 }
 
+/// The files a build reads, as the build lists them (links followed only
+/// inside the site), with their size and modification time.
 fn poll_scan(root: &Path) -> Seen {
+    let boundary = crate::files::Boundary::new(root);
+    let files = WATCHED_FILES.iter().map(|name| root.join(name)).filter(|path| boundary.contains(path));
+    let listed = WATCHED_DIRS.iter().flat_map(|name| boundary.list(&root.join(name)).files).map(|(_, path)| path);
     let mut seen = Seen::new();
-    let roots = WATCHED_FILES.iter().chain(&WATCHED_DIRS).map(|name| root.join(name));
-    for start in roots {
-        let walker = walkdir::WalkDir::new(start).follow_links(true).into_iter();
-        for entry in walker.filter_entry(|e| e.depth() == 0 || !is_scratch(e.file_name())).flatten() {
-            if let Ok(meta) = entry.metadata() {
-                seen.insert(entry.into_path(), (meta.is_dir(), meta.len(), meta.modified().ok()));
-            }
+    for path in files.chain(listed) {
+        if let Ok(meta) = std::fs::metadata(&path) {
+            seen.insert(path, (meta.is_dir(), meta.len(), meta.modified().ok()));
         }
     }
     seen

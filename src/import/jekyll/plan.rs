@@ -70,6 +70,8 @@ pub(super) struct Planner<'o> {
     skipped: Vec<Skipped>,
     /// Folders already listed, so that a link to a parent folder ends.
     visited: BTreeSet<PathBuf>,
+    /// The Jekyll site's folder: no link out of it is followed.
+    boundary: crate::files::Boundary,
 }
 
 impl<'o> Planner<'o> {
@@ -81,7 +83,7 @@ impl<'o> Planner<'o> {
         let theme = crate::theme::Theme::load(&options.root, crate::theme::DEFAULT_THEME).ok();
         let mut templates: BTreeSet<String> =
             theme.as_ref().map(|t| t.templates.keys().cloned().collect()).unwrap_or_default();
-        if let Ok(own) = crate::render::site_templates(&options.root) {
+        if let Ok(own) = crate::render::site_templates(&options.root, &mut Vec::new()) {
             templates.extend(own.into_keys());
         }
         let theme_files = theme
@@ -102,6 +104,7 @@ impl<'o> Planner<'o> {
             not_carried_over,
             skipped: Vec::new(),
             visited: BTreeSet::new(),
+            boundary: crate::files::Boundary::new(&options.source),
         }
     }
 
@@ -131,7 +134,7 @@ impl<'o> Planner<'o> {
                 return;
             }
         }
-        let entries = match read_sorted(dir) {
+        let entries = match self.boundary.read_dir(dir, &mut self.not_carried_over) {
             Ok(entries) => entries,
             Err(e) => {
                 let message = format!("not imported: the folder {} cannot be listed ({e})", display_dir(rel_dir));
@@ -189,8 +192,7 @@ impl<'o> Planner<'o> {
     }
 
     fn special_folder(&mut self, name: &str, full: &Path) {
-        let files =
-            walkdir::WalkDir::new(full).into_iter().filter_map(Result::ok).filter(|e| e.file_type().is_file()).count();
+        let files = self.list(full).len();
         let location = Location::file(Path::new(&format!("{name}/")));
         let label = name.trim_start_matches('_');
         if name == "_data" {
@@ -222,25 +224,29 @@ impl<'o> Planner<'o> {
         }
     }
 
+    /// The files under `dir`, listed without leaving the Jekyll site.
+    fn list(&mut self, dir: &Path) -> Vec<(PathBuf, PathBuf)> {
+        let listing = self.boundary.list(dir);
+        self.not_carried_over.extend(listing.warnings);
+        listing.files
+    }
+
     fn walk_data(&mut self, dir: &Path, rel_dir: &str) {
-        for entry in walkdir::WalkDir::new(dir).sort_by_file_name().into_iter().filter_map(Result::ok) {
-            if !entry.file_type().is_file() || entry.file_name().to_string_lossy().starts_with('.') {
-                continue;
-            }
-            let inner = entry.path().strip_prefix(dir).unwrap_or(entry.path()).to_string_lossy().replace('\\', "/");
-            self.data.push((format!("{rel_dir}/{inner}"), entry.into_path()));
+        for (inner, full) in self.list(dir) {
+            let inner = inner.to_string_lossy().replace('\\', "/");
+            self.data.push((format!("{rel_dir}/{inner}"), full));
         }
     }
 
     /// `_posts/` (or `news/_posts/`): files named `YYYY-MM-DD-title.ext`.
     fn walk_posts(&mut self, dir: &Path, rel: &str, parent_rel: &str) {
         let categories: Vec<String> = parent_rel.split('/').filter(|s| !s.is_empty()).map(str::to_string).collect();
-        for entry in walkdir::WalkDir::new(dir).sort_by_file_name().into_iter().filter_map(Result::ok) {
-            let name = entry.file_name().to_string_lossy().into_owned();
-            if !entry.file_type().is_file() || name.starts_with(['.', '_', '#']) || name.ends_with('~') {
+        for (inner, full) in self.list(dir) {
+            let name = full.file_name().unwrap_or_default().to_string_lossy().into_owned();
+            if name.starts_with(['.', '_', '#']) || name.ends_with('~') {
                 continue;
             }
-            let inner = entry.path().strip_prefix(dir).unwrap_or(entry.path()).to_string_lossy().replace('\\', "/");
+            let inner = inner.to_string_lossy().replace('\\', "/");
             let post_rel = format!("{rel}/{inner}");
             if urls::listed(&self.config.exclude, &post_rel, false) {
                 self.skip(&post_rel, "excluded by `exclude` in _config.yml");
@@ -250,7 +256,7 @@ impl<'o> Planner<'o> {
             let page_like = MARKDOWN_EXTENSIONS.contains(&ext.as_str()) || ext == "html";
             let dated = urls::leading_date(&name).filter(|(_, rest)| rest.starts_with('-'));
             match (page_like, dated) {
-                (true, Some(_)) => self.read_post(post_rel, entry.path(), &categories, &inner),
+                (true, Some(_)) => self.read_post(post_rel, &full, &categories, &inner),
                 (true, None) => {
                     self.skip(&post_rel, "a post's file name must start with its date: YYYY-MM-DD-title.md")
                 }
@@ -1227,15 +1233,6 @@ fn display_dir_or(rel: &str, is_dir: bool) -> String {
     } else {
         rel.to_string()
     }
-}
-
-fn read_sorted(dir: &Path) -> std::io::Result<Vec<(String, PathBuf)>> {
-    let mut entries: Vec<(String, PathBuf)> = fs::read_dir(dir)?
-        .filter_map(Result::ok)
-        .map(|e| (e.file_name().to_string_lossy().into_owned(), e.path()))
-        .collect();
-    entries.sort();
-    Ok(entries)
 }
 
 /// Jekyll's test (`Utils.has_yaml_header?`): the first line is `---`.

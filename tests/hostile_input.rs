@@ -1,0 +1,142 @@
+//! Input from an attacker or a clumsy user: links out of the site, output
+//! folders that would replace authored files, leftovers of killed builds,
+//! huge lines and deep nesting. Each test failed before its fix.
+
+mod common;
+#[allow(dead_code)]
+#[path = "common/http.rs"]
+mod http;
+
+use std::fs;
+use std::path::Path;
+
+use common::{stderr, stdout, Site};
+
+fn small_site() -> Site {
+    let site = Site::new();
+    site.write("content/_index.md", "---\ntitle: Home\n---\nWelcome.\n");
+    site.write("content/page.md", "---\ntitle: Page\n---\nText.\n");
+    site
+}
+
+/// A folder outside the site holding what must never be published.
+#[cfg(unix)]
+fn secrets() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    fs::write(dir.path().join("shadow"), "root:$6$secret").unwrap();
+    fs::create_dir_all(dir.path().join("ssh")).unwrap();
+    fs::write(dir.path().join("ssh/id_ed25519"), "PRIVATE KEY").unwrap();
+    fs::write(dir.path().join("leak.md"), "---\ntitle: Leak\n---\nPRIVATE KEY\n").unwrap();
+    fs::write(dir.path().join("leak.yml"), "secret: PRIVATE KEY\n").unwrap();
+    dir
+}
+
+fn published_text(dir: &Path) -> String {
+    common::snapshot(dir).into_iter().map(|(_, bytes)| String::from_utf8_lossy(&bytes).into_owned()).collect()
+}
+
+#[cfg(unix)]
+#[test]
+fn links_out_of_the_site_publish_nothing_and_are_named_in_a_warning() {
+    use std::os::unix::fs::symlink;
+    let outside = secrets();
+    let site = small_site();
+    let root = site.root();
+    // A link inside the site is followed.
+    site.write("shared/inside.md", "---\ntitle: Inside\n---\nShared text.\n");
+    symlink(root.join("shared"), root.join("content/shared")).unwrap();
+    symlink(outside.path(), root.join("content/etc")).unwrap();
+    fs::create_dir_all(root.join("assets")).unwrap();
+    symlink(outside.path().join("shadow"), root.join("assets/shadow")).unwrap();
+    fs::create_dir_all(root.join("data")).unwrap();
+    symlink(outside.path().join("leak.yml"), root.join("data/leak.yml")).unwrap();
+    fs::create_dir_all(root.join("templates")).unwrap();
+    symlink(outside.path(), root.join("templates/partials")).unwrap();
+
+    let out = site.build(&[]);
+    let err = stderr(&out);
+    let published = published_text(&site.public());
+    assert!(!published.contains("PRIVATE KEY") && !published.contains("root:$6$"), "a secret was published");
+    assert!(!site.public().join("etc").exists() && !site.public().join("assets/shadow").exists());
+    assert!(site.public().join("shared/inside/index.html").is_file(), "links inside the site are followed");
+    let target = fs::canonicalize(outside.path()).unwrap();
+    for link in ["content/etc", "assets/shadow", "data/leak.yml", "templates/partials"] {
+        assert!(
+            err.contains(&format!("the link {link} points outside the site, to {}", target.display())),
+            "{link}: {err}"
+        );
+    }
+}
+
+#[cfg(unix)]
+#[test]
+fn a_site_yaml_that_links_out_of_the_site_is_refused() {
+    let outside = secrets();
+    let site = small_site();
+    fs::remove_file(site.root().join("site.yaml")).unwrap();
+    std::os::unix::fs::symlink(outside.path().join("shadow"), site.root().join("site.yaml")).unwrap();
+    let out = site.folio(&["build"]);
+    let err = stderr(&out);
+    assert!(!out.status.success());
+    assert!(err.contains("the link site.yaml points outside the site"), "{err}");
+    assert!(!err.contains("root:$6$"), "the file behind the link was read: {err}");
+}
+
+#[cfg(unix)]
+#[test]
+fn serve_does_not_answer_with_files_behind_links_out_of_the_site() {
+    use std::os::unix::fs::symlink;
+    let outside = secrets();
+    let site = small_site();
+    fs::create_dir_all(site.root().join("assets")).unwrap();
+    symlink(outside.path().join("shadow"), site.root().join("assets/passwd")).unwrap();
+    symlink(outside.path(), site.root().join("content/etc")).unwrap();
+    let mut options = folio::serve::ServeOptions::new(site.root());
+    options.port = 0;
+    options.watch = folio::serve::WatchMode::Off;
+    let server = folio::serve::start(&options).expect("server starts");
+    for target in ["/assets/passwd", "/etc/shadow", "/etc/ssh/id_ed25519", "/etc/leak/"] {
+        let reply = http::get(server.addr(), target);
+        assert_eq!(reply.status, 404, "{target}: {}", reply.text());
+        assert!(!reply.text().contains("PRIVATE KEY") && !reply.text().contains("root:$6$"), "{target}");
+    }
+    assert_eq!(http::get(server.addr(), "/page/").status, 200);
+}
+
+#[cfg(unix)]
+#[test]
+fn import_jekyll_copies_nothing_from_behind_links_out_of_the_source() {
+    use std::os::unix::fs::symlink;
+    let outside = secrets();
+    let source = tempfile::tempdir().unwrap();
+    let src = source.path();
+    fs::write(src.join("_config.yml"), "title: Old site\n").unwrap();
+    fs::write(src.join("index.md"), "---\ntitle: Home\n---\nHello.\n").unwrap();
+    fs::create_dir_all(src.join("assets")).unwrap();
+    fs::write(src.join("assets/logo.svg"), "<svg/>").unwrap();
+    symlink(outside.path().join("shadow"), src.join("assets/shadow")).unwrap();
+    symlink(outside.path(), src.join("etc")).unwrap();
+    fs::create_dir_all(src.join("_data")).unwrap();
+    symlink(outside.path().join("leak.yml"), src.join("_data/leak.yml")).unwrap();
+    fs::create_dir_all(src.join("_posts")).unwrap();
+    symlink(outside.path().join("leak.md"), src.join("_posts/2021-01-01-leak.md")).unwrap();
+
+    let target = tempfile::tempdir().unwrap();
+    let into = target.path().join("site");
+    let out = assert_cmd::Command::cargo_bin("folio")
+        .unwrap()
+        .args(["import", "jekyll"])
+        .arg(src)
+        .arg("--into")
+        .arg(&into)
+        .output()
+        .unwrap();
+    let report = format!("{}{}", stdout(&out), stderr(&out));
+    assert!(out.status.success(), "{report}");
+    assert!(into.join("assets/logo.svg").is_file(), "{report}");
+    let imported = published_text(&into);
+    assert!(!imported.contains("PRIVATE KEY") && !imported.contains("root:$6$"), "a secret was imported: {report}");
+    for link in ["assets/shadow", "etc", "_data/leak.yml", "_posts/2021-01-01-leak.md"] {
+        assert!(report.contains(&format!("the link {link} points outside the site")), "{link}: {report}");
+    }
+}
