@@ -76,7 +76,7 @@ mod tests {
         std::fs::create_dir_all(dir.path().join("data/menus")).unwrap();
         std::fs::write(dir.path().join("data/navigation.yml"), "- name: About\n  url: /about/\n").unwrap();
         std::fs::write(dir.path().join("data/menus/side.yaml"), "a: 1\n").unwrap();
-        let data = load(dir.path()).unwrap();
+        let data = load(dir.path(), &mut Vec::new()).unwrap();
         assert!(data["navigation"].is_sequence());
         assert_eq!(data["menus"]["side"]["a"].as_i64(), Some(1));
     }
@@ -86,7 +86,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         std::fs::create_dir_all(dir.path().join("data")).unwrap();
         std::fs::write(dir.path().join("data/bad.yml"), "a: 1\nb: [\n").unwrap();
-        let problems = load(dir.path()).unwrap_err();
+        let problems = load(dir.path(), &mut Vec::new()).unwrap_err();
         let loc = problems[0].location.as_deref().unwrap();
         assert_eq!(loc.file, PathBuf::from("data/bad.yml"));
         assert!(loc.line >= 2);

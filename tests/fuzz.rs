@@ -263,7 +263,8 @@ const TARGETS: &[Target] = &[
 /// its last, for "never closed"), with that line's own text.
 fn check_place(diagnostic: &Diagnostic, text: &str) -> Result<(), String> {
     let Some(location) = &diagnostic.location else { return Ok(()) };
-    let lines = text.split('\n').count().max(1);
+    // CRLF and a lone CR end a line too.
+    let lines = text.replace("\r\n", "\n").split(['\n', '\r']).count().max(1);
     if location.line > lines + 1 {
         return Err(format!("`{}` is placed at line {} of a {lines}-line input", diagnostic.message, location.line));
     }
@@ -298,9 +299,11 @@ fn check_markdown(input: &[u8]) -> Result<(), String> {
     let mut links = LinkResolver::new(&index, file, source, "/page/", "/", Severity::Error);
     let options = RenderOptions { base_path: "/", highlighter: &highlighter, html: true };
     let rendered = markdown::render(&text, options, &mut links, &|offset| Place::Offset(offset));
+    // Ids folio makes are unique; one an author wrote twice (`{#id}`) is
+    // the author's to fix, and `folio check` reports it.
     let mut ids = std::collections::HashSet::new();
     for heading in &rendered.headings {
-        if !ids.insert(heading.id.as_str()) {
+        if !ids.insert(heading.id.as_str()) && !text.contains(&format!("#{}", heading.id)) {
             return Err(format!("two headings have the id `{}`", heading.id));
         }
     }
@@ -463,7 +466,7 @@ fn every_target_survives_its_corpus_and_mutants() {
     // Panics are caught and reported as failures; their default message
     // would only repeat it.
     let failures: Vec<String> =
-        TARGETS.iter().filter_map(|target| fuzz(target, 48, RngSeed::Fixed(0x5eed_f011_0)).err()).collect();
+        TARGETS.iter().filter_map(|target| fuzz(target, 48, RngSeed::Fixed(0x5eed_f011)).err()).collect();
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
 
@@ -474,18 +477,32 @@ fn every_target_survives_its_corpus_and_mutants() {
 fn campaign() {
     let only = std::env::var("FOLIO_FUZZ_TARGET").ok();
     let seconds: u64 = std::env::var("FOLIO_FUZZ_SECONDS").ok().and_then(|s| s.parse().ok()).unwrap_or(60);
+    let mut failures = Vec::new();
     for target in TARGETS.iter().filter(|t| only.as_deref().is_none_or(|name| name == t.name)) {
         let started = Instant::now();
         let mut executions = 0;
         let mut batch: u64 = 0;
-        while started.elapsed() < Duration::from_secs(seconds) {
+        let mut found = Vec::new();
+        // A failing batch is saved and reported; the campaign goes on, up
+        // to ten findings.
+        while started.elapsed() < Duration::from_secs(seconds) && found.len() < 10 {
             let seed = RngSeed::Fixed(batch.wrapping_mul(0x9e37_79b9_7f4a_7c15) ^ std::process::id() as u64);
             match fuzz(target, 500, seed) {
                 Ok(ran) => executions += ran,
-                Err(failure) => panic!("after {executions} executions: {failure}"),
+                Err(failure) => {
+                    println!("after {executions} executions: {failure}");
+                    found.push(failure);
+                }
             }
             batch += 1;
         }
-        println!("{}: {executions} executions in {} s, no failure", target.name, started.elapsed().as_secs());
+        println!(
+            "{}: {executions} executions in {} s, {} finding(s)",
+            target.name,
+            started.elapsed().as_secs(),
+            found.len()
+        );
+        failures.extend(found);
     }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
 }

@@ -3,7 +3,6 @@
 //! huge lines and deep nesting. Each test failed before its fix.
 
 mod common;
-#[allow(dead_code)]
 #[path = "common/http.rs"]
 mod http;
 
@@ -139,4 +138,124 @@ fn import_jekyll_copies_nothing_from_behind_links_out_of_the_source() {
     for link in ["assets/shadow", "etc", "_data/leak.yml", "_posts/2021-01-01-leak.md"] {
         assert!(report.contains(&format!("the link {link} points outside the site")), "{link}: {report}");
     }
+}
+
+/// `folio serve --port 0` in a child process (so that an abort shows as a
+/// dead server, not a dead test), with the open-file limit `files` when given.
+struct ServeProcess {
+    child: std::process::Child,
+    addr: std::net::SocketAddr,
+    _site: Site,
+}
+
+impl ServeProcess {
+    fn start(files: Option<u32>) -> ServeProcess {
+        use std::io::BufRead;
+        let site = small_site();
+        let binary = assert_cmd::cargo::cargo_bin("folio");
+        let limit = files.map(|n| format!("ulimit -n {n} && ")).unwrap_or_default();
+        let mut child = std::process::Command::new("sh")
+            .arg("-c")
+            .arg(format!("{limit}exec \"$0\" serve --port 0 --poll"))
+            .arg(&binary)
+            .current_dir(site.root())
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .expect("folio serve starts");
+        let mut lines = std::io::BufReader::new(child.stdout.take().unwrap()).lines();
+        let url = loop {
+            let line = lines.next().expect("folio serve prints where it serves").unwrap();
+            if let Some(rest) = line.strip_prefix("Serving on http://") {
+                break rest.split('/').next().unwrap().to_string();
+            }
+        };
+        // Keeps reading what it prints, so that it never blocks on a full pipe.
+        std::thread::spawn(move || lines.for_each(drop));
+        ServeProcess { child, addr: url.parse().unwrap(), _site: site }
+    }
+
+    /// Sends `raw` as it is and reads the answer (or what came before the
+    /// connection ended).
+    fn raw(&self, raw: &[u8]) -> std::io::Result<String> {
+        use std::io::{Read, Write};
+        let mut stream = std::net::TcpStream::connect(self.addr)?;
+        stream.set_read_timeout(Some(http::TIMEOUT))?;
+        stream.set_write_timeout(Some(http::TIMEOUT))?;
+        // The server may answer and close before it has read everything.
+        let _ = stream.write_all(raw);
+        let mut answer = Vec::new();
+        let _ = stream.read_to_end(&mut answer);
+        Ok(String::from_utf8_lossy(&answer).into_owned())
+    }
+
+    fn still_serves(&mut self) {
+        assert!(self.child.try_wait().unwrap().is_none(), "folio serve died");
+        let reply = http::request(self.addr, "GET", "/page/", &[]);
+        assert_eq!(reply.status, 200);
+        assert!(reply.text().contains("Text."));
+    }
+}
+
+impl Drop for ServeProcess {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+#[test]
+fn a_huge_content_length_does_not_stop_the_server() {
+    let mut server = ServeProcess::start(None);
+    let host = server.addr.to_string();
+    let answer = server
+        .raw(format!("GET / HTTP/1.1\r\nHost: {host}\r\nContent-Length: 99999999999\r\n\r\n").as_bytes())
+        .unwrap();
+    assert!(answer.starts_with("HTTP/1.1 200"), "{answer}");
+    let answer = server
+        .raw(format!("POST / HTTP/1.1\r\nHost: {host}\r\nContent-Length: 99999999999\r\n\r\n").as_bytes())
+        .unwrap();
+    assert!(answer.starts_with("HTTP/1.1 405"), "{answer}");
+    server.still_serves();
+}
+
+#[test]
+fn request_heads_are_bounded() {
+    let mut server = ServeProcess::start(None);
+    let host = server.addr.to_string();
+    // One header of 1 MB, and 1,000 small headers.
+    let long = format!("GET / HTTP/1.1\r\nHost: {host}\r\nX-Big: {}\r\n\r\n", "a".repeat(1 << 20));
+    assert!(server.raw(long.as_bytes()).unwrap().starts_with("HTTP/1.1 431"));
+    let many = format!("GET / HTTP/1.1\r\nHost: {host}\r\n{}\r\n", "X-A: b\r\n".repeat(1000));
+    assert!(server.raw(many.as_bytes()).unwrap().starts_with("HTTP/1.1 431"));
+    server.still_serves();
+}
+
+#[test]
+fn requests_for_other_hosts_are_refused() {
+    let mut server = ServeProcess::start(None);
+    let port = server.addr.port();
+    for host in [format!("evil.example:{port}"), "evil.example".to_string(), format!("127.0.0.1.nip.io:{port}")] {
+        let reply = http::request(server.addr, "GET", "/page/", &[("Host", &host)]);
+        assert_eq!(reply.status, 403, "{host}");
+        assert!(!reply.text().contains("Text."), "{host}: {}", reply.text());
+    }
+    for host in [format!("localhost:{port}"), format!("127.0.0.1:{port}")] {
+        assert_eq!(http::request(server.addr, "GET", "/page/", &[("Host", &host)]).status, 200, "{host}");
+    }
+    server.still_serves();
+}
+
+/// At an open-file limit of 64, 100 idle connections exhaust the server's
+/// file handles; once they close, it serves again.
+#[cfg(unix)]
+#[test]
+fn running_out_of_file_handles_does_not_stop_the_server() {
+    let mut server = ServeProcess::start(Some(64));
+    server.still_serves();
+    let idle: Vec<std::net::TcpStream> =
+        (0..100).filter_map(|_| std::net::TcpStream::connect(server.addr).ok()).collect();
+    assert!(idle.len() >= 60, "only {} connections", idle.len());
+    drop(idle);
+    server.still_serves();
 }

@@ -431,23 +431,22 @@ fn a_waiting_client_gets_a_quiet_answer_after_the_timeout() {
 #[test]
 fn waiting_clients_never_block_pages_and_are_released_on_stop() {
     let dev = serve(small_site());
-    let clients = folio::serve::WORKERS * 3;
+    let clients = 24;
     let pending: Vec<_> = (0..clients).map(|_| events_request(dev.addr(), &[("Last-Event-ID", "1")])).collect();
     wait_until("every events request to be held", || dev.server.waiting_clients() == clients);
-    let started = Instant::now();
     for _ in 0..20 {
         assert!(dev.page("/a/").contains("First text of A."));
     }
-    assert!(started.elapsed() < Duration::from_secs(10), "pages answered while clients wait");
+    // Every page was answered while all the clients were still held (and
+    // the event timeout is 25 s, so none was let go to make room).
+    assert_eq!(dev.server.waiting_clients(), clients, "pages answered while clients wait");
 
     let Dev { server, site, .. } = dev;
-    let started = Instant::now();
     server.stop();
     for rx in pending {
         let reply = rx.recv_timeout(TIMEOUT).expect("released on stop");
         assert_eq!(reply.status, 200);
     }
-    assert!(started.elapsed() < Duration::from_secs(10));
     drop(site);
 }
 
@@ -468,13 +467,20 @@ fn a_burst_of_saves_is_one_rebuild_and_scratch_files_are_ignored() {
     assert!(dev.log().last().unwrap().contains(" changed: rebuilt 34 pages"), "{:?}", dev.log());
     assert!(dev.page("/burst/p29/").contains("P29"));
 
+    // Scratch files, then a real edit: the watcher sees them in that order,
+    // so had a scratch file counted, it would show in a rebuild before the
+    // edit's or in the edit's own list of changed files.
     let before = dev.log().len();
-    for name in ["content/.a.md.swp", "content/a.md~", "content/4913", ".git/index", "target/x", "public/x.html"] {
-        dev.site.write(name, "scratch");
-    }
-    std::thread::sleep(Duration::from_millis(600));
-    assert_eq!(dev.log().len(), before, "no rebuild for scratch files: {:#?}", dev.log());
-    assert_eq!(dev.server.build(), 2);
+    let event = dev.edit(|site| {
+        for name in ["content/.a.md.swp", "content/a.md~", "content/4913", ".git/index", "target/x", "public/x.html"] {
+            site.write(name, "scratch");
+        }
+        site.write("content/a.md", "---\ntitle: Page A\n---\nAfter the scratch files.\n");
+    });
+    assert_eq!(event.id, Some(3), "one rebuild, for the real edit: {:#?}", dev.log());
+    let after: Vec<String> = dev.log()[before..].to_vec();
+    assert_eq!(after.len(), 1, "{after:#?}");
+    assert!(after[0].starts_with("content/a.md changed: rebuilt"), "{after:#?}");
 }
 
 #[test]

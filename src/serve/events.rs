@@ -1,8 +1,8 @@
 //! Live-reload events as long-polled server-sent events.
 //!
-//! tiny_http buffers a streamed response until it ends, so an endless SSE
-//! stream would never reach the browser. Each request to the events URL is
-//! therefore answered with exactly one complete event: at once when the
+//! Each request to the events URL is answered with exactly one complete
+//! event (a known length, then the connection closes), so that no proxy or
+//! buffer between server and browser can hold it back: at once when the
 //! client has missed a build (its `Last-Event-ID`, or `?since=` on the first
 //! connection, is older than the current build), else when the next build
 //! is in place, else after a timeout with a comment that changes nothing.
@@ -17,7 +17,7 @@ use std::collections::VecDeque;
 use std::sync::{Condvar, Mutex, MutexGuard};
 use std::time::{Duration, Instant};
 
-use tiny_http::{Header, Request, Response};
+use super::server::{Body, Connection, Response};
 
 /// Milliseconds the browser waits before reconnecting after an answer.
 pub const RETRY_MS: u64 = 250;
@@ -52,7 +52,8 @@ impl Change {
 }
 
 struct Waiting {
-    request: Request,
+    connection: Connection,
+    head_only: bool,
     since: u64,
     deadline: Instant,
 }
@@ -109,7 +110,7 @@ impl Hub {
 
     /// Answers an events request now if the client missed a build (or came
     /// from another server run: `known` is false), else parks it.
-    pub fn subscribe(&self, request: Request, since: Option<u64>, known: bool) {
+    pub fn subscribe(&self, connection: Connection, head_only: bool, since: Option<u64>, known: bool) {
         let mut state = self.lock();
         let since = since.unwrap_or(state.build);
         let answer = if !known || since > state.build {
@@ -125,10 +126,11 @@ impl Hub {
         match answer {
             Some(answer) => {
                 drop(state);
-                respond(request, &answer);
+                respond(connection, head_only, &answer);
             }
             None => {
-                state.waiting.push(Waiting { request, since, deadline: Instant::now() + self.timeout });
+                let deadline = Instant::now() + self.timeout;
+                state.waiting.push(Waiting { connection, head_only, since, deadline });
                 self.wake.notify_all();
             }
         }
@@ -164,7 +166,7 @@ impl Hub {
                 .collect();
             drop(state);
             for (waiting, answer) in answers {
-                respond(waiting.request, &answer);
+                respond(waiting.connection, waiting.head_only, &answer);
             }
             if stopping {
                 return;
@@ -221,14 +223,12 @@ fn event_text(answer: &Answer) -> String {
     }
 }
 
-fn respond(request: Request, answer: &Answer) {
-    let header = |name: &str, value: &str| Header::from_bytes(name, value).expect("valid header");
-    let response = Response::from_string(event_text(answer))
-        .with_header(header("Content-Type", "text/event-stream; charset=utf-8"))
-        .with_header(header("Cache-Control", "no-store"))
-        .with_chunked_threshold(usize::MAX);
+fn respond(connection: Connection, head_only: bool, answer: &Answer) {
+    let body = Body::Bytes(event_text(answer).into_bytes());
+    let response =
+        Response::new(200, "text/event-stream; charset=utf-8", body).with_header("Cache-Control", "no-store");
     // The client may have gone (tab closed): nothing to do about it.
-    let _ = request.respond(response);
+    connection.answer_and_close(head_only, response);
 }
 
 #[cfg(test)]

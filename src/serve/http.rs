@@ -3,15 +3,15 @@
 //! try to climb out (`..`, `%2e%2e`, `%2f`, backslashes, NUL) are refused
 //! with 400 before any lookup.
 
-use std::io::{Cursor, Read};
 use std::sync::Arc;
 
 use percent_encoding::{percent_decode_str, utf8_percent_encode, AsciiSet, CONTROLS, NON_ALPHANUMERIC};
-use tiny_http::{Header, Method, Request, Response, StatusCode};
 
 use super::inject;
-use super::snapshot::{content_type, is_html, Body};
+use super::server::{Body, Outcome, Request, Response};
+use super::snapshot::{self, content_type, is_html};
 use super::{Live, Shared};
+use crate::files::Boundary;
 
 /// The URL the live-reload script listens on.
 pub const EVENTS_PATH: &str = "/__folio/events";
@@ -19,29 +19,25 @@ pub const EVENTS_PATH: &str = "/__folio/events";
 /// Characters kept as they are when a path segment goes back into a URL.
 const SEGMENT: &AsciiSet = &NON_ALPHANUMERIC.remove(b'-').remove(b'.').remove(b'_').remove(b'~');
 
-type Reply = Response<Box<dyn Read + Send>>;
+type Reply = Response;
 
-pub(crate) fn handle(request: Request, shared: &Shared) {
-    if !matches!(request.method(), Method::Get | Method::Head) {
-        let reply = text(405, "method not allowed\n").with_header(header("Allow", "GET, HEAD"));
-        let _ = request.respond(reply);
-        return;
+pub(crate) fn handle(request: &Request, shared: &Arc<Shared>) -> Outcome {
+    if !matches!(request.method.as_str(), "GET" | "HEAD") {
+        return Outcome::Answer(text(405, "method not allowed\n").with_header("Allow", "GET, HEAD"));
     }
-    let Some((path, query)) = split_target(request.url()) else {
-        let _ = request.respond(text(400, "bad request\n"));
-        return;
+    let Some((path, query)) = split_target(&request.target) else {
+        return Outcome::Answer(text(400, "bad request\n"));
     };
     if path == EVENTS_PATH {
-        let (since, known) = events_cursor(&request, query, &shared.server_id);
-        shared.hub.subscribe(request, since, known);
-        return;
+        let (since, known) = events_cursor(request, query, &shared.server_id);
+        let (shared, head_only) = (Arc::clone(shared), request.is_head());
+        return Outcome::Keep(Box::new(move |connection| shared.hub.subscribe(connection, head_only, since, known)));
     }
     let live = shared.live();
-    let reply = match decode_path(path) {
-        Ok(url) => lookup(&live, &url, query, &shared.server_id),
+    Outcome::Answer(match decode_path(path) {
+        Ok(url) => lookup(&live, &shared.boundary, &url, query, &shared.server_id),
         Err(()) => text(400, "bad request\n"),
-    };
-    let _ = request.respond(reply);
+    })
 }
 
 /// The build a client last saw, from `Last-Event-ID` (sent on reconnects)
@@ -49,11 +45,7 @@ pub(crate) fn handle(request: Request, shared: &Shared) {
 fn events_cursor(request: &Request, query: Option<&str>, server_id: &str) -> (Option<u64>, bool) {
     let param =
         |name: &str| query?.split('&').find_map(|pair| pair.strip_prefix(name).and_then(|rest| rest.strip_prefix('=')));
-    let last_id = request
-        .headers()
-        .iter()
-        .find(|h| h.field.equiv("Last-Event-ID"))
-        .and_then(|h| h.value.as_str().trim().parse().ok());
+    let last_id = request.header("Last-Event-ID").and_then(|v| v.parse().ok());
     let since = last_id.or_else(|| param("since").and_then(|s| s.parse().ok()));
     let known = param("server").is_none_or(|s| s == server_id);
     (since, known)
@@ -103,14 +95,14 @@ pub(crate) fn decode_path(path: &str) -> Result<UrlPath, ()> {
     Ok(UrlPath { segments, folder: path.ends_with('/') })
 }
 
-fn lookup(live: &Live, url: &UrlPath, query: Option<&str>, server_id: &str) -> Reply {
+fn lookup(live: &Live, boundary: &Boundary, url: &UrlPath, query: Option<&str>, server_id: &str) -> Reply {
     let mut path = url.segments.join("/");
     if url.folder && !path.is_empty() {
         path.push('/');
     }
     let exists = |key: &str| live.snapshot.get(key).is_some();
     match crate::links::served_file(&path, exists, live.snapshot.implicit_html) {
-        Some((key, false)) => file(live, &key, 200, server_id),
+        Some((key, false)) => file(live, boundary, &key, 200, server_id),
         Some((_, true)) => {
             // Relative links on a folder's page only work with the slash.
             let mut location: String =
@@ -120,15 +112,15 @@ fn lookup(live: &Live, url: &UrlPath, query: Option<&str>, server_id: &str) -> R
                 location.push('?');
                 location.extend(utf8_percent_encode(q, CONTROLS));
             }
-            text(301, "moved permanently\n").with_header(header("Location", &location))
+            text(301, "moved permanently\n").with_header("Location", location)
         }
-        None => not_found(live, &url.segments, server_id),
+        None => not_found(live, boundary, &url.segments, server_id),
     }
 }
 
-fn not_found(live: &Live, segments: &[String], server_id: &str) -> Reply {
+fn not_found(live: &Live, boundary: &Boundary, segments: &[String], server_id: &str) -> Reply {
     if live.snapshot.get("404.html").is_some() {
-        return file(live, "404.html", 404, server_id);
+        return file(live, boundary, "404.html", 404, server_id);
     }
     let mut shown = format!("/{}", segments.join("/"));
     if shown.len() > 200 {
@@ -143,27 +135,32 @@ fn not_found(live: &Live, segments: &[String], server_id: &str) -> Reply {
     html(live, page.as_bytes(), 404, server_id)
 }
 
-fn file(live: &Live, key: &str, status: u16, server_id: &str) -> Reply {
+fn file(live: &Live, boundary: &Boundary, key: &str, status: u16, server_id: &str) -> Reply {
     let Some(entry) = live.snapshot.get(key) else { return text(404, "not found\n") };
+    // A file is read from the place the build named, never from a path in
+    // the URL; and only while that place is still inside the site (it may
+    // have been replaced by a link since).
+    if let snapshot::Body::File(path) = &entry.body {
+        if !boundary.contains(path) {
+            return text(404, "not found\n");
+        }
+    }
     if is_html(key) {
         return match entry.bytes() {
             Ok(bytes) => html(live, &bytes, status, server_id),
             Err(_) => text(404, "not found\n"),
         };
     }
-    let (reader, len): (Box<dyn Read + Send>, usize) = match &entry.body {
-        Body::Memory(bytes) => (Box::new(Cursor::new(Arc::clone(bytes))), bytes.len()),
-        Body::Static(bytes) => (Box::new(Cursor::new(*bytes)), bytes.len()),
-        Body::File(path) => {
-            // Streamed from the file the build named, never from a path in the URL.
+    let body = match &entry.body {
+        snapshot::Body::Memory(bytes) => Body::Shared(Arc::clone(bytes)),
+        snapshot::Body::Static(bytes) => Body::Static(bytes),
+        snapshot::Body::File(path) => {
             let Ok(file) = std::fs::File::open(path) else { return text(404, "not found\n") };
-            let Some(len) = file.metadata().ok().and_then(|m| usize::try_from(m.len()).ok()) else {
-                return text(404, "not found\n");
-            };
-            (Box::new(file), len)
+            let Ok(meta) = file.metadata() else { return text(404, "not found\n") };
+            Body::Reader(Box::new(file), meta.len())
         }
     };
-    reply(status, reader, len).with_header(header("Content-Type", &content_type(key)))
+    reply(status, &content_type(key), body)
 }
 
 /// An HTML page with the live-reload script (and the error overlay, while
@@ -175,26 +172,19 @@ fn html(live: &Live, page: &[u8], status: u16, server_id: &str) -> Reply {
     }
     snippet.push_str(&inject::script(live.build, server_id));
     let body = inject::insert_before_body_end(page, &snippet);
-    let len = body.len();
-    reply(status, Box::new(Cursor::new(body)), len).with_header(header("Content-Type", "text/html; charset=utf-8"))
+    reply(status, "text/html; charset=utf-8", Body::Bytes(body))
 }
 
 fn text(status: u16, body: &str) -> Reply {
-    let bytes = body.as_bytes().to_vec();
-    let len = bytes.len();
-    reply(status, Box::new(Cursor::new(bytes)), len).with_header(header("Content-Type", "text/plain; charset=utf-8"))
+    reply(status, "text/plain; charset=utf-8", Body::Bytes(body.as_bytes().to_vec()))
 }
 
-fn reply(status: u16, body: Box<dyn Read + Send>, len: usize) -> Reply {
-    Response::new(StatusCode(status), Vec::new(), body, Some(len), None)
-        // Always a Content-Length (HEAD answers show it too), never chunked.
-        .with_chunked_threshold(usize::MAX)
-        .with_header(header("Cache-Control", "no-cache"))
-        .with_header(header("X-Content-Type-Options", "nosniff"))
-}
-
-fn header(name: &str, value: &str) -> Header {
-    Header::from_bytes(name, value).expect("header names and values are ASCII")
+/// Every answer has a Content-Length (HEAD answers show it too), never a
+/// chunked body.
+fn reply(status: u16, content_type: &str, body: Body) -> Reply {
+    Response::new(status, content_type, body)
+        .with_header("Cache-Control", "no-cache")
+        .with_header("X-Content-Type-Options", "nosniff")
 }
 
 #[cfg(test)]

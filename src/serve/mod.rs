@@ -2,8 +2,9 @@
 //! when a file changes and makes open pages reload.
 //!
 //! Threads:
-//! - tiny_http's accept thread and one thread per connection read requests;
-//! - [`WORKERS`] worker threads answer them from the current [`Snapshot`];
+//! - the accept thread, and one thread per open connection that reads its
+//!   requests and answers them from the current [`Snapshot`] (at most
+//!   [`Limits::connections`] at once; see [`server`] for every limit);
 //! - the events thread (`events::Hub`) holds live-reload requests until a
 //!   build is in place, so waiting tabs never occupy a worker;
 //! - the rebuild thread receives the watcher's events, debounces them,
@@ -18,6 +19,7 @@
 mod events;
 mod http;
 mod inject;
+mod server;
 mod snapshot;
 mod watch;
 
@@ -38,11 +40,10 @@ use crate::{BuildOptions, BuiltSite};
 pub use events::{Change, RETRY_MS};
 pub use http::EVENTS_PATH;
 pub use inject::{overlay, OVERLAY_ID};
+pub use server::{host_is_local, Limits};
 pub use snapshot::{Snapshot, MEMORY_LIMIT};
 pub use watch::{WatchMode, WATCHED_DIRS, WATCHED_FILES};
 
-/// Threads answering page requests. Live-reload requests do not hold one.
-pub const WORKERS: usize = 8;
 pub const DEFAULT_PORT: u16 = 1111;
 
 /// Makes a new site from the files on disk. [`FullRebuild`] runs the whole
@@ -105,6 +106,8 @@ pub struct ServeOptions {
     pub event_timeout: Duration,
     /// Where messages go; `None` keeps the server silent.
     pub log: Option<Log>,
+    /// What a client may make the server hold.
+    pub limits: Limits,
 }
 
 impl ServeOptions {
@@ -119,6 +122,7 @@ impl ServeOptions {
             max_delay: Duration::from_secs(1),
             event_timeout: Duration::from_secs(25),
             log: None,
+            limits: Limits::default(),
         }
     }
 }
@@ -163,6 +167,8 @@ pub(crate) struct Shared {
     pub hub: events::Hub,
     /// Names this run of the server, so that pages of an earlier run reload.
     pub server_id: String,
+    /// The site's folder: files are served only from inside it.
+    pub boundary: crate::files::Boundary,
 }
 
 impl Shared {
@@ -182,7 +188,7 @@ pub struct ServerHandle {
     addr: SocketAddr,
     url: String,
     shared: Arc<Shared>,
-    server: Option<Arc<tiny_http::Server>>,
+    server: Option<server::Server>,
     rebuild_tx: Sender<watch::Message>,
     threads: Vec<JoinHandle<()>>,
     stopped: bool,
@@ -227,16 +233,13 @@ impl ServerHandle {
         // drops the watcher.
         let _ = self.rebuild_tx.send(watch::Message::Stop);
         self.shared.hub.stop();
-        if let Some(server) = &self.server {
-            for _ in 0..WORKERS {
-                server.unblock();
-            }
-        }
         for thread in self.threads.drain(..) {
             let _ = thread.join();
         }
-        // The last reference: tiny_http closes the listening socket.
-        self.server = None;
+        // Closes the listening socket and every connection still open.
+        if let Some(mut server) = self.server.take() {
+            server.stop();
+        }
     }
 }
 
@@ -320,26 +323,23 @@ pub fn start_with(
         hub: events::Hub::new(live.build, options.event_timeout),
         live: RwLock::new(Arc::new(live)),
         server_id,
+        boundary: crate::files::Boundary::new(&root),
     });
 
-    let server =
-        Arc::new(tiny_http::Server::from_listener(listener, None).map_err(|e| ServeError::Start(e.to_string()))?);
+    let answering = Arc::clone(&shared);
+    let handler: server::Handler = Arc::new(move |request| {
+        // A bug in answering one request must not end its connection's thread silently.
+        std::panic::catch_unwind(AssertUnwindSafe(|| http::handle(request, &answering)))
+            .unwrap_or_else(|_| server::Outcome::Answer(server::Response::text(500, "internal error\n")))
+    });
+    let bind = options.bind;
+    let host_allowed = Arc::new(move |host: &str| server::host_is_local(host, bind));
+    let server = server::Server::start(listener, options.limits, host_allowed, handler, Arc::clone(&log))
+        .map_err(|e| ServeError::Start(e.to_string()))?;
     let mut threads = Vec::new();
     let spawn = |name: String, f: Box<dyn FnOnce() + Send>| {
         std::thread::Builder::new().name(name).spawn(f).map_err(|e| ServeError::Start(e.to_string()))
     };
-    for i in 0..WORKERS {
-        let (server, shared) = (Arc::clone(&server), Arc::clone(&shared));
-        threads.push(spawn(
-            format!("folio-serve-{i}"),
-            Box::new(move || {
-                while let Ok(request) = server.recv() {
-                    // A bug in answering one request must not take a worker away.
-                    let _ = std::panic::catch_unwind(AssertUnwindSafe(|| http::handle(request, &shared)));
-                }
-            }),
-        )?);
-    }
     let hub = Arc::clone(&shared);
     threads.push(spawn("folio-serve-events".into(), Box::new(move || hub.hub.run()))?);
 
