@@ -543,16 +543,11 @@ fn one(d: Diagnostic) -> Diagnostics {
 /// The output folder, refused where replacing it would destroy the site.
 fn output_dir(options: &BuildOptions, config: &SiteConfig) -> Result<PathBuf, Diagnostic> {
     let dir = options.output.clone().unwrap_or_else(|| options.root.join(&config.output_dir));
-    let absolute = |p: &Path| std::path::absolute(p).unwrap_or_else(|_| p.to_path_buf());
-    let (out, root) = (absolute(&dir), absolute(&options.root));
-    let guarded = ["content", "templates", "themes", "assets", "data"].map(|d| root.join(d));
-    if root.starts_with(&out) || guarded.iter().any(|g| out.starts_with(g)) {
-        return Err(Diagnostic::error(format!(
-            "refusing to write the site to {}: it would replace the site's own files",
-            dir.display()
-        ))
-        .help("choose an output folder outside content/, templates/, themes/ and assets/, such as `public`"));
-    }
+    output::check_output_dir(&options.root, &dir).map_err(|why| {
+        Diagnostic::error(format!("refusing to write the site to {}: {why}", dir.display())).help(
+            "choose an output folder outside the site's content/, templates/, themes/, assets/ and data/, such as `public`",
+        )
+    })?;
     Ok(dir)
 }
 

@@ -259,3 +259,121 @@ fn running_out_of_file_handles_does_not_stop_the_server() {
     drop(idle);
     server.still_serves();
 }
+
+#[test]
+fn outputs_that_climb_back_into_the_site_are_refused() {
+    let site = small_site();
+    site.build(&[]);
+    let before = common::snapshot(site.root());
+    let folder = site.root().file_name().unwrap().to_string_lossy().into_owned();
+    let own = format!("../{folder}");
+    let own_content = format!("../{folder}/content");
+    for output in
+        ["x/../content", "public/../content/", "./assets/..", own.as_str(), own_content.as_str(), "content/x/.."]
+    {
+        let out = site.folio(&["build", "--output", output]);
+        let err = stderr(&out);
+        assert!(!out.status.success(), "{output} was accepted:\n{err}");
+        assert!(err.contains("refusing to write the site"), "{output}: {err}");
+    }
+    // The same through site.yaml.
+    site.write("site.yaml", "title: Test site\noutput_dir: x/../content\n");
+    let out = site.folio(&["build"]);
+    assert!(
+        !out.status.success() && stderr(&out).contains("it would replace the site's own content/"),
+        "{}",
+        stderr(&out)
+    );
+    site.write("site.yaml", "title: Test site\n");
+    assert_eq!(common::snapshot(site.root()), before, "an authored file changed");
+    // An output beside the site, and one inside it, are fine.
+    site.build(&["--output", "x/../public2"]);
+    assert!(site.root().join("public2/page/index.html").is_file());
+}
+
+#[test]
+fn staging_folders_of_killed_builds_are_removed_by_the_next_build() {
+    let site = small_site();
+    // A process that has ended: its id names a staging folder nobody uses.
+    let mut ended = std::process::Command::new("true").spawn().unwrap();
+    ended.wait().unwrap();
+    let stale = site.root().join(format!(".folio-staging-public-{}", ended.id()));
+    fs::create_dir_all(stale.join("big")).unwrap();
+    fs::write(stale.join("big/page.html"), "left by a killed build").unwrap();
+    let stale_aside = site.root().join(format!(".folio-staging-public-{}.old", ended.id()));
+    fs::create_dir_all(&stale_aside).unwrap();
+    // This test's own process runs: a folder of a build under way is kept.
+    let running = site.root().join(format!(".folio-staging-public-{}", std::process::id()));
+    fs::create_dir_all(&running).unwrap();
+    site.build(&[]);
+    assert!(!stale.exists() && !stale_aside.exists(), "the stale staging folders are still there");
+    assert!(running.exists(), "the staging folder of a running process was removed");
+    assert!(site.public().join("page/index.html").is_file());
+}
+
+fn fixture(name: &str) -> std::path::PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/import").join(name)
+}
+
+fn import_programme(site: &Site, document: &Path, year: &str, extra: &[&str]) -> std::process::Output {
+    let mut args =
+        vec!["import", "programme", document.to_str().unwrap(), "--year", year, "--into", "content/programme/x"];
+    args.extend_from_slice(extra);
+    site.folio(&args)
+}
+
+#[test]
+fn importing_another_years_document_over_an_import_is_refused_without_force() {
+    let site = small_site();
+    let target = site.root().join("content/programme/x");
+    let first = import_programme(&site, &fixture("work-programme-2024.md"), "2024", &[]);
+    assert!(first.status.success(), "{}", stderr(&first));
+    let before = common::snapshot(&target);
+    assert!(before.iter().any(|(p, _)| p == Path::new("priority-area-4/4-3.md")));
+
+    let other = import_programme(&site, &fixture("work-programme-2025-crlf.md"), "2025", &[]);
+    let err = stderr(&other);
+    assert!(!other.status.success(), "{err}");
+    assert!(err.contains("holds the import of work-programme-2024.md for 2024"), "{err}");
+    assert!(err.contains("--force"), "{err}");
+    assert_eq!(common::snapshot(&target), before, "the earlier import was changed");
+
+    // Another document for the same year is another import too.
+    let renamed = tempfile::tempdir().unwrap();
+    let copy = renamed.path().join("programme-draft.md");
+    fs::copy(fixture("work-programme-2024.md"), &copy).unwrap();
+    let out = import_programme(&site, &copy, "2024", &[]);
+    assert!(
+        !out.status.success() && stderr(&out).contains("importing programme-draft.md for 2024"),
+        "{}",
+        stderr(&out)
+    );
+
+    let forced = import_programme(&site, &fixture("work-programme-2025-crlf.md"), "2025", &["--force"]);
+    assert!(forced.status.success(), "{}", stderr(&forced));
+    let manifest = fs::read_to_string(target.join(".folio-import.json")).unwrap();
+    assert!(manifest.contains("\"year\": 2025"), "{manifest}");
+}
+
+/// An import that fails half way (here: a folder stands where a file must
+/// go) leaves the folder exactly as it was, as a killed import does: the
+/// files are written into a copy that replaces the folder in one step.
+#[test]
+fn an_import_that_fails_half_way_changes_nothing() {
+    let site = small_site();
+    let target = site.root().join("content/programme/x");
+    fs::create_dir_all(target.join("priority-area-3/3-1.md")).unwrap();
+    fs::write(target.join("priority-area-3/3-1.md/draft.txt"), "a draft\n").unwrap();
+    fs::write(target.join("notes.md"), "mine\n").unwrap();
+    let before = common::snapshot(&target);
+    let out = import_programme(&site, &fixture("work-programme-2024.md"), "2024", &[]);
+    assert!(!out.status.success(), "{}", stdout(&out));
+    assert_eq!(common::snapshot(&target), before, "a partial import was left: {}", stderr(&out));
+    assert!(!target.join("_index.md").exists() && target.join("priority-area-3/3-1.md").is_dir());
+    let leftovers: Vec<_> = fs::read_dir(target.parent().unwrap())
+        .unwrap()
+        .filter_map(Result::ok)
+        .filter(|e| e.file_name().to_string_lossy().contains("staging"))
+        .collect();
+    assert!(leftovers.is_empty(), "a staging folder was left behind");
+}

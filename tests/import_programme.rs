@@ -719,10 +719,14 @@ fn activities_gone_from_the_document_are_removed_unless_edited() {
     import(CRLF_2025, 2025, &target);
     let text = fs::read_to_string(fixture(CRLF_2025)).unwrap();
     let (start, end) = (text.find("# Activity 1.10").unwrap(), text.find("# Ongoing activities").unwrap());
-    let shorter = dir.path().join("shorter.md");
+    // Revisions of the same document, under its own name (another name
+    // is another document, refused without --force).
+    let shorter = dir.path().join("shorter").join(CRLF_2025);
+    fs::create_dir_all(shorter.parent().unwrap()).unwrap();
     fs::write(&shorter, format!("{}{}", &text[..start], &text[end..])).unwrap();
     fs::write(target.join("priority-area-2/2-1.md"), "edited\n").unwrap();
-    let shortest = dir.path().join("shortest.md");
+    let shortest = dir.path().join("shortest").join(CRLF_2025);
+    fs::create_dir_all(shortest.parent().unwrap()).unwrap();
     let (start, end) = (text.find("# Priority area 2").unwrap(), text.find("# Colophon").unwrap());
     fs::write(&shortest, format!("{}{}", &text[..start], &text[end..])).unwrap();
 

@@ -344,7 +344,11 @@ pub fn import_programme(options: &ImportOptions) -> Result<ImportReport, crate::
         ));
     }
 
+    let source_name = options.source.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
     let old = match Manifest::read(&options.target) {
+        Ok(Some(old)) if !options.force && (old.year != options.year || old.source != source_name) => {
+            return Err(fail(another_import(options, &old, &source_name)));
+        }
         Ok(m) => m.unwrap_or_default(),
         Err(reason) => {
             programme.warnings.push(
@@ -356,7 +360,6 @@ pub fn import_programme(options: &ImportOptions) -> Result<ImportReport, crate::
             Manifest::default()
         }
     };
-    let source_name = options.source.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
     let mut manifest = Manifest {
         generator: format!("folio import programme {}", env!("CARGO_PKG_VERSION")),
         year: options.year,
@@ -406,32 +409,97 @@ pub fn import_programme(options: &ImportOptions) -> Result<ImportReport, crate::
         plan.push((FileOutcome { path: rel.clone(), status }, None));
     }
 
-    let write_error = |path: &Path| {
-        let path = path.to_path_buf();
-        move |source| crate::Error::Write { path, source }
-    };
-    fs::create_dir_all(&options.target).map_err(write_error(&options.target))?;
-    for (outcome, content) in &plan {
-        let path = options.target.join(&outcome.path);
-        if let Some(index) = content {
-            write_file(&path, programme.files[*index].content.as_bytes()).map_err(write_error(&path))?;
-        } else if outcome.status == FileStatus::Removed {
-            fs::remove_file(&path).map_err(write_error(&path))?;
-            if let Some(parent) = path.parent().filter(|p| *p != options.target) {
-                let _ = fs::remove_dir(parent); // only when empty
-            }
-        }
-    }
-    let manifest_path = options.target.join(MANIFEST_NAME);
-    let json = manifest.to_json();
-    if fs::read(&manifest_path).ok().as_deref() != Some(json.as_bytes()) {
-        write_file(&manifest_path, json.as_bytes()).map_err(write_error(&manifest_path))?;
-    }
+    write_staged(options, &programme, &plan, &manifest)?;
     Ok(ImportReport {
         programme,
         target: options.target.clone(),
         files: plan.into_iter().map(|(outcome, _)| outcome).collect(),
     })
+}
+
+/// The refusal to import over the files of another year's (or another
+/// document's) import, which would remove them.
+fn another_import(options: &ImportOptions, old: &Manifest, source_name: &str) -> Diagnostic {
+    Diagnostic::error(format!(
+        "{} holds the import of {} for {}; importing {source_name} for {} there would replace or remove its files",
+        options.target.display(),
+        old.source,
+        old.year,
+        options.year
+    ))
+    .at(Location::file(&options.target.join(MANIFEST_NAME)))
+    .help(format!(
+        "import into a folder of its own (`--into content/programme/{}`, the default for --year {}), or add --force to replace that import",
+        options.year, options.year
+    ))
+}
+
+/// Writes the planned files into a copy of the target folder, then puts
+/// the copy in the target's place in one step: a failed or killed import
+/// leaves the folder as it was (and the next build or import removes the
+/// copy of a killed one).
+fn write_staged(
+    options: &ImportOptions,
+    programme: &ImportedProgramme,
+    plan: &[(FileOutcome, Option<usize>)],
+    manifest: &Manifest,
+) -> Result<(), crate::Error> {
+    use crate::output::{OutputContent, Staging};
+    use crate::theme::FileSource;
+    let target = &options.target;
+    let failed = |rel: &Path| {
+        let path = target.join(rel);
+        move |source| crate::Error::Write { path, source }
+    };
+    let staging = Staging::new(target).map_err(failed(Path::new("")))?;
+    let replaced: std::collections::HashSet<&str> = plan
+        .iter()
+        .filter(|(outcome, content)| content.is_some() || outcome.status == FileStatus::Removed)
+        .map(|(outcome, _)| outcome.path.as_str())
+        .chain([MANIFEST_NAME])
+        .collect();
+    // What stays: every file already there that the import does not replace
+    // or remove (files edited by hand, files it never wrote).
+    if target.is_dir() {
+        for entry in walkdir::WalkDir::new(target).min_depth(1).sort_by_file_name() {
+            let entry = entry.map_err(|e| failed(Path::new(""))(e.into()))?;
+            let rel = entry.path().strip_prefix(target).unwrap_or(entry.path()).to_path_buf();
+            let key = rel.to_string_lossy().replace('\\', "/");
+            if replaced.contains(key.as_str()) {
+                continue;
+            }
+            if entry.file_type().is_file() {
+                let content = OutputContent::Copied(FileSource::Disk(entry.path().to_path_buf()));
+                staging.write(&rel, &content).map_err(failed(&rel))?;
+            } else if entry.path_is_symlink() {
+                copy_link(entry.path(), &staging.path().join(&rel)).map_err(failed(&rel))?;
+            }
+        }
+    }
+    for (outcome, content) in plan {
+        if let Some(index) = content {
+            let bytes = OutputContent::Rendered(programme.files[*index].content.as_bytes().into());
+            staging.write(Path::new(&outcome.path), &bytes).map_err(failed(Path::new(&outcome.path)))?;
+        }
+    }
+    let json = OutputContent::Rendered(manifest.to_json().into_bytes().into());
+    staging.write(Path::new(MANIFEST_NAME), &json).map_err(failed(Path::new(MANIFEST_NAME)))?;
+    staging.commit().map_err(failed(Path::new("")))
+}
+
+/// A link in the programme's folder stays the link it was (never the
+/// file it leads to).
+#[cfg(unix)]
+fn copy_link(link: &Path, to: &Path) -> std::io::Result<()> {
+    if let Some(parent) = to.parent() {
+        fs::create_dir_all(parent)?;
+    }
+    std::os::unix::fs::symlink(fs::read_link(link)?, to)
+}
+
+#[cfg(not(unix))]
+fn copy_link(link: &Path, to: &Path) -> std::io::Result<()> {
+    fs::copy(link, to).map(drop)
 }
 
 /// Writes through a temporary file beside `path`, renamed over it.

@@ -10,7 +10,7 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-pub use write::{write_site, Staging};
+pub use write::{check_output_dir, write_site, Staging, AUTHORED};
 
 use crate::diagnostics::{Diagnostic, Location};
 use crate::theme::FileSource;

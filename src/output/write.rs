@@ -28,12 +28,18 @@ impl Staging {
         };
         fs::create_dir_all(&parent)?;
         let name = output.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "public".into());
-        let dir = parent.join(format!(".folio-staging-{name}-{}", std::process::id()));
+        remove_stale_staging(&parent);
+        let dir = parent.join(format!("{STAGING_PREFIX}{name}-{}", std::process::id()));
         if dir.exists() {
             fs::remove_dir_all(&dir)?;
         }
         fs::create_dir(&dir)?;
         Ok(Staging { dir, output: output.to_path_buf(), committed: false })
+    }
+
+    /// The staging folder.
+    pub fn path(&self) -> &Path {
+        &self.dir
     }
 
     /// Writes one file (its folders are made as needed); safe to call from
@@ -72,6 +78,90 @@ impl Drop for Staging {
             let _ = fs::remove_dir_all(&self.dir);
         }
     }
+}
+
+/// The folders of a site that people write; no output may replace them.
+pub const AUTHORED: [&str; 5] = ["content", "templates", "themes", "assets", "data"];
+
+/// Refuses an output folder that is the site's root, holds it, or is,
+/// holds or sits inside one of its [`AUTHORED`] folders. Both paths are
+/// resolved first (`..`, links), without needing the output to exist, so
+/// `x/../content` and `../<the site's own folder>` are seen for what they
+/// are.
+pub fn check_output_dir(root: &Path, output: &Path) -> Result<(), String> {
+    let out = resolve(output);
+    let root = resolve(root);
+    if root.starts_with(&out) {
+        return Err(format!("it is the site's folder or holds it ({})", out.display()));
+    }
+    for name in AUTHORED {
+        let authored = resolve(&root.join(name));
+        if out.starts_with(&authored) || authored.starts_with(&out) {
+            return Err(format!("it would replace the site's own {name}/ ({})", out.display()));
+        }
+    }
+    Ok(())
+}
+
+/// `path` made absolute, with `.`, `..` and links resolved as far as it
+/// exists and the rest taken as written.
+fn resolve(path: &Path) -> PathBuf {
+    use std::path::Component;
+    let absolute = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
+    let mut resolved = PathBuf::new();
+    for component in absolute.components() {
+        match component {
+            Component::CurDir => {}
+            Component::ParentDir => {
+                // `link/..` is the parent of where the link leads, as the system reads it.
+                if let Ok(real) = fs::canonicalize(&resolved) {
+                    resolved = real;
+                }
+                resolved.pop();
+            }
+            other => resolved.push(other),
+        }
+    }
+    fs::canonicalize(&resolved).unwrap_or(resolved)
+}
+
+/// Staging folders are named `.folio-staging-<output name>-<process id>`.
+const STAGING_PREFIX: &str = ".folio-staging-";
+
+/// Removes the staging folders in `parent` whose process is gone: what a
+/// killed build or import left behind (twelve kills of a large build left
+/// 930 MB). A folder whose process still runs is another build's.
+fn remove_stale_staging(parent: &Path) {
+    let Ok(entries) = fs::read_dir(parent) else { return };
+    for entry in entries.filter_map(Result::ok) {
+        let name = entry.file_name();
+        let Some(pid) = name.to_str().and_then(|n| n.strip_prefix(STAGING_PREFIX)).and_then(staging_pid) else {
+            continue;
+        };
+        let is_dir = entry.file_type().is_ok_and(|t| t.is_dir());
+        if is_dir && !process_runs(pid) {
+            let _ = fs::remove_dir_all(entry.path());
+        }
+    }
+}
+
+/// The process id at the end of a staging folder's name (`public-1234`,
+/// or `public-1234.old` for a folder renamed aside).
+fn staging_pid(rest: &str) -> Option<u32> {
+    let rest = rest.strip_suffix(".old").unwrap_or(rest);
+    rest.rsplit_once('-')?.1.parse().ok()
+}
+
+#[cfg(target_os = "linux")]
+fn process_runs(pid: u32) -> bool {
+    Path::new("/proc").join(pid.to_string()).exists()
+}
+
+/// Without a cheap way to ask, every process is taken to run, so nothing
+/// is removed that may be in use.
+#[cfg(not(target_os = "linux"))]
+fn process_runs(_pid: u32) -> bool {
+    true
 }
 
 /// Writes `site` into a fresh staging folder beside `output`, then puts it
