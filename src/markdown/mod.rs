@@ -333,13 +333,23 @@ fn apply_block_attributes(events: Vec<Event<'_>>) -> Vec<Event<'_>> {
                 .find(|&j| matches!(events[j], Event::End(TagEnd::Paragraph)))
                 .unwrap_or(events.len() - 1);
             let body = &events[i + 1..end];
-            // The paragraph is only an attribute list.
-            if let [Event::Text(t)] = body {
-                if let Some(attrs) = jekyll::parse_ial(t) {
+            // The paragraph is only attribute lists, one a line: they are
+            // the next block's.
+            let only_lists: Option<Vec<_>> = body
+                .iter()
+                .enumerate()
+                .map(|(k, e)| match e {
+                    Event::Text(t) if k % 2 == 0 => jekyll::parse_ial(t).map(Some),
+                    Event::SoftBreak if k % 2 == 1 => Some(None),
+                    _ => None,
+                })
+                .collect();
+            if let Some(lists) = only_lists.filter(|_| !body.is_empty()) {
+                for attrs in lists.into_iter().flatten() {
                     pending.get_or_insert_with(Default::default).merge(attrs);
-                    i = end + 1;
-                    continue;
                 }
+                i = end + 1;
+                continue;
             }
             let mut attrs = pending.take().unwrap_or_default();
             let mut from = i + 1;
@@ -351,7 +361,8 @@ fn apply_block_attributes(events: Vec<Event<'_>>) -> Vec<Event<'_>> {
                 }
             }
             if let [.., Event::SoftBreak, Event::Text(t)] = body {
-                if let Some(a) = jekyll::parse_ial(t) {
+                // Not the list the paragraph starts with, taken already.
+                if let Some(a) = jekyll::parse_ial(t).filter(|_| to - 2 >= from) {
                     attrs.merge(a);
                     to -= 2;
                 }
@@ -520,6 +531,14 @@ mod tests {
         assert!(r.html.contains("<ul id=\"intro\">\n<li>a</li>"), "{}", r.html);
         assert!(r.html.contains("<p class=\"note\">Last line</p>"), "{}", r.html);
         assert!(!r.html.contains("{:"), "{}", r.html);
+    }
+
+    #[test]
+    fn attribute_lists_on_consecutive_lines_belong_to_the_next_block() {
+        // Found by the Markdown fuzz target: this panicked.
+        let r = render_at("{: #intro}\n{: .notification .is-info}\n\nWelcome.\n\n{: .a}\nText\n{: .b}\n", "/");
+        assert!(r.html.contains("<p id=\"intro\" class=\"notification is-info\">Welcome.</p>"), "{}", r.html);
+        assert!(r.html.contains("<p class=\"a b\">Text</p>"), "{}", r.html);
     }
 
     #[test]
