@@ -145,6 +145,8 @@ fn import_jekyll_copies_nothing_from_behind_links_out_of_the_source() {
 struct ServeProcess {
     child: std::process::Child,
     addr: std::net::SocketAddr,
+    /// What it printed after the line naming its address.
+    printed: std::sync::mpsc::Receiver<String>,
     _site: Site,
 }
 
@@ -171,8 +173,9 @@ impl ServeProcess {
             }
         };
         // Keeps reading what it prints, so that it never blocks on a full pipe.
-        std::thread::spawn(move || lines.for_each(drop));
-        ServeProcess { child, addr: url.parse().unwrap(), _site: site }
+        let (tx, printed) = std::sync::mpsc::channel();
+        std::thread::spawn(move || lines.map_while(Result::ok).for_each(|line| drop(tx.send(line))));
+        ServeProcess { child, addr: url.parse().unwrap(), printed, _site: site }
     }
 
     /// Sends `raw` as it is and reads the answer (or what came before the
@@ -256,6 +259,9 @@ fn running_out_of_file_handles_does_not_stop_the_server() {
     let idle: Vec<std::net::TcpStream> =
         (0..100).filter_map(|_| std::net::TcpStream::connect(server.addr).ok()).collect();
     assert!(idle.len() >= 60, "only {} connections", idle.len());
+    // The server says so when it cannot accept for want of file handles.
+    let warning = server.printed.recv_timeout(http::TIMEOUT).expect("a warning");
+    assert!(warning.contains("cannot accept a connection") && warning.contains("still serving"), "{warning}");
     drop(idle);
     server.still_serves();
 }
@@ -376,4 +382,55 @@ fn an_import_that_fails_half_way_changes_nothing() {
         .filter(|e| e.file_name().to_string_lossy().contains("staging"))
         .collect();
     assert!(leftovers.is_empty(), "a staging folder was left behind");
+}
+
+#[test]
+fn a_component_that_multiplies_its_work_is_refused_before_it_runs() {
+    let site = small_site();
+    site.write(
+        "templates/page.html",
+        "<html><body>\n{% component R(n) %}{% if n > 0 %}\n{{<R n={n - 1}/>}}{{<R n={n - 1}/>}}{{<R n={n - 1}/>}}{% endif %}{% endcomponent R %}\n{{<R n={19}/>}}\n</body></html>\n",
+    );
+    let out = site.folio(&["build"]);
+    let err = stderr(&out);
+    assert!(!out.status.success());
+    assert!(
+        err.contains("template `page.html` could render components more than 100000 times for content/page.md"),
+        "{err}"
+    );
+    assert!(err.contains("component `R` calls itself 3 times"), "{err}");
+    assert!(err.contains("--> templates/page.html:3:"), "{err}");
+}
+
+#[test]
+fn endless_component_recursion_and_include_cycles_name_the_template_and_line() {
+    let site = small_site();
+    site.write(
+        "templates/page.html",
+        "<html><body>\n{% component R(n) %}[{{<R n={n + 1}/>}}]{% endcomponent R %}\n{{<R n={0}/>}}\n</body></html>\n",
+    );
+    let out = site.folio(&["build"]);
+    let err = stderr(&out);
+    assert!(!out.status.success());
+    assert!(
+        err.contains(
+            "components nest more than 20 levels deep in template `page.html` while rendering content/page.md"
+        ),
+        "{err}"
+    );
+    assert!(err.contains("--> templates/page.html:2:"), "{err}");
+
+    site.write("templates/page.html", "<html><body>\n{% include \"partials/a.html\" %}\n</body></html>\n");
+    site.write("templates/partials/a.html", "A\n{% include \"partials/b.html\" %}\n");
+    site.write("templates/partials/b.html", "B\n\n{% include \"partials/a.html\" %}\n");
+    let out = site.folio(&["build"]);
+    let err = stderr(&out);
+    assert!(!out.status.success());
+    assert!(
+        err.contains(
+            "`partials/a.html` line 2 includes `partials/b.html`, `partials/b.html` line 3 includes `partials/a.html`"
+        ),
+        "{err}"
+    );
+    assert!(err.contains("--> templates/partials/a.html:2:"), "{err}");
 }

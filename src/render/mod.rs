@@ -5,6 +5,7 @@
 
 mod context;
 pub mod filters;
+mod limits;
 pub mod programme;
 
 use std::collections::BTreeMap;
@@ -21,6 +22,11 @@ use crate::theme::{TemplateFile, Theme};
 pub struct Templates {
     tera: Tera,
     files: BTreeMap<String, TemplateFile>,
+    /// The most templates and components each template can render for one
+    /// page (see [`limits`]).
+    renders: BTreeMap<String, u64>,
+    /// Components that call themselves, most calls first.
+    recursions: Vec<limits::Recursion>,
 }
 
 impl Templates {
@@ -32,12 +38,18 @@ impl Templates {
     ) -> Result<Templates, Diagnostic> {
         let mut files = theme.templates.clone();
         files.extend(site_templates);
+        let graph = limits::Graph::new(&files);
+        if let Some(cycle) = graph.include_cycle() {
+            return Err(include_cycle(&files, &cycle));
+        }
+        let renders = files.keys().map(|name| (name.clone(), graph.renders(name))).collect();
+        let recursions = graph.recursions();
         let mut tera = Tera::new();
         filters::register(&mut tera, &config.base_url, config.base_path());
         tera.autoescape_on(vec![".html", ".xml", ".htm"]);
         let sources = files.iter().map(|(name, file)| (name.as_str(), file.source.as_str()));
         tera.add_raw_templates(sources).map_err(|e| to_diagnostic(&files, &e, None))?;
-        Ok(Templates { tera, files })
+        Ok(Templates { tera, files, renders, recursions })
     }
 
     pub fn has(&self, name: &str) -> bool {
@@ -91,8 +103,70 @@ impl Templates {
         context: &Context,
         page_source: &std::path::Path,
     ) -> Result<String, Diagnostic> {
-        self.tera.render(template, context).map_err(|e| to_diagnostic(&self.files, &e, Some(page_source)))
+        let renders = self.renders.get(template).copied().unwrap_or(1);
+        if renders > limits::MAX_RENDERS {
+            return Err(self.too_much_work(template, page_source));
+        }
+        self.tera.render(template, context).map_err(|e| match e.to_string().contains("recursion depth") {
+            true => self.too_deep(template, page_source),
+            false => to_diagnostic(&self.files, &e, Some(page_source)),
+        })
     }
+
+    /// Where the first component that calls itself does so.
+    fn recursion_at(&self) -> Option<(&limits::Recursion, Location)> {
+        let recursion = self.recursions.first()?;
+        let file = self.files.get(&recursion.template)?;
+        let line = file.source.split('\n').nth(recursion.line - 1).unwrap_or("");
+        let column = line.find(&format!("<{}", recursion.component)).map_or(1, |c| c + 1);
+        Some((recursion, Location::at_line(&file.display, &file.source, recursion.line, column)))
+    }
+
+    fn too_much_work(&self, template: &str, page: &std::path::Path) -> Diagnostic {
+        let mut d = Diagnostic::error(format!(
+            "template `{template}` could render components more than {} times for {}, which would take minutes",
+            limits::MAX_RENDERS,
+            page.display()
+        ));
+        if let Some((recursion, location)) = self.recursion_at() {
+            d.message.push_str(&format!(
+                ": component `{}` calls itself {} times, up to {} levels deep",
+                recursion.component,
+                recursion.self_calls,
+                limits::MAX_DEPTH
+            ));
+            d = d.at(location);
+        }
+        d.help("let a component call itself once per level (loop over the children inside that one call)")
+    }
+
+    fn too_deep(&self, template: &str, page: &std::path::Path) -> Diagnostic {
+        let mut d = Diagnostic::error(format!(
+            "components nest more than {} levels deep in template `{template}` while rendering {}",
+            limits::MAX_DEPTH,
+            page.display()
+        ));
+        if let Some((recursion, location)) = self.recursion_at() {
+            d.message.push_str(&format!(": component `{}` calls itself here", recursion.component));
+            d = d.at(location);
+        }
+        d.help("make sure the recursion ends: call the component only while there is something left to show (`{% if entry.children %}`)")
+    }
+}
+
+/// The error for templates that include each other in a circle.
+fn include_cycle(files: &BTreeMap<String, TemplateFile>, cycle: &[limits::Step]) -> Diagnostic {
+    let steps: Vec<String> =
+        cycle.iter().map(|(from, line, verb, to)| format!("`{from}` line {line} {verb} `{to}`")).collect();
+    let (first, line, verb, _) = &cycle[0];
+    let mut d = Diagnostic::error(format!("templates lead back to themselves: {}", steps.join(", ")))
+        .help("remove one of these tags: an include or extends cannot lead back to the template it is in");
+    if let Some(file) = files.get(first) {
+        let text = file.source.split('\n').nth(line - 1).unwrap_or("");
+        let column = text.find(verb.trim_end_matches('s')).map_or(1, |c| c + 1);
+        d = d.at(Location::at_line(&file.display, &file.source, *line, column));
+    }
+    d
 }
 
 fn with_html(layout: &str) -> String {

@@ -15,11 +15,10 @@
 //! live-reload request hands its connection to the events hub and the
 //! thread ends, so waiting tabs hold no thread.
 
-use std::collections::HashMap;
 use std::io::{self, BufWriter, Read, Write};
 use std::net::{IpAddr, Shutdown, SocketAddr, TcpListener, TcpStream};
-use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
-use std::sync::{Arc, Mutex};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::Arc;
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
@@ -262,47 +261,31 @@ fn reason(status: u16) -> &'static str {
 }
 
 /// One place under [`Limits::connections`], given back when dropped.
+/// Counting needs no file handle, so it works when they have run out.
 struct Slot {
-    id: u64,
-    open: Arc<Open>,
+    open: Arc<AtomicUsize>,
 }
 
-/// The open connections, so that stopping can close them.
-#[derive(Default)]
-struct Open {
-    streams: Mutex<HashMap<u64, TcpStream>>,
-    next: AtomicU64,
-}
-
-impl Open {
-    fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<u64, TcpStream>> {
-        self.streams.lock().unwrap_or_else(|e| e.into_inner())
-    }
-
-    /// A place for `stream`, unless `limit` connections are open.
-    fn take(self: &Arc<Self>, stream: &TcpStream, limit: usize) -> Option<Slot> {
-        let mut streams = self.lock();
-        if streams.len() >= limit {
-            return None;
-        }
-        let id = self.next.fetch_add(1, Ordering::Relaxed);
-        streams.insert(id, stream.try_clone().ok()?);
-        Some(Slot { id, open: Arc::clone(self) })
+impl Slot {
+    /// A place, unless `limit` connections are open.
+    fn take(open: &Arc<AtomicUsize>, limit: usize) -> Option<Slot> {
+        open.fetch_update(Ordering::SeqCst, Ordering::SeqCst, |n| (n < limit).then_some(n + 1)).ok()?;
+        Some(Slot { open: Arc::clone(open) })
     }
 }
 
 impl Drop for Slot {
     fn drop(&mut self) {
-        self.open.lock().remove(&self.id);
+        self.open.fetch_sub(1, Ordering::SeqCst);
     }
 }
 
-/// A running server: [`Server::stop`] (or dropping it) closes the listener
-/// and every open connection.
+/// A running server: [`Server::stop`] (or dropping it) closes the
+/// listener; open connections end after the request they are answering,
+/// or when they have been idle for [`Limits::idle`].
 pub struct Server {
     addr: SocketAddr,
     stopping: Arc<AtomicBool>,
-    open: Arc<Open>,
     acceptor: Option<JoinHandle<()>>,
 }
 
@@ -318,8 +301,8 @@ impl Server {
     ) -> io::Result<Server> {
         let addr = listener.local_addr()?;
         let stopping = Arc::new(AtomicBool::new(false));
-        let open = Arc::new(Open::default());
-        let (stop, conns) = (Arc::clone(&stopping), Arc::clone(&open));
+        let open = Arc::new(AtomicUsize::new(0));
+        let stop = Arc::clone(&stopping);
         let acceptor = std::thread::Builder::new().name("folio-serve-accept".into()).spawn(move || {
             let mut pause = Duration::from_millis(5);
             let mut warned = false;
@@ -349,23 +332,23 @@ impl Server {
                 };
                 let _ = stream.set_nodelay(true);
                 let _ = stream.set_write_timeout(Some(limits.idle));
-                let Some(slot) = conns.take(&stream, limits.connections) else {
+                let Some(slot) = Slot::take(&open, limits.connections) else {
                     refuse(stream);
                     continue;
                 };
                 let connection = Connection { stream, buffer: Vec::new(), _slot: slot, limits, refused: false };
-                let (handler, host_allowed) = (Arc::clone(&handler), Arc::clone(&host_allowed));
+                let (handler, host_allowed, stopping) = (Arc::clone(&handler), Arc::clone(&host_allowed), Arc::clone(&stop));
                 let spawned = std::thread::Builder::new()
                     .name("folio-serve-connection".into())
                     .stack_size(256 * 1024)
-                    .spawn(move || serve_connection(connection, &*host_allowed, &*handler));
+                    .spawn(move || serve_connection(connection, &*host_allowed, &*handler, &stopping));
                 if spawned.is_err() {
                     // No thread to be had: the connection was dropped with the closure.
                     std::thread::sleep(pause);
                 }
             }
         })?;
-        Ok(Server { addr, stopping, open, acceptor: Some(acceptor) })
+        Ok(Server { addr, stopping, acceptor: Some(acceptor) })
     }
 
     pub fn stop(&mut self) {
@@ -382,9 +365,6 @@ impl Server {
         if let Some(acceptor) = self.acceptor.take() {
             let _ = acceptor.join();
         }
-        for stream in self.open.lock().values() {
-            let _ = stream.shutdown(Shutdown::Both);
-        }
     }
 }
 
@@ -395,19 +375,32 @@ impl Drop for Server {
 }
 
 /// A short 503 for a connection over the limit, written without waiting.
+/// What the client already sent is read first (as much as is there), so
+/// that closing does not reset the connection before the answer is read.
 fn refuse(stream: TcpStream) {
     let _ = stream.set_nonblocking(true);
+    let mut scratch = [0u8; 4096];
+    for _ in 0..4 {
+        if !matches!((&stream).read(&mut scratch), Ok(n) if n > 0) {
+            break;
+        }
+    }
     let _ = (&stream).write_all(
         b"HTTP/1.1 503 Service Unavailable\r\nContent-Length: 20\r\nConnection: close\r\nRetry-After: 1\r\n\r\ntoo many connections",
     );
+    let _ = stream.shutdown(Shutdown::Write);
 }
 
 fn serve_connection(
     mut connection: Connection,
     host_allowed: &dyn Fn(&str) -> bool,
     handler: &dyn Fn(&Request) -> Outcome,
+    stopping: &AtomicBool,
 ) {
     loop {
+        if stopping.load(Ordering::SeqCst) {
+            return;
+        }
         let Some(request) = connection.next_request() else {
             if connection.refused {
                 connection.linger();
