@@ -186,11 +186,8 @@ fn scan<'a>(name: &'a str, source: &'a str, edges: &mut BTreeMap<Unit<'a>, Vec<E
         let Some(kind) = tag.as_bytes().get(1).copied() else { break };
         let inner = tag.get(2..).unwrap_or("").trim_start_matches('-').trim_start();
         match kind {
-            b'%' if in_raw => {
-                if inner.starts_with("endraw") {
-                    in_raw = false;
-                }
-            }
+            b'%' if in_raw && inner.starts_with("endraw") => in_raw = false,
+            b'%' if in_raw => {}
             b'%' => {
                 if inner.starts_with("raw") && inner[3..].trim_start().starts_with(['%', '-']) {
                     in_raw = true;
