@@ -483,9 +483,9 @@ fn campaign() {
         let mut executions = 0;
         let mut batch: u64 = 0;
         let mut found = Vec::new();
-        // A failing batch is saved and reported; the campaign goes on, up
-        // to ten findings.
-        while started.elapsed() < Duration::from_secs(seconds) && found.len() < 10 {
+        // A finding is saved into the corpus and ends this target's run:
+        // every later batch would replay it first.
+        while started.elapsed() < Duration::from_secs(seconds) && found.is_empty() {
             let seed = RngSeed::Fixed(batch.wrapping_mul(0x9e37_79b9_7f4a_7c15) ^ std::process::id() as u64);
             match fuzz(target, 500, seed) {
                 Ok(ran) => executions += ran,
