@@ -23,8 +23,8 @@ pub struct Location {
     /// The source line quoted under the message, without its line ending;
     /// a long line is quoted as a window of [`QUOTE_CHARS`] around the column.
     pub line_text: String,
-    /// The column of the line where `line_text` starts (1 unless the line
-    /// was cut to a window).
+    /// The column of the line shown first in `line_text` (after the `…`
+    /// that marks a cut; 1 unless the line was cut to a window).
     pub quote_start: usize,
 }
 
@@ -67,7 +67,8 @@ impl Location {
 
 /// The part of `line` to quote for `column`: the whole line when it is
 /// short, else [`QUOTE_CHARS`] characters with the column a third of the
-/// way in. Returns the column the quote starts at, and the quote.
+/// way in, and `…` where the line goes on. Returns the column shown first
+/// (after a leading `…`), and the quote.
 fn quote(line: &str, column: usize) -> (usize, String) {
     if line.len() <= QUOTE_CHARS {
         return (1, line.to_string());
@@ -77,7 +78,15 @@ fn quote(line: &str, column: usize) -> (usize, String) {
         return (1, line.to_string());
     }
     let skip = column.saturating_sub(1 + QUOTE_CHARS / 3).min(total - QUOTE_CHARS);
-    (skip + 1, line.chars().skip(skip).take(QUOTE_CHARS).collect())
+    let mut quoted = String::with_capacity(QUOTE_CHARS + 6);
+    if skip > 0 {
+        quoted.push('…');
+    }
+    quoted.extend(line.chars().skip(skip).take(QUOTE_CHARS));
+    if skip + QUOTE_CHARS < total {
+        quoted.push('…');
+    }
+    (skip + 1, quoted)
 }
 
 /// Where something was written, kept cheap until it has to be shown: most
@@ -168,13 +177,12 @@ impl fmt::Display for Diagnostic {
                 let gutter = " ".repeat(loc.line.to_string().len());
                 writeln!(f, "{gutter}--> {}:{}:{}", loc.file.display(), loc.line, loc.column)?;
                 writeln!(f, "{gutter} |")?;
-                let cut_before = if loc.quote_start > 1 { "…" } else { "" };
-                let cut_after = if loc.line_text.chars().count() >= QUOTE_CHARS { "…" } else { "" };
-                writeln!(f, "{} | {cut_before}{}{cut_after}", loc.line, loc.line_text)?;
-                let pad: String = cut_before
+                writeln!(f, "{} | {}", loc.line, loc.line_text)?;
+                let cut_before = usize::from(loc.quote_start > 1);
+                let pad: String = loc
+                    .line_text
                     .chars()
-                    .chain(loc.line_text.chars())
-                    .take(loc.column.saturating_sub(loc.quote_start) + cut_before.chars().count())
+                    .take(loc.column.saturating_sub(loc.quote_start) + cut_before)
                     .map(|c| if c == '\t' { '\t' } else { ' ' })
                     .collect();
                 writeln!(f, "{gutter} | {pad}^")?;
@@ -293,13 +301,15 @@ mod tests {
         let offset = 7 * 10_000;
         let loc = Location::at_offset(Path::new("a.md"), &line, offset);
         assert_eq!((loc.line, loc.column), (1, offset + 1));
-        assert_eq!(loc.line_text.chars().count(), QUOTE_CHARS);
+        assert_eq!(loc.line_text.chars().count(), QUOTE_CHARS + 2, "with a … at each end");
         let text = Diagnostic::warning("placeholder").at(loc).to_string();
         let quoted = text.lines().find(|l| l.starts_with("1 | ")).unwrap();
         let caret = text.lines().find(|l| l.trim_end().ends_with('^')).unwrap();
         // The caret stands under the `[` of the 10,001st placeholder.
         assert_eq!(quoted.chars().nth(caret.chars().count() - 1), Some('['), "{text}");
-        assert!(quoted.starts_with("1 | …[a](#)") || quoted.starts_with("1 | …"), "{text}");
+        assert!(quoted.starts_with("1 | …") && quoted.ends_with('…'), "{text}");
+        let end = Location::at_offset(Path::new("a.md"), &line, line.len() - 3);
+        assert!(end.line_text.starts_with('…') && !end.line_text.ends_with('…'), "{}", end.line_text);
     }
 
     #[test]

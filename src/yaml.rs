@@ -28,7 +28,73 @@ pub struct Embedded<'a> {
 pub fn parse<T: DeserializeOwned>(yaml: &str, at: Embedded<'_>) -> Result<T, Diagnostic> {
     // An empty document is an empty mapping, not a null: `---\n---` is valid.
     let text = if yaml.trim().is_empty() { "{}" } else { yaml };
+    if let Some(offset) = too_deep(text) {
+        let (line, column) = line_and_column(yaml, offset);
+        return Err(Diagnostic::error(format!(
+            "invalid YAML in {}: brackets nested more than {MAX_FLOW_DEPTH} levels deep",
+            at.what
+        ))
+        .at(Location::at_line(at.file, at.file_source, line + at.lines_before, column))
+        .help(
+            "no page needs data nested this deep; close the `[` and `{` brackets, or write the value as plain text",
+        ));
+    }
     serde_yaml::from_str(text).map_err(|e| to_diagnostic(&e, yaml, at))
+}
+
+/// Deeper flow collections (`{a: {a: …`) are refused before parsing: the
+/// parser takes time growing with the square of the depth (100,000 levels
+/// took 41 s) before its own limit of 128 stops it.
+pub const MAX_FLOW_DEPTH: usize = 100;
+
+/// The byte offset of the first `[` or `{` that opens a collection deeper
+/// than [`MAX_FLOW_DEPTH`], outside quotes and comments. Brackets inside a
+/// plain value count too, so a value with 100 of them open is refused:
+/// none is written that way.
+fn too_deep(text: &str) -> Option<usize> {
+    #[derive(PartialEq)]
+    enum In {
+        Plain,
+        Single,
+        Double,
+        Comment,
+    }
+    let bytes = text.as_bytes();
+    let mut state = In::Plain;
+    let mut depth = 0usize;
+    let mut i = 0;
+    while i < bytes.len() {
+        let b = bytes[i];
+        match state {
+            In::Plain => match b {
+                b'[' | b'{' => {
+                    depth += 1;
+                    if depth > MAX_FLOW_DEPTH {
+                        return Some(i);
+                    }
+                }
+                b']' | b'}' => depth = depth.saturating_sub(1),
+                b'\'' => state = In::Single,
+                b'"' => state = In::Double,
+                b'#' if i == 0 || bytes[i - 1].is_ascii_whitespace() => state = In::Comment,
+                _ => {}
+            },
+            In::Single if b == b'\'' => state = In::Plain,
+            In::Double if b == b'\\' => i += 1,
+            In::Double if b == b'"' => state = In::Plain,
+            In::Comment if b == b'\n' => state = In::Plain,
+            _ => {}
+        }
+        i += 1;
+    }
+    None
+}
+
+/// 1-based line and column (in characters) of byte `offset` in `text`.
+fn line_and_column(text: &str, offset: usize) -> (usize, usize) {
+    let before = &text[..offset];
+    let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+    (before.matches('\n').count() + 1, before[line_start..].chars().count() + 1)
 }
 
 /// A YAML document parsed once, that several typed views are then read
@@ -70,13 +136,35 @@ fn to_diagnostic(error: &serde_yaml::Error, yaml: &str, at: Embedded<'_>) -> Dia
         .split_once(": ")
         .filter(|(key, _)| key.chars().all(|c| c.is_alphanumeric() || c == '_' || c == '-'))
         .and_then(|(key, _)| key_position(yaml, key));
-    let position = key_line.or_else(|| error.location().map(|l| (l.line(), l.column())));
+    // serde_yaml gives no place for an alias bomb (anchors whose aliases
+    // expand to too many values): the line using the most aliases is it.
+    let expansion = message.contains("repetition limit").then(|| most_aliases(yaml)).flatten();
+    let position = key_line.or_else(|| error.location().map(|l| (l.line(), l.column()))).or(expansion);
     match position {
         Some((line, column)) => {
             diagnostic.at(Location::at_line(at.file, at.file_source, line + at.lines_before, column))
         }
         None => diagnostic.at(Location::file(at.file)),
     }
+}
+
+/// The line (1-based) with the most aliases (`*name`), and the column of
+/// its first one.
+fn most_aliases(yaml: &str) -> Option<(usize, usize)> {
+    let is_alias = |line: &str, i: usize| {
+        line.as_bytes()[i] == b'*'
+            && line.as_bytes().get(i + 1).is_some_and(|b| b.is_ascii_alphanumeric() || *b == b'_')
+            && (i == 0 || matches!(line.as_bytes()[i - 1], b' ' | b'[' | b'{' | b',' | b'\t'))
+    };
+    yaml.split('\n')
+        .enumerate()
+        .map(|(n, line)| {
+            let aliases: Vec<usize> = (0..line.len()).filter(|&i| is_alias(line, i)).collect();
+            (aliases.len(), n + 1, aliases.first().map_or(1, |&c| line[..c].chars().count() + 1))
+        })
+        .filter(|(count, _, _)| *count > 0)
+        .max_by(|a, b| a.0.cmp(&b.0).then(b.1.cmp(&a.1)))
+        .map(|(_, line, column)| (line, column))
 }
 
 /// serde_yaml writes positions into its messages ("… at line 3 column 7,
@@ -115,6 +203,11 @@ fn explain(message: &str, what: &str) -> (String, &'static str) {
         ("give this key a value of the type named above, e.g. `title: Sessions` for text".into(), "wrong type")
     } else if message.contains("unknown variant") {
         ("use one of the values listed above".into(), "unknown value")
+    } else if message.contains("repetition limit") {
+        (
+            "aliases (`*name`) of anchors (`&name`) that are themselves made of aliases multiply: write the values out, or use fewer levels of aliases".into(),
+            "invalid YAML",
+        )
     } else if message.contains("duplicate") {
         ("each key may appear once; remove the repeated one".into(), "repeated key")
     } else {
@@ -308,5 +401,33 @@ mod tests {
     fn finds_top_level_keys() {
         assert_eq!(key_position("a: 1\nlayout: post\n", "layout"), Some((2, 1)));
         assert_eq!(key_position("layouts: x\n", "layout"), None);
+    }
+
+    #[test]
+    fn deep_flow_nesting_is_refused_early_at_its_place() {
+        let yaml = format!("title: x\nx: {}1{}\n", "{a: ".repeat(100_000), "}".repeat(100_000));
+        let src = format!("---\n{yaml}---\n");
+        let err = parse::<Value>(&yaml, at(&src)).unwrap_err();
+        assert!(err.message.contains("nested more than 100 levels"), "{}", err.message);
+        let loc = err.location.unwrap();
+        assert_eq!((loc.line, loc.column), (3, 4 + 4 * 100), "the 101st `{{`");
+        // Brackets in quotes and comments are text.
+        let quoted = format!("title: \"{}\" # {}\n", "[".repeat(200), "{".repeat(200));
+        assert!(parse::<Value>(&quoted, at(&quoted)).is_ok());
+    }
+
+    #[test]
+    fn alias_bombs_are_placed_on_a_line() {
+        let mut yaml = String::from("title: x\na: &a [\"x\",\"x\",\"x\",\"x\",\"x\",\"x\",\"x\",\"x\",\"x\"]\n");
+        let names = ["a", "b", "c", "d", "e", "f", "g", "h", "i"];
+        for pair in names.windows(2) {
+            let refs = vec![format!("*{}", pair[0]); 9].join(",");
+            yaml.push_str(&format!("{}: &{} [{refs}]\n", pair[1], pair[1]));
+        }
+        let src = format!("---\n{yaml}---\n");
+        let err = parse::<Value>(&yaml, at(&src)).unwrap_err();
+        assert!(err.message.contains("repetition limit"), "{}", err.message);
+        let loc = err.location.unwrap();
+        assert_eq!((loc.line, loc.column), (4, 8), "the first line of aliases, in the file: {}", loc.line_text);
     }
 }

@@ -252,13 +252,15 @@ fn activity_view<'a>(
 /// (`activity-1-1`), the ids inside it are prefixed with it, and links to
 /// pages of the programme become links within the page.
 struct Anchors {
-    /// Site URL of a programme page -> its anchor.
-    by_url: Vec<(String, String)>,
+    /// Page URL (as in the tree) -> its anchor.
+    by_path: HashMap<String, String>,
+    /// Site URL of a programme page (with the base path) -> its anchor.
+    by_url: HashMap<String, String>,
 }
 
 impl Anchors {
     fn new(tree: &SiteTree, programme: SectionId, base: &str) -> Anchors {
-        let mut by_url = Vec::new();
+        let mut by_path = HashMap::new();
         let programme_url = &tree.sections[programme].url;
         let anchor = |path: &str| {
             let rest = path.strip_prefix(programme_url.as_str()).unwrap_or(path).trim_matches('/');
@@ -268,20 +270,18 @@ impl Anchors {
                 rest.replace('/', "-")
             }
         };
-        for section in tree.sections.iter().filter(|s| s.url.starts_with(programme_url.as_str())) {
-            by_url.push((urls::site_url(base, &section.url), anchor(&section.url)));
+        let sections = tree.sections.iter().map(|s| &s.url);
+        for url in sections.chain(tree.pages.iter().map(|p| &p.url)) {
+            if url.starts_with(programme_url.as_str()) {
+                by_path.insert(url.clone(), anchor(url));
+            }
         }
-        for page in tree.pages.iter().filter(|p| p.url.starts_with(programme_url.as_str())) {
-            by_url.push((urls::site_url(base, &page.url), anchor(&page.url)));
-        }
-        // Longest first, so that `/a/b/` is tried before `/a/`.
-        by_url.sort_by(|a, b| b.0.len().cmp(&a.0.len()).then_with(|| a.0.cmp(&b.0)));
-        Anchors { by_url }
+        let by_url = by_path.iter().map(|(path, anchor)| (urls::site_url(base, path), anchor.clone())).collect();
+        Anchors { by_path, by_url }
     }
 
     fn of(&self, path: &str) -> String {
-        let path_end = |(url, anchor): &(String, String)| url.ends_with(path).then(|| anchor.clone());
-        self.by_url.iter().find_map(path_end).unwrap_or_else(|| crate::slug::slugify(path.trim_matches('/')))
+        self.by_path.get(path).cloned().unwrap_or_else(|| crate::slug::slugify(path.trim_matches('/')))
     }
 
     /// `id="x"` -> `id="{prefix}-x"`, `href="#x"` -> `href="#{prefix}-x"`,
@@ -299,10 +299,28 @@ impl Anchors {
                     .replace(&format!("</h{level}>"), &format!("</h{to}>"));
             }
         }
-        for (url, anchor) in &self.by_url {
-            out = out.replace(&format!("href=\"{url}#"), &format!("href=\"#{anchor}-"));
-            out = out.replace(&format!("href=\"{url}\""), &format!("href=\"#{anchor}\""));
+        // Links to programme pages, in one pass: each `href="…"` is looked
+        // up, so the work grows with the text, not with the number of pages.
+        let mut linked = String::with_capacity(out.len());
+        let mut rest = out.as_str();
+        while let Some(at) = rest.find("href=\"") {
+            let value_start = at + "href=\"".len();
+            linked.push_str(&rest[..value_start]);
+            rest = &rest[value_start..];
+            let value_end = rest.find('"').unwrap_or(rest.len());
+            let value = &rest[..value_end];
+            let (url, fragment) = match value.split_once('#') {
+                Some((url, fragment)) => (url, Some(fragment)),
+                None => (value, None),
+            };
+            match (self.by_url.get(url), fragment) {
+                (Some(anchor), Some(fragment)) => linked.push_str(&format!("#{anchor}-{fragment}")),
+                (Some(anchor), None) => linked.push_str(&format!("#{anchor}")),
+                (None, _) => linked.push_str(value),
+            }
+            rest = &rest[value_end..];
         }
-        out
+        linked.push_str(rest);
+        linked
     }
 }
