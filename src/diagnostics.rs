@@ -39,8 +39,8 @@ impl Location {
     /// The location of `column` on `line`, whose text is `line_text` (a
     /// long one is cut to a window around the column).
     pub fn new(file: &Path, line: usize, column: usize, line_text: &str) -> Location {
-        let line_text = line_text.trim_end_matches(['\r', '\n']);
-        let (quote_start, line_text) = quote(line_text, column);
+        let at = line_text.char_indices().nth(column.saturating_sub(1)).map_or(line_text.len(), |(i, _)| i);
+        let (quote_start, line_text) = quote(line_text, at, column);
         Location { file: file.to_path_buf(), line, column, line_text, quote_start }
     }
 
@@ -50,7 +50,11 @@ impl Location {
         let line_start = source[..offset].rfind('\n').map_or(0, |i| i + 1);
         let line_end = source[offset..].find('\n').map_or(source.len(), |i| offset + i);
         let line = memchr::memchr_iter(b'\n', &source.as_bytes()[..line_start]).count() + 1;
-        Location::new(file, line, source[line_start..offset].chars().count() + 1, &source[line_start..line_end])
+        let column = source[line_start..offset].chars().count() + 1;
+        // The window is found from the offset, so that many places on one
+        // long line cost the window each, not the line.
+        let (quote_start, line_text) = quote(&source[line_start..line_end], offset - line_start, column);
+        Location { file: file.to_path_buf(), line, column, line_text, quote_start }
     }
 
     /// The location of 1-based `line` and `column` in `source`.
@@ -65,28 +69,44 @@ impl Location {
     }
 }
 
-/// The part of `line` to quote for `column`: the whole line when it is
-/// short, else [`QUOTE_CHARS`] characters with the column a third of the
-/// way in, and `…` where the line goes on. Returns the column shown first
-/// (after a leading `…`), and the quote.
-fn quote(line: &str, column: usize) -> (usize, String) {
+/// The part of `line` to quote for the place at byte `at` (column
+/// `column`): the whole line when it is short, else [`QUOTE_CHARS`]
+/// characters with the place a third of the way in, and `…` where the line
+/// goes on. Returns the column shown first (after a leading `…`), and the
+/// quote. Costs the window, not the line.
+fn quote(line: &str, at: usize, column: usize) -> (usize, String) {
+    let line = line.trim_end_matches(['\r', '\n']);
     if line.len() <= QUOTE_CHARS {
         return (1, line.to_string());
     }
-    let total = line.chars().count();
-    if total <= QUOTE_CHARS {
-        return (1, line.to_string());
+    let previous = |i: usize| (0..i).rev().find(|&j| line.is_char_boundary(j)).unwrap_or(0);
+    let next = |i: usize| (i + 1..=line.len()).find(|&j| line.is_char_boundary(j)).unwrap_or(line.len());
+    let at = floor_char_boundary(line, at.min(line.len()));
+    let (mut start, mut end, mut before, mut taken) = (at, at, 0, 0);
+    while start > 0 && before < QUOTE_CHARS / 3 {
+        start = previous(start);
+        before += 1;
     }
-    let skip = column.saturating_sub(1 + QUOTE_CHARS / 3).min(total - QUOTE_CHARS);
-    let mut quoted = String::with_capacity(QUOTE_CHARS + 6);
-    if skip > 0 {
+    taken += before;
+    while end < line.len() && taken < QUOTE_CHARS {
+        end = next(end);
+        taken += 1;
+    }
+    // Near the end of the line, the window reaches further back instead.
+    while start > 0 && taken < QUOTE_CHARS {
+        start = previous(start);
+        before += 1;
+        taken += 1;
+    }
+    let mut quoted = String::with_capacity(end - start + 6);
+    if start > 0 {
         quoted.push('…');
     }
-    quoted.extend(line.chars().skip(skip).take(QUOTE_CHARS));
-    if skip + QUOTE_CHARS < total {
+    quoted.push_str(&line[start..end]);
+    if end < line.len() {
         quoted.push('…');
     }
-    (skip + 1, quoted)
+    (column.saturating_sub(before).max(1), quoted)
 }
 
 /// Where something was written, kept cheap until it has to be shown: most

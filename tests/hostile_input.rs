@@ -434,3 +434,123 @@ fn endless_component_recursion_and_include_cycles_name_the_template_and_line() {
     );
     assert!(err.contains("--> templates/partials/a.html:2:"), "{err}");
 }
+
+/// Runs `folio` in `site` under a limit of `megabytes` of address space,
+/// so that a build that would need gigabytes fails instead of swapping.
+#[cfg(unix)]
+fn folio_within(site: &Site, megabytes: u64, args: &str) -> std::process::Output {
+    std::process::Command::new("sh")
+        .arg("-c")
+        .arg(format!("ulimit -v {} && exec \"$0\" {args}", megabytes * 1024))
+        .arg(assert_cmd::cargo::cargo_bin("folio"))
+        .current_dir(site.root())
+        .output()
+        .unwrap()
+}
+
+#[cfg(unix)]
+#[test]
+fn twenty_thousand_placeholders_on_one_line_are_counted_in_bounded_memory() {
+    let site = small_site();
+    site.write("content/long.md", &format!("---\ntitle: Long\n---\n{}\n", "[a](#) ".repeat(20_000)));
+    let out = folio_within(&site, 1536, "build");
+    let err = stderr(&out);
+    assert!(out.status.success(), "{}", &err[..err.len().min(2000)]);
+    assert!(stdout(&out).contains("20000 warnings (20000 placeholder links)"), "{}", stdout(&out));
+    // 25 warnings shown, each quoting a window of the 140 KB line, and a count of the rest.
+    assert!(err.len() < 25 * 1000, "{} bytes of warnings", err.len());
+    assert_eq!(err.matches("warning: placeholder link").count(), 25, "{}", &err[..err.len().min(3000)]);
+    assert!(
+        err.contains("note: 19975 more warnings in content/long.md not shown"),
+        "{}",
+        &err[err.len().saturating_sub(500)..]
+    );
+}
+
+#[cfg(unix)]
+#[test]
+fn ten_thousand_nested_liquid_tags_on_one_line_import_in_bounded_memory() {
+    let source = tempfile::tempdir().unwrap();
+    fs::write(source.path().join("_config.yml"), "title: Old\n").unwrap();
+    let nested = format!("{}x{}", "{% if a %}".repeat(10_000), "{% endif %}".repeat(10_000));
+    fs::write(source.path().join("index.md"), format!("---\ntitle: Home\n---\n{nested}\n")).unwrap();
+    let site = Site::new();
+    let into = site.root().join("imported");
+    let args = format!("import jekyll '{}' --into '{}'", source.path().display(), into.display());
+    let out = folio_within(&site, 1536, &args);
+    let report = format!("{}{}", stdout(&out), stderr(&out));
+    assert!(out.status.success(), "{}", &report[..report.len().min(2000)]);
+    assert!(
+        into.join("content/_index.md").is_file() || into.join("content/index.md").is_file(),
+        "{}",
+        &report[..report.len().min(2000)]
+    );
+    assert!(report.len() < 200_000, "{} bytes of report", report.len());
+}
+
+#[test]
+fn deeply_nested_yaml_is_refused_at_once_with_its_line() {
+    let site = small_site();
+    let deep = format!("{}1{}", "{a: ".repeat(100_000), "}".repeat(100_000));
+    site.write("content/deep.md", &format!("---\ntitle: Deep\nextra: {deep}\n---\nText\n"));
+    let out = site.folio(&["build"]);
+    let err = stderr(&out);
+    assert!(!out.status.success());
+    assert!(err.contains("brackets nested more than 100 levels deep"), "{}", &err[..err.len().min(2000)]);
+    assert!(err.contains("--> content/deep.md:3:"), "{}", &err[..err.len().min(2000)]);
+}
+
+#[test]
+fn an_alias_bomb_in_front_matter_is_an_error_at_its_line() {
+    let site = small_site();
+    let mut yaml = String::from("title: Bomb\na: &a [\"x\",\"x\",\"x\",\"x\",\"x\",\"x\",\"x\",\"x\",\"x\"]\n");
+    for pair in ["a", "b", "c", "d", "e", "f", "g", "h", "i"].windows(2) {
+        yaml.push_str(&format!("{}: &{} [{}]\n", pair[1], pair[1], vec![format!("*{}", pair[0]); 9].join(",")));
+    }
+    site.write("content/bomb.md", &format!("---\n{yaml}---\nText\n"));
+    let out = site.folio(&["build"]);
+    let err = stderr(&out);
+    assert!(!out.status.success());
+    assert!(err.contains("repetition limit exceeded"), "{err}");
+    assert!(err.contains("--> content/bomb.md:4:8"), "{err}");
+}
+
+#[test]
+fn a_nul_byte_in_a_page_is_an_error_at_its_line() {
+    let site = small_site();
+    site.write_bytes("content/nul.md", b"---\ntitle: Nul\n---\nFirst line.\nSecond \x00 line.\n");
+    let out = site.folio(&["build"]);
+    let err = stderr(&out);
+    assert!(!out.status.success(), "a NUL byte was published");
+    assert!(err.contains("NUL byte") && err.contains("--> content/nul.md:5:8"), "{err}");
+}
+
+#[test]
+fn a_page_with_cr_line_endings_is_read_like_any_other() {
+    let site = small_site();
+    site.write(
+        "content/mac.md",
+        "---\rtitle: Old Mac page\rdescription: Saved by an old editor\r---\r# Heading\r\rA paragraph.\r",
+    );
+    site.build(&[]);
+    let html = site.html("mac/index.html");
+    assert_eq!(common::text(&common::select(&html, "title")[0]), "Old Mac page · Test site");
+    assert!(common::text(&common::select(&html, "main h2#heading, main h1#heading")[0]).starts_with("Heading"));
+    assert!(common::text(&common::select(&html, "main")[0]).contains("A paragraph."));
+    assert!(!site.read("mac/index.html").contains("title: Old Mac page"), "front matter shown as text");
+}
+
+#[cfg(unix)]
+#[test]
+fn an_asset_name_that_is_not_utf8_is_a_warning_and_not_renamed() {
+    use std::os::unix::ffi::OsStrExt;
+    let site = small_site();
+    fs::create_dir_all(site.root().join("assets")).unwrap();
+    fs::write(site.root().join("assets").join(std::ffi::OsStr::from_bytes(b"caf\xe9.jpg")), "jpeg").unwrap();
+    let out = site.build(&[]);
+    let err = stderr(&out);
+    assert!(err.contains("the name of assets/caf") && err.contains("is not UTF-8"), "{err}");
+    let published: Vec<String> = fs::read_dir(site.public().join("assets"))
+        .map_or(Vec::new(), |d| d.map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).collect());
+    assert!(published.iter().all(|n| !n.starts_with("caf")), "{published:?}");
+}

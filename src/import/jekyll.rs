@@ -34,7 +34,7 @@ use std::path::{Path, PathBuf};
 use serde::Serialize;
 
 use crate::check::count;
-use crate::diagnostics::{Diagnostic, Diagnostics, Location};
+use crate::diagnostics::{Diagnostic, Diagnostics, Location, SHOWN_PER_FILE};
 
 pub use body::{convert as convert_body, Body, Links as BodyLinks};
 pub use config::JekyllConfig;
@@ -298,12 +298,21 @@ impl JekyllImport {
             }
         }
         let _ = writeln!(out, "Rewritten: {}", self.rewrites.len());
+        let mut shown = PerFile::default();
         for r in &self.rewrites {
+            if !shown.take(&r.file) {
+                continue;
+            }
             let what = if r.what == "URL" { String::new() } else { format!(" ({})", r.what) };
             let _ = writeln!(out, "  {}:{}:{}: {} -> {}{what}", r.file.display(), r.line, r.column, r.from, r.to);
         }
+        shown.write_rest(&mut out);
         let _ = writeln!(out, "Not carried over: {}", self.not_carried_over.items.len());
+        let mut shown = PerFile::default();
         for d in &self.not_carried_over.items {
+            if !shown.take(d.location.as_deref().map_or(Path::new(""), |l| l.file.as_path())) {
+                continue;
+            }
             let place = match d.location.as_deref() {
                 Some(l) if l.line > 0 => format!("{}:{}:{}", l.file.display(), l.line, l.column),
                 Some(l) => l.file.display().to_string(),
@@ -314,6 +323,7 @@ impl JekyllImport {
                 let _ = writeln!(out, "      help: {help}");
             }
         }
+        shown.write_rest(&mut out);
         if !self.skipped.is_empty() {
             let _ = writeln!(out, "Skipped (Jekyll did not publish them either): {}", self.skipped.len());
             for s in &self.skipped {
@@ -321,6 +331,34 @@ impl JekyllImport {
             }
         }
         out
+    }
+}
+
+/// Lines of the report per file: at most [`SHOWN_PER_FILE`], then how
+/// many more (a page with 10,000 Liquid tags is one problem to read about).
+#[derive(Default)]
+struct PerFile {
+    counts: Vec<(PathBuf, usize)>,
+}
+
+impl PerFile {
+    /// Whether one more line about `file` is shown.
+    fn take(&mut self, file: &Path) -> bool {
+        let i = match self.counts.iter().position(|(f, _)| f == file) {
+            Some(i) => i,
+            None => {
+                self.counts.push((file.to_path_buf(), 0));
+                self.counts.len() - 1
+            }
+        };
+        self.counts[i].1 += 1;
+        self.counts[i].1 <= SHOWN_PER_FILE
+    }
+
+    fn write_rest(&self, out: &mut String) {
+        for (file, n) in self.counts.iter().filter(|(_, n)| *n > SHOWN_PER_FILE) {
+            let _ = writeln!(out, "  … and {} more in {}, not shown", n - SHOWN_PER_FILE, file.display());
+        }
     }
 }
 
