@@ -80,7 +80,6 @@ fn statuses_redirects_timeouts_and_retries() {
     let urls: Vec<String> =
         ["/ok", "/gone", "/moved", "/loop", "/slow", "/flaky", "/no-head"].iter().map(|p| url(p)).collect();
     let refs: Vec<&str> = urls.iter().map(String::as_str).collect();
-    let started = Instant::now();
     let results = check_urls(&refs, &options());
     assert_eq!(outcome(&results, &url("/ok")), Outcome::Ok { status: 200, final_url: None });
     assert_eq!(outcome(&results, &url("/gone")), Outcome::Broken { status: 404 });
@@ -89,24 +88,6 @@ fn statuses_redirects_timeouts_and_retries() {
     assert_eq!(outcome(&results, &url("/slow")), Outcome::Unchecked { reason: "timed out".into() });
     assert_eq!(outcome(&results, &url("/flaky")), Outcome::Ok { status: 200, final_url: None }, "a retry after 503");
     assert_eq!(outcome(&results, &url("/no-head")), Outcome::Ok { status: 200, final_url: None }, "GET after 405");
-    // The slow host costs its timeout (twice, with the retry), not the 2 s it would take to answer.
-    assert!(started.elapsed() < Duration::from_millis(1900), "{:?}", started.elapsed());
-}
-
-#[test]
-fn requests_to_one_host_keep_their_distance() {
-    let server = server();
-    let urls: Vec<String> = (0..4).map(|i| format!("{}/ok?{i}", server.base)).collect();
-    let refs: Vec<&str> = urls.iter().map(String::as_str).collect();
-    let opts = ExternalOptions { per_host_interval: Duration::from_millis(150), ..options() };
-    check_urls(&refs, &opts);
-    let mut times: Vec<Instant> = server.hits.lock().unwrap().iter().map(|(_, _, t)| *t).collect();
-    times.sort();
-    assert_eq!(times.len(), 4);
-    for pair in times.windows(2) {
-        let gap = pair[1] - pair[0];
-        assert!(gap >= Duration::from_millis(130), "requests {gap:?} apart");
-    }
 }
 
 #[test]

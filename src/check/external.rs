@@ -269,17 +269,23 @@ fn request(agent: &ureq::Agent, method: &str, url: &str) -> Result<(u16, Option<
 
 /// Waits until this host may be asked again, and books the next slot.
 fn wait_for_host(url: &str, interval: Duration, slots: &Mutex<HashMap<String, Instant>>) {
-    let host = host_of(url).to_string();
-    let wait = {
-        let Ok(mut slots) = slots.lock() else { return };
-        let now = Instant::now();
-        let at = slots.get(&host).copied().filter(|t| *t > now).unwrap_or(now);
-        slots.insert(host, at + interval);
-        at.saturating_duration_since(now)
+    let wait = match slots.lock() {
+        Ok(mut slots) => book(&mut slots, host_of(url), Instant::now(), interval),
+        Err(_) => return,
     };
     if !wait.is_zero() {
         std::thread::sleep(wait);
     }
+}
+
+/// The schedule of one host: a request asked for at `now` goes at the
+/// host's next free slot (or now, when that has passed), and the slot after
+/// it is `interval` later. Returns how long to wait. The clock is the
+/// caller's, so the schedule is tested without one.
+fn book(slots: &mut HashMap<String, Instant>, host: &str, now: Instant, interval: Duration) -> Duration {
+    let at = slots.get(host).copied().filter(|t| *t > now).unwrap_or(now);
+    slots.insert(host.to_string(), at + interval);
+    at.saturating_duration_since(now)
 }
 
 /// `https://host:port/path` -> `host:port`.
@@ -309,6 +315,21 @@ fn join_location(current: &str, location: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn requests_to_one_host_are_spaced_by_the_interval() {
+        let (mut slots, start, every) = (HashMap::new(), Instant::now(), Duration::from_millis(250));
+        let ms = Duration::from_millis;
+        // Four asked at once wait 0, 250, 500 and 750 ms; another host is not held up.
+        let waits: Vec<Duration> = (0..4).map(|_| book(&mut slots, "a.org", start, every)).collect();
+        assert_eq!(waits, [ms(0), ms(250), ms(500), ms(750)]);
+        assert_eq!(book(&mut slots, "b.org", start, every), ms(0));
+        // Asked 100 ms later, the next one waits for the slot after the fourth.
+        assert_eq!(book(&mut slots, "a.org", start + ms(100), every), ms(900));
+        // Long after the last slot, a request goes at once and books from then.
+        assert_eq!(book(&mut slots, "a.org", start + ms(5000), every), ms(0));
+        assert_eq!(book(&mut slots, "a.org", start + ms(5010), every), ms(240));
+    }
 
     #[test]
     fn hosts_and_locations() {
