@@ -30,6 +30,15 @@ fn secrets() -> tempfile::TempDir {
     dir
 }
 
+/// Runs `folio args` in `site`, which must fail; returns what it printed on stderr.
+fn failing(site: &Site, args: &[&str]) -> String {
+    let out = site.folio(args);
+    let err = stderr(&out);
+    assert!(!out.status.success(), "folio {args:?} should fail:\n{err}");
+    assert!(!err.contains("panicked"), "{err}");
+    err
+}
+
 fn published_text(dir: &Path) -> String {
     common::snapshot(dir).into_iter().map(|(_, bytes)| String::from_utf8_lossy(&bytes).into_owned()).collect()
 }
@@ -74,9 +83,7 @@ fn a_site_yaml_that_links_out_of_the_site_is_refused() {
     let site = small_site();
     fs::remove_file(site.root().join("site.yaml")).unwrap();
     std::os::unix::fs::symlink(outside.path().join("shadow"), site.root().join("site.yaml")).unwrap();
-    let out = site.folio(&["build"]);
-    let err = stderr(&out);
-    assert!(!out.status.success());
+    let err = failing(&site, &["build"]);
     assert!(err.contains("the link site.yaml points outside the site"), "{err}");
     assert!(!err.contains("root:$6$"), "the file behind the link was read: {err}");
 }
@@ -391,9 +398,7 @@ fn a_component_that_multiplies_its_work_is_refused_before_it_runs() {
         "templates/page.html",
         "<html><body>\n{% component R(n) %}{% if n > 0 %}\n{{<R n={n - 1}/>}}{{<R n={n - 1}/>}}{{<R n={n - 1}/>}}{% endif %}{% endcomponent R %}\n{{<R n={19}/>}}\n</body></html>\n",
     );
-    let out = site.folio(&["build"]);
-    let err = stderr(&out);
-    assert!(!out.status.success());
+    let err = failing(&site, &["build"]);
     assert!(
         err.contains("template `page.html` could render components more than 100000 times for content/page.md"),
         "{err}"
@@ -409,9 +414,7 @@ fn endless_component_recursion_and_include_cycles_name_the_template_and_line() {
         "templates/page.html",
         "<html><body>\n{% component R(n) %}[{{<R n={n + 1}/>}}]{% endcomponent R %}\n{{<R n={0}/>}}\n</body></html>\n",
     );
-    let out = site.folio(&["build"]);
-    let err = stderr(&out);
-    assert!(!out.status.success());
+    let err = failing(&site, &["build"]);
     assert!(
         err.contains(
             "components nest more than 20 levels deep in template `page.html` while rendering content/page.md"
@@ -423,9 +426,7 @@ fn endless_component_recursion_and_include_cycles_name_the_template_and_line() {
     site.write("templates/page.html", "<html><body>\n{% include \"partials/a.html\" %}\n</body></html>\n");
     site.write("templates/partials/a.html", "A\n{% include \"partials/b.html\" %}\n");
     site.write("templates/partials/b.html", "B\n\n{% include \"partials/a.html\" %}\n");
-    let out = site.folio(&["build"]);
-    let err = stderr(&out);
-    assert!(!out.status.success());
+    let err = failing(&site, &["build"]);
     assert!(
         err.contains(
             "`partials/a.html` line 2 includes `partials/b.html`, `partials/b.html` line 3 includes `partials/a.html`"
@@ -493,9 +494,7 @@ fn deeply_nested_yaml_is_refused_at_once_with_its_line() {
     let site = small_site();
     let deep = format!("{}1{}", "{a: ".repeat(100_000), "}".repeat(100_000));
     site.write("content/deep.md", &format!("---\ntitle: Deep\nextra: {deep}\n---\nText\n"));
-    let out = site.folio(&["build"]);
-    let err = stderr(&out);
-    assert!(!out.status.success());
+    let err = failing(&site, &["build"]);
     assert!(err.contains("brackets nested more than 100 levels deep"), "{}", &err[..err.len().min(2000)]);
     assert!(err.contains("--> content/deep.md:3:"), "{}", &err[..err.len().min(2000)]);
 }
@@ -508,9 +507,7 @@ fn an_alias_bomb_in_front_matter_is_an_error_at_its_line() {
         yaml.push_str(&format!("{}: &{} [{}]\n", pair[1], pair[1], vec![format!("*{}", pair[0]); 9].join(",")));
     }
     site.write("content/bomb.md", &format!("---\n{yaml}---\nText\n"));
-    let out = site.folio(&["build"]);
-    let err = stderr(&out);
-    assert!(!out.status.success());
+    let err = failing(&site, &["build"]);
     assert!(err.contains("repetition limit exceeded"), "{err}");
     assert!(err.contains("--> content/bomb.md:4:8"), "{err}");
 }
@@ -519,9 +516,7 @@ fn an_alias_bomb_in_front_matter_is_an_error_at_its_line() {
 fn a_nul_byte_in_a_page_is_an_error_at_its_line() {
     let site = small_site();
     site.write_bytes("content/nul.md", b"---\ntitle: Nul\n---\nFirst line.\nSecond \x00 line.\n");
-    let out = site.folio(&["build"]);
-    let err = stderr(&out);
-    assert!(!out.status.success(), "a NUL byte was published");
+    let err = failing(&site, &["build"]);
     assert!(err.contains("NUL byte") && err.contains("--> content/nul.md:5:8"), "{err}");
 }
 

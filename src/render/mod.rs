@@ -113,44 +113,42 @@ impl Templates {
         })
     }
 
-    /// Where the first component that calls itself does so.
-    fn recursion_at(&self) -> Option<(&limits::Recursion, Location)> {
-        let recursion = self.recursions.first()?;
-        let file = self.files.get(&recursion.template)?;
-        let line = file.source.split('\n').nth(recursion.line - 1).unwrap_or("");
-        let column = line.find(&format!("<{}", recursion.component)).map_or(1, |c| c + 1);
-        Some((recursion, Location::at_line(&file.display, &file.source, recursion.line, column)))
+    /// `message`, placed where the first component that calls itself does
+    /// so, with `what` it does there added to the message.
+    fn at_recursion(&self, message: String, what: impl Fn(&limits::Recursion) -> String, help: &str) -> Diagnostic {
+        let mut d = Diagnostic::error(message).help(help);
+        let Some(recursion) = self.recursions.first() else { return d };
+        d.message.push_str(&format!(": component `{}` {}", recursion.component, what(recursion)));
+        if let Some(file) = self.files.get(&recursion.template) {
+            let line = file.source.split('\n').nth(recursion.line - 1).unwrap_or("");
+            let column = line.find(&format!("<{}", recursion.component)).map_or(1, |c| c + 1);
+            d = d.at(Location::at_line(&file.display, &file.source, recursion.line, column));
+        }
+        d
     }
 
     fn too_much_work(&self, template: &str, page: &std::path::Path) -> Diagnostic {
-        let mut d = Diagnostic::error(format!(
-            "template `{template}` could render components more than {} times for {}, which would take minutes",
-            limits::MAX_RENDERS,
-            page.display()
-        ));
-        if let Some((recursion, location)) = self.recursion_at() {
-            d.message.push_str(&format!(
-                ": component `{}` calls itself {} times, up to {} levels deep",
-                recursion.component,
-                recursion.self_calls,
-                limits::MAX_DEPTH
-            ));
-            d = d.at(location);
-        }
-        d.help("let a component call itself once per level (loop over the children inside that one call)")
+        self.at_recursion(
+            format!(
+                "template `{template}` could render components more than {} times for {}, which would take minutes",
+                limits::MAX_RENDERS,
+                page.display()
+            ),
+            |r| format!("calls itself {} times, up to {} levels deep", r.self_calls, limits::MAX_DEPTH),
+            "let a component call itself once per level (loop over the children inside that one call)",
+        )
     }
 
     fn too_deep(&self, template: &str, page: &std::path::Path) -> Diagnostic {
-        let mut d = Diagnostic::error(format!(
-            "components nest more than {} levels deep in template `{template}` while rendering {}",
-            limits::MAX_DEPTH,
-            page.display()
-        ));
-        if let Some((recursion, location)) = self.recursion_at() {
-            d.message.push_str(&format!(": component `{}` calls itself here", recursion.component));
-            d = d.at(location);
-        }
-        d.help("make sure the recursion ends: call the component only while there is something left to show (`{% if entry.children %}`)")
+        self.at_recursion(
+            format!(
+                "components nest more than {} levels deep in template `{template}` while rendering {}",
+                limits::MAX_DEPTH,
+                page.display()
+            ),
+            |_| "calls itself here".to_string(),
+            "make sure the recursion ends: call the component only while there is something left to show (`{% if entry.children %}`)",
+        )
     }
 }
 
