@@ -145,6 +145,20 @@ fn import_jekyll_copies_nothing_from_behind_links_out_of_the_source() {
     for link in ["assets/shadow", "etc", "_data/leak.yml", "_posts/2021-01-01-leak.md"] {
         assert!(report.contains(&format!("the link {link} points outside the site")), "{link}: {report}");
     }
+    // A _config.yml behind a link out of the source is not read either.
+    fs::remove_file(src.join("_config.yml")).unwrap();
+    symlink(outside.path().join("leak.yml"), src.join("_config.yml")).unwrap();
+    let out = assert_cmd::Command::cargo_bin("folio")
+        .unwrap()
+        .args(["import", "jekyll"])
+        .arg(src)
+        .arg("--into")
+        .arg(target.path().join("again"))
+        .output()
+        .unwrap();
+    let err = stderr(&out);
+    assert!(!out.status.success() && err.contains("the link _config.yml points outside the site"), "{err}");
+    assert!(!err.contains("PRIVATE KEY"), "{err}");
 }
 
 /// `folio serve --port 0` in a child process (so that an abort shows as a
