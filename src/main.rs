@@ -56,6 +56,7 @@ enum Command {
         #[arg(long, short, default_value_t = folio::serve::DEFAULT_PORT, value_name = "N")]
         port: u16,
         /// The address to listen on; anything but 127.0.0.1 (or ::1) makes the site visible to the network.
+        /// Requests are answered only for localhost, 127.0.0.1, [::1] and this address (any name with 0.0.0.0).
         #[arg(long, default_value = "127.0.0.1", value_name = "ADDR", value_parser = parse_bind)]
         bind: std::net::IpAddr,
         /// Includes pages marked `draft: true`.
