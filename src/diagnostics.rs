@@ -176,12 +176,6 @@ impl Diagnostic {
         self
     }
 
-    /// The same diagnostic as an error.
-    pub fn severity_error(mut self) -> Diagnostic {
-        self.severity = Severity::Error;
-        self
-    }
-
     pub fn is_error(&self) -> bool {
         self.severity == Severity::Error
     }

@@ -126,6 +126,8 @@ fn import_jekyll_copies_nothing_from_behind_links_out_of_the_source() {
     symlink(outside.path().join("leak.yml"), src.join("_data/leak.yml")).unwrap();
     fs::create_dir_all(src.join("_posts")).unwrap();
     symlink(outside.path().join("leak.md"), src.join("_posts/2021-01-01-leak.md")).unwrap();
+    fs::create_dir_all(src.join("_includes")).unwrap();
+    symlink(outside.path().join("leak.md"), src.join("_includes/leak.html")).unwrap();
 
     let target = tempfile::tempdir().unwrap();
     let into = target.path().join("site");
@@ -142,7 +144,7 @@ fn import_jekyll_copies_nothing_from_behind_links_out_of_the_source() {
     assert!(into.join("assets/logo.svg").is_file(), "{report}");
     let imported = published_text(&into);
     assert!(!imported.contains("PRIVATE KEY") && !imported.contains("root:$6$"), "a secret was imported: {report}");
-    for link in ["assets/shadow", "etc", "_data/leak.yml", "_posts/2021-01-01-leak.md"] {
+    for link in ["assets/shadow", "etc", "_data/leak.yml", "_posts/2021-01-01-leak.md", "_includes/leak.html"] {
         assert!(report.contains(&format!("the link {link} points outside the site")), "{link}: {report}");
     }
     // A _config.yml behind a link out of the source is not read either.

@@ -451,11 +451,7 @@ fn read_config(source: &Path) -> Result<(&'static str, String), Diagnostics> {
     let fail = |d: Diagnostic| Diagnostics { items: vec![d] };
     for name in config::CONFIG_NAMES {
         let path = source.join(name);
-        let boundary = crate::files::Boundary::new(source);
-        if path.is_file() && !boundary.contains(&path) {
-            let target = fs::canonicalize(&path).unwrap_or_else(|_| path.clone());
-            return Err(fail(boundary.leaves(&path, &target).severity_error()));
-        }
+        crate::files::Boundary::new(source).check_file(&path).map_err(fail)?;
         if path.is_file() {
             let bytes = fs::read(&path).map_err(|e| {
                 fail(Diagnostic::error(format!("cannot read {}: {e}", path.display())).at(Location::file(&path)))

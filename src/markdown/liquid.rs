@@ -65,6 +65,7 @@ impl Includes {
         }
         let language = self.language.get().and_then(std::sync::Weak::upgrade);
         let language = language.ok_or_else(|| liquid_core::Error::with_msg("includes are not ready"))?;
+        refuse_deep_nesting(text)?;
         let template = Arc::new(Template::new(liquid_core::parser::parse(text, &language)?));
         if let Ok(mut parsed) = self.parsed.lock() {
             parsed.insert(name.to_string(), Arc::clone(&template));
@@ -283,6 +284,7 @@ impl LiquidSite {
     }
 
     fn render_one(&self, source: &str, runtime: &dyn Runtime) -> liquid_core::Result<String> {
+        refuse_deep_nesting(source)?;
         let elements = liquid_core::parser::parse(source, &self.language)?;
         let template = Template::new(elements);
         let mut out = Vec::new();
@@ -300,6 +302,32 @@ pub fn evaluate_all(site: &mut LiquidSite, documents: &mut [Document]) -> Vec<Di
     documents.par_iter_mut().flat_map_iter(|doc| site.evaluate(doc)).collect()
 }
 
+/// The deepest nesting of Liquid blocks (`{% if %}` in `{% for %}` …)
+/// folio evaluates. The liquid parser recurses once per level: 10,000
+/// nested `{% if %}` on one line overflowed the stack and aborted the build.
+pub const MAX_BLOCK_DEPTH: usize = 100;
+
+fn refuse_deep_nesting(source: &str) -> liquid_core::Result<()> {
+    const BLOCKS: [&str; 9] = ["if", "unless", "for", "case", "capture", "comment", "raw", "tablerow", "highlight"];
+    let mut depth = 0usize;
+    for (range, _) in super::jekyll::find_liquid(source) {
+        let tag = &source[range];
+        let Some(inner) = tag.strip_prefix("{%") else { continue };
+        let word = inner.trim_start_matches('-').split_whitespace().next().unwrap_or("");
+        if BLOCKS.contains(&word) {
+            depth += 1;
+            if depth > MAX_BLOCK_DEPTH {
+                return Err(liquid_core::Error::with_msg(format!(
+                    "Liquid blocks are nested more than {MAX_BLOCK_DEPTH} deep; folio does not evaluate them"
+                )));
+            }
+        } else if word.starts_with("end") {
+            depth = depth.saturating_sub(1);
+        }
+    }
+    Ok(())
+}
+
 /// Whether `text` holds anything Liquid would act on.
 pub fn has_liquid(text: &str) -> bool {
     memchr::memmem::find(text.as_bytes(), b"{{").is_some() || memchr::memmem::find(text.as_bytes(), b"{%").is_some()
@@ -314,12 +342,15 @@ fn warning(doc: &Document, source: &str, at: usize, message: String, help: Strin
     d
 }
 
+/// The start of a construct, for a message: its first line, at most 80
+/// characters of it (the line itself is quoted under the message).
 fn first_line(text: &str) -> String {
     let line = text.lines().next().unwrap_or("");
-    if line.len() < text.len() {
-        format!("{line} …")
+    let shown: String = line.chars().take(80).collect();
+    if shown.len() < text.len() {
+        format!("{shown} …")
     } else {
-        line.to_string()
+        shown
     }
 }
 

@@ -198,12 +198,8 @@ impl<'o> Planner<'o> {
         if name == "_data" {
             self.walk_data(full, name);
         } else if name == "_includes" {
-            for entry in walkdir::WalkDir::new(full).sort_by_file_name().into_iter().filter_map(Result::ok) {
-                if entry.file_type().is_file() && !entry.file_name().to_string_lossy().starts_with('.') {
-                    let inner =
-                        entry.path().strip_prefix(full).unwrap_or(entry.path()).to_string_lossy().replace('\\', "/");
-                    self.includes.push((inner, entry.into_path()));
-                }
+            for (inner, path) in self.list(full) {
+                self.includes.push((inner.to_string_lossy().replace('\\', "/"), path));
             }
         } else if let Some((_, what, why)) = THEME_FOLDERS.iter().find(|(n, _, _)| *n == name) {
             self.not_carried(location, format!("{what} ({}) are not carried over: {why}", count(files, "file")), "");
