@@ -57,6 +57,27 @@ impl Location {
         Location { file: file.to_path_buf(), line, column, line_text, quote_start }
     }
 
+    /// The location of byte `offset` in `bytes`, which may not be text
+    /// (a file that is not UTF-8): the quoted line shows control characters
+    /// as visible symbols.
+    pub fn at_byte(file: &Path, bytes: &[u8], offset: usize) -> Location {
+        let line_start = bytes[..offset].iter().rposition(|&b| b == b'\n').map_or(0, |i| i + 1);
+        let line_end = bytes[offset..].iter().position(|&b| b == b'\n').map_or(bytes.len(), |i| offset + i);
+        let line = bytes[..line_start].iter().filter(|&&b| b == b'\n').count() + 1;
+        let column = String::from_utf8_lossy(&bytes[line_start..offset]).chars().count() + 1;
+        let line_text: String = String::from_utf8_lossy(&bytes[line_start..line_end])
+            .trim_end_matches('\r')
+            .chars()
+            .map(|c| match c {
+                '\0' => '\u{2400}',
+                '\t' => '\t',
+                c if c.is_control() => '\u{fffd}',
+                c => c,
+            })
+            .collect();
+        Location::new(file, line, column, &line_text)
+    }
+
     /// The location of 1-based `line` and `column` in `source`.
     pub fn at_line(file: &Path, source: &str, line: usize, column: usize) -> Location {
         let line_text = source.split('\n').nth(line.saturating_sub(1)).unwrap_or("");
@@ -288,6 +309,16 @@ impl fmt::Display for Diagnostics {
         }
         Ok(())
     }
+}
+
+/// Library errors. Problems with the site's files are [`Diagnostic`]s,
+/// collected over the whole run; `Failed` carries them all.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    #[error("the build failed with {} error(s)", .0.error_count())]
+    Failed(Diagnostics),
+    #[error("cannot write the site to {}: {source}", path.display())]
+    Write { path: PathBuf, source: std::io::Error },
 }
 
 #[cfg(test)]

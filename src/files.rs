@@ -113,7 +113,7 @@ impl Boundary {
             if entry.depth() == 0 {
                 return true;
             }
-            if crate::content::is_ignored(entry.file_name()) {
+            if is_ignored(entry.file_name()) {
                 return false;
             }
             if entry.file_name().to_str().is_none() {
@@ -196,6 +196,23 @@ pub fn list(dir: &Path, root: &Path) -> Listing {
     Boundary::new(root).list(dir)
 }
 
+/// How a file under `root` is named in messages: `content/a.md`.
+pub fn display_path(root: &Path, path: &Path) -> PathBuf {
+    path.strip_prefix(root).unwrap_or(path).to_path_buf()
+}
+
+/// Hidden files, editor swap and backup files are never content.
+pub fn is_ignored(name: &std::ffi::OsStr) -> bool {
+    let name = name.to_string_lossy();
+    name.starts_with('.')
+        || name.ends_with('~')
+        || name.starts_with(".#")
+        || (name.starts_with('#') && name.ends_with('#'))
+        || name.ends_with(".swp")
+        || name.ends_with(".swx")
+        || name.ends_with(".tmp")
+}
+
 #[cfg(all(test, unix))]
 mod tests {
     use super::*;
@@ -257,5 +274,13 @@ mod tests {
         assert_eq!(names(&listing), ["ok.jpg"]);
         assert_eq!(listing.warnings[0].code, NAME_NOT_UTF8);
         assert!(listing.warnings[0].message.contains("assets/caf"), "{}", listing.warnings[0].message);
+    }
+
+    #[test]
+    fn editor_files_are_ignored() {
+        for name in [".x.md.swp", "x.md~", "#x.md#", ".#x.md", ".hidden"] {
+            assert!(is_ignored(std::ffi::OsStr::new(name)), "{name}");
+        }
+        assert!(!is_ignored(std::ffi::OsStr::new("x.md")));
     }
 }

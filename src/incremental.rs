@@ -23,23 +23,58 @@
 //! - An asset (`assets/`, the theme's `static/`, files beside the content):
 //!   nothing to render; the server reads the file again.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::fmt;
 use std::path::{Component, Path, PathBuf};
 use std::sync::Arc;
 
-use rayon::prelude::*;
-
-use crate::content::{self, Document, SectionId, CONTENT_DIR};
-use crate::diagnostics::{Diagnostic, Diagnostics};
-use crate::markdown::{self, Highlighter, RenderOptions};
+use crate::build::{self, Build, BuildOptions, BuiltSite, NewTemplates, Reuse, ReverseIndex, Timings, Unit};
+use crate::content::{self, DocId, Document, PerDoc, SectionId, CONTENT_DIR};
+use crate::diagnostics::{Diagnostics, Error};
+use crate::files;
+use crate::links;
+use crate::markdown::{self, Highlighter};
 use crate::output::OutputContent;
-use crate::render::{RenderInputs, SiteValues, Templates};
-use crate::serve::Rebuild;
+use crate::render::SiteValues;
+use crate::text::plural;
 use crate::theme::{FileSource, TemplateFile, Theme};
-use crate::{links, Backlinks, Build, BuildOptions, BuiltSite, Checker, Error, LinksPass, MarkdownStage, Renderer};
-use crate::{Out, Unit};
-use crate::{Reuse, Timings};
+
+/// Makes a new site from the files on disk. [`FullRebuild`] runs the whole
+/// build; [`IncrementalRebuild`] (what `folio serve` uses) uses `changed`
+/// to redo only what those files touch. Called from one thread, one build
+/// at a time.
+pub trait Rebuild: Send {
+    /// `changed` holds the absolute paths the watcher reported (created,
+    /// modified, removed or renamed), sorted; it is empty for the first
+    /// build, which must build everything. A path may be a folder that was
+    /// created, moved or removed whole: then anything under it may have
+    /// changed (files written into a brand-new folder before the watcher
+    /// saw it are not reported one by one).
+    fn rebuild(&mut self, changed: &[PathBuf]) -> Result<BuiltSite, Error>;
+
+    /// What the last rebuild did, for the log line; `None` when the
+    /// rebuilder does not tell.
+    fn report(&self) -> Option<RebuildReport> {
+        None
+    }
+}
+
+/// Rebuilds the whole site with [`build::render_site`] on every change.
+pub struct FullRebuild {
+    pub options: BuildOptions,
+}
+
+impl FullRebuild {
+    pub fn new(options: BuildOptions) -> FullRebuild {
+        FullRebuild { options }
+    }
+}
+
+impl Rebuild for FullRebuild {
+    fn rebuild(&mut self, _changed: &[PathBuf]) -> Result<BuiltSite, Error> {
+        build::render_site(&self.options)
+    }
+}
 
 /// What one rebuild did, for the server's log line.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -61,7 +96,6 @@ pub struct RebuildReport {
 
 impl fmt::Display for RebuildReport {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let plural = |n: usize, what: &str| if n == 1 { format!("1 {what}") } else { format!("{n} {what}s") };
         match (&self.full, self.pages_rendered) {
             (Some(reason), 0) => return write!(f, "full rebuild, {reason}"),
             (Some(reason), n) => return write!(f, "full rebuild, {reason}: {} rendered", plural(n, "page")),
@@ -123,16 +157,16 @@ impl IncrementalRebuild {
         };
         let content_dir = self.options.root.join(CONTENT_DIR);
         let read = match self.state.is_some() {
-            true => build.markdown_files.iter().filter(|rel| changed(&content_dir.join(rel))).count(),
-            false => build.markdown_files.len(),
+            true => build.markdown_files().iter().filter(|rel| changed(&content_dir.join(rel))).count(),
+            false => build.markdown_files().len(),
         };
         self.report = Some(RebuildReport {
             full: Some(reason),
-            pages_rendered: build.outs.len(),
-            pages_changed: build.outs.len(),
-            assets_copied: build.output.count_copied(),
+            pages_rendered: build.pages_rendered(),
+            pages_changed: build.pages_rendered(),
+            assets_copied: build.output().count_copied(),
             documents_read: read,
-            links_passes: build.links_passes_run,
+            links_passes: build.links_passes_run(),
         });
         self.dirty.clear();
         // Every page was rendered: a block not highlighted now is on no page.
@@ -186,10 +220,9 @@ impl Rebuild for IncrementalRebuild {
 /// Where a document sits in the last build.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum DocRef {
-    Page(usize),
-    Section(SectionId),
-    /// Left out of the tree (a draft): its place in `Build::excluded`.
-    Excluded(usize),
+    Doc(DocId),
+    /// Left out of the tree (a draft).
+    Draft,
 }
 
 /// What kind of input a file the last build read is.
@@ -214,11 +247,11 @@ struct State {
     theme_on_disk: bool,
     /// Rendered units by their URL path (for backlinks).
     by_url: HashMap<String, Vec<Unit>>,
-    /// For each document (pages, then sections): the pages whose ids its
-    /// link check looks at.
-    anchors: Vec<Vec<String>>,
+    /// For each document: the pages (output paths) whose ids its link
+    /// check looks at.
+    anchors: PerDoc<Vec<String>>,
     /// Output path -> the documents whose link check looks at its ids.
-    anchor_referrers: HashMap<String, BTreeSet<usize>>,
+    anchor_referrers: ReverseIndex,
 }
 
 /// What a rebuild has to do.
@@ -232,20 +265,12 @@ enum Plan {
 #[derive(Default)]
 struct Changes {
     /// Documents whose body changed (front matter text and title the same).
-    bodies: Vec<(DocRef, Document)>,
+    bodies: Vec<(DocId, Document)>,
     /// Drafts that stay drafts.
-    drafts: Vec<(usize, Document)>,
+    drafts: Vec<Document>,
     templates: Option<NewTemplates>,
     assets: usize,
     read: usize,
-}
-
-struct NewTemplates {
-    theme: Theme,
-    site_templates: BTreeMap<String, TemplateFile>,
-    templates: Templates,
-    /// Names whose source changed.
-    changed: BTreeSet<String>,
 }
 
 /// A changed path, sorted out.
@@ -255,60 +280,51 @@ enum Kind {
     Files(Vec<(PathBuf, Input)>),
 }
 
+/// What rendering the affected pages gave: every page, or the problems
+/// a full build of the same files reports.
+type Rendered = Result<Vec<(Unit, build::Out)>, Diagnostics>;
+
 impl State {
     fn new(build: Build, root: &Path) -> State {
-        let tree = &*build.tree;
+        let tree = build.tree();
         let mut docs = HashMap::new();
-        for (id, page) in tree.pages.iter().enumerate() {
-            docs.insert(page.doc.rel.clone(), DocRef::Page(id));
-        }
-        for (id, section) in tree.sections.iter().enumerate() {
-            if build.markdown_files.contains(&section.doc.rel) {
-                docs.insert(section.doc.rel.clone(), DocRef::Section(id));
+        for id in tree.doc_ids() {
+            let rel = &tree.document(id).rel;
+            // The root's stand-in `_index.md` is not a file.
+            if build.markdown_files().contains(rel) {
+                docs.insert(rel.clone(), DocRef::Doc(id));
             }
         }
-        for (i, doc) in build.excluded.iter().enumerate() {
-            docs.insert(doc.rel.clone(), DocRef::Excluded(i));
+        for doc in build.drafts() {
+            docs.insert(doc.rel.clone(), DocRef::Draft);
         }
 
         let mut inputs = BTreeMap::new();
         let content_dir = root.join(CONTENT_DIR);
-        for rel in &build.markdown_files {
+        for rel in build.markdown_files() {
             inputs.insert(content_dir.join(rel), Input::Document);
         }
-        for file in build.output.files.values() {
+        for file in build.output().files.values() {
             if let OutputContent::Copied(FileSource::Disk(path)) = &file.content {
                 inputs.insert(path.clone(), Input::Copied);
             }
         }
-        for name in build.site_templates.keys() {
+        for name in build.site_templates().keys() {
             inputs.insert(root.join("templates").join(name), Input::Template);
         }
-        let theme_dir = root.join("themes").join(&build.theme.name);
+        let theme_dir = root.join("themes").join(&build.theme().name);
         let theme_on_disk = theme_dir.is_dir();
         if theme_on_disk {
-            for name in build.theme.templates.keys() {
+            for name in build.theme().templates.keys() {
                 inputs.insert(theme_dir.join("templates").join(name), Input::Template);
             }
         }
 
-        let mut by_url: HashMap<String, Vec<Unit>> = HashMap::new();
-        for &unit in build.outs.keys() {
-            by_url.entry(url_of(&build, unit).to_string()).or_default().push(unit);
-        }
-
-        let paths = links::OutputPaths::new(&build.output);
-        let checker = checker(&build);
-        let base = build.config.base_path();
-        let count = tree.pages.len() + tree.sections.len();
-        let anchors: Vec<Vec<String>> =
-            (0..count).into_par_iter().map(|o| checker.anchor_targets(o, &paths, base)).collect();
-        let mut anchor_referrers: HashMap<String, BTreeSet<usize>> = HashMap::new();
-        for (ordinal, targets) in anchors.iter().enumerate() {
-            for target in targets {
-                anchor_referrers.entry(target.clone()).or_default().insert(ordinal);
-            }
-        }
+        let by_url = build.units_by_url();
+        let paths = links::OutputPaths::new(build.output().paths(), build.output().implicit_html);
+        let checker = build.checker();
+        let anchors = tree.per_doc(|id| checker.anchor_targets(id, &paths, build.config().base_path()));
+        let anchor_referrers = ReverseIndex::new(anchors.iter().map(|(id, targets)| (id, targets.as_slice())));
         drop(paths);
         State { build, docs, inputs, theme_on_disk, by_url, anchors, anchor_referrers }
     }
@@ -343,21 +359,21 @@ impl State {
                     let Some(&place) = self.docs.get(&rel) else {
                         return Plan::Full(format!("{} is new", shown.display()));
                     };
-                    let old = self.document(place);
+                    let Some(old) = self.document(place, &rel) else {
+                        return Plan::Full(format!("{} is new", shown.display()));
+                    };
                     if old.text == doc.text {
                         continue;
                     }
-                    if self.build.config.liquid && markdown::liquid::has_liquid(&doc.text) {
+                    if self.build.config().liquid && markdown::liquid::has_liquid(&doc.text) {
                         // What its Liquid prints is worked out with the whole site.
                         return Plan::Full(format!("{} uses Liquid", shown.display()));
                     }
                     let same_front = old.text[..old.body_start] == doc.text[..doc.body_start];
                     match place {
-                        DocRef::Excluded(i) if same_front => changes.drafts.push((i, doc)),
-                        DocRef::Page(_) | DocRef::Section(_)
-                            if same_front && content::title_of(&doc).0 == self.title(place) =>
-                        {
-                            changes.bodies.push((place, doc))
+                        DocRef::Draft if same_front => changes.drafts.push(doc),
+                        DocRef::Doc(id) if same_front && content::title_of(&doc).0 == self.build.tree().title(id) => {
+                            changes.bodies.push((id, doc))
                         }
                         _ => return Plan::Full(format!("the front matter or title of {} changed", shown.display())),
                     }
@@ -373,19 +389,10 @@ impl State {
         Plan::Incremental(Box::new(changes))
     }
 
-    fn document(&self, place: DocRef) -> &Document {
+    fn document(&self, place: DocRef, rel: &Path) -> Option<&Document> {
         match place {
-            DocRef::Page(id) => &self.build.tree.pages[id].doc,
-            DocRef::Section(id) => &self.build.tree.sections[id].doc,
-            DocRef::Excluded(i) => &self.build.excluded[i],
-        }
-    }
-
-    fn title(&self, place: DocRef) -> &str {
-        match place {
-            DocRef::Page(id) => &self.build.tree.pages[id].title,
-            DocRef::Section(id) => &self.build.tree.sections[id].title,
-            DocRef::Excluded(_) => "",
+            DocRef::Doc(id) => Some(self.build.tree().document(id)),
+            DocRef::Draft => self.build.draft(rel),
         }
     }
 
@@ -399,10 +406,10 @@ impl State {
             None => return Kind::Full("the site's folder changed".into()),
             Some(_) => return Kind::Ignore,
         };
-        if rel.components().any(|c| content::is_ignored(c.as_os_str())) {
+        if rel.components().any(|c| files::is_ignored(c.as_os_str())) {
             return Kind::Ignore;
         }
-        let theme_dir = root.join("themes").join(&self.build.theme.name);
+        let theme_dir = root.join("themes").join(&self.build.theme().name);
         match first.as_str() {
             "site.yaml" if rel == Path::new("site.yaml") => return Kind::Full("site.yaml changed".into()),
             "data" | markdown::liquid::INCLUDES_DIR => return Kind::Full(format!("{shown} changed")),
@@ -430,7 +437,7 @@ impl State {
             },
             Ok(_) => {
                 // A folder: unchanged if it holds the files the build read.
-                let listed: BTreeSet<PathBuf> = crate::files::list(path, root)
+                let listed: BTreeSet<PathBuf> = files::list(path, root)
                     .files
                     .into_iter()
                     .map(|(_, full)| full)
@@ -447,7 +454,7 @@ impl State {
 
     /// Whether a build reads a file at `path` (one it did not read before).
     fn is_read(&self, root: &Path, path: &Path) -> bool {
-        let theme_dir = root.join("themes").join(&self.build.theme.name);
+        let theme_dir = root.join("themes").join(&self.build.theme().name);
         let inside = |dir: &Path| path.strip_prefix(dir).is_ok_and(|r| !r.as_os_str().is_empty());
         inside(&root.join(CONTENT_DIR))
             || inside(&root.join("assets"))
@@ -460,10 +467,10 @@ impl State {
     fn new_templates(&self, root: &Path) -> Result<Option<NewTemplates>, String> {
         let build = &self.build;
         let (theme, site_templates, templates) =
-            crate::load_templates(root, &build.config).map_err(|_| "a template does not compile".to_string())?;
-        let old = merged(&build.theme, &build.site_templates);
+            build::load_templates(root, build.config()).map_err(|_| "a template does not compile".to_string())?;
+        let old = merged(build.theme(), build.site_templates());
         let new = merged(&theme, &site_templates);
-        if !old.keys().eq(new.keys()) || !build.theme.static_files.keys().eq(theme.static_files.keys()) {
+        if !old.keys().eq(new.keys()) || !build.theme().static_files.keys().eq(theme.static_files.keys()) {
             return Err("the set of templates changed".into());
         }
         let changed: BTreeSet<String> =
@@ -471,287 +478,188 @@ impl State {
         Ok((!changed.is_empty()).then_some(NewTemplates { theme, site_templates, templates, changed }))
     }
 
-    /// Makes the changes. On an error nothing is kept and the diagnostics
-    /// are those a full build of the same files reports.
+    /// Makes the changes, step by step: swap the bodies, relink them, find
+    /// the pages affected, render those, then commit or roll back, and
+    /// check again the links that can have changed. On an error nothing is
+    /// kept and the diagnostics are those a full build of the same files
+    /// reports.
     fn apply(&mut self, changes: Changes, mut timings: Timings) -> Result<RebuildReport, (Diagnostics, RebuildReport)> {
-        let Changes { bodies, drafts, templates: new_templates, assets, read } = changes;
-        for (i, doc) in drafts {
-            self.build.excluded[i] = doc;
+        let Changes { bodies, drafts, templates, assets, read } = changes;
+        for draft in drafts {
+            self.build.replace_draft(draft);
         }
-
-        // The documents, then their links passes and the backlinks.
-        let build = &mut self.build;
-        let mut undo = Vec::new();
-        if !bodies.is_empty() {
-            let tree = Arc::make_mut(&mut build.tree);
-            for (place, doc) in bodies {
-                match place {
-                    DocRef::Page(id) => {
-                        let page = &mut tree.pages[id];
-                        let heading = content::title_of(&doc).1;
-                        let old_heading = std::mem::replace(&mut page.title_heading, heading);
-                        undo.push((place, std::mem::replace(&mut page.doc, doc), old_heading));
-                    }
-                    DocRef::Section(id) => {
-                        undo.push((place, std::mem::replace(&mut tree.sections[id].doc, doc), None));
-                    }
-                    DocRef::Excluded(_) => unreachable!("drafts are not bodies"),
-                }
-            }
-        }
-        let tree = Arc::clone(&build.tree);
-        let pages = tree.pages.len();
-        let options =
-            RenderOptions { base_path: build.config.base_path(), highlighter: &build.highlighter, html: true };
-        let markdown = MarkdownStage { tree: &tree, index: &build.index, options, broken: build.broken };
-        let passes: Vec<(DocRef, LinksPass)> = undo
-            .par_iter()
-            .map(|(place, _, _)| match *place {
-                DocRef::Page(id) => (*place, markdown.page_links(id)),
-                DocRef::Section(id) => (*place, markdown.section_links(id)),
-                DocRef::Excluded(_) => unreachable!("drafts are not bodies"),
-            })
-            .collect();
+        let edited: Vec<DocId> = bodies.iter().map(|(id, _)| *id).collect();
+        let old_documents = self.build.replace_documents(bodies);
+        let (old_passes, backlinks_changed) = self.relink(&edited);
         timings.mark("markdown");
-        let mut render: BTreeSet<Unit> = BTreeSet::new();
-        let mut moved = Vec::new();
-        let mut programmes: BTreeSet<SectionId> = BTreeSet::new();
-        for (place, pass) in &passes {
-            let (unit, ordinal, old, programme) = match *place {
-                DocRef::Page(id) => (
-                    Unit::Page(id),
-                    Backlinks::ordinal(&tree, None, id),
-                    &build.page_links[id],
-                    tree.programme_of(tree.pages[id].section),
-                ),
-                DocRef::Section(id) => (
-                    Unit::Section(id),
-                    Backlinks::ordinal(&tree, Some(id), 0),
-                    &build.section_links[id],
-                    tree.programme_of(id),
-                ),
-                DocRef::Excluded(_) => unreachable!("drafts are not bodies"),
-            };
-            render.insert(unit);
-            programmes.extend(programme);
-            for target in build.backlinks.update(&tree, ordinal, &old.targets, &pass.targets) {
-                render.extend(self.by_url.get(&target).into_iter().flatten().copied());
-            }
-            moved.push((ordinal, old.targets.clone(), pass.targets.clone()));
-        }
 
-        // A programme's view holds the text of its pages: every page of the
-        // programme sees it.
-        let inputs = RenderInputs {
-            config: &build.config,
-            data: &build.data,
-            tree: &tree,
-            backlinks: &build.backlinks.map,
-            calendars: &build.calendars,
+        let values = self.programme_values(&edited);
+        let units = self.affected(&edited, &backlinks_changed, values.as_ref(), templates.as_ref());
+        let rendered = self.render(&units, values.as_ref(), templates.as_ref());
+        timings.mark("templates");
+        let tried = RebuildReport {
+            full: None,
+            pages_rendered: units.len(),
+            pages_changed: 0,
+            assets_copied: assets,
+            documents_read: read,
+            links_passes: edited.len(),
         };
-        let new_values = (!programmes.is_empty()).then(|| SiteValues::new(&inputs, &markdown));
-        let values = new_values.as_ref().unwrap_or(&build.values);
-        if !programmes.is_empty() {
-            render.extend(build.outs.keys().filter(|&&unit| {
+        let pages = match rendered {
+            Ok(pages) => pages,
+            Err(diagnostics) => {
+                self.build.replace_links_passes(old_passes);
+                self.build.replace_documents(old_documents);
+                return Err((diagnostics, tried));
+            }
+        };
+        let changed = self.commit(pages, values, templates);
+        self.recheck(&edited, &changed);
+        timings.mark("links");
+        self.build.set_timings(timings);
+        Ok(RebuildReport { pages_changed: changed.units.len(), ..tried })
+    }
+
+    /// Runs the links passes of the edited documents again and takes them
+    /// into the build (with the backlinks); returns the passes they
+    /// replaced and the URL paths whose backlinks changed.
+    fn relink(&mut self, edited: &[DocId]) -> (Vec<(DocId, Arc<build::LinksPass>)>, BTreeSet<String>) {
+        let passes = self.build.links_passes(edited);
+        self.build.replace_links_passes(passes)
+    }
+
+    /// A programme's view holds the text of its pages: when one of them was
+    /// edited, the site's values are made again.
+    fn programme_values(&self, edited: &[DocId]) -> Option<SiteValues> {
+        let tree = self.build.tree();
+        let in_programme = edited.iter().any(|&id| tree.programme_of(tree.section_of(id)).is_some());
+        in_programme.then(|| SiteValues::new(&self.build.render_inputs(), &self.build.markdown()))
+    }
+
+    /// The pages to render again: the edited documents, the pages whose
+    /// backlinks changed, every page of a programme an edited document is
+    /// in, and the pages whose template uses a changed template.
+    fn affected(
+        &self,
+        edited: &[DocId],
+        backlinks_changed: &BTreeSet<String>,
+        values: Option<&SiteValues>,
+        templates: Option<&NewTemplates>,
+    ) -> Vec<Unit> {
+        let build = &self.build;
+        let tree = build.tree();
+        let mut units: BTreeSet<Unit> = edited.iter().map(|&id| Unit::Doc(id)).collect();
+        for target in backlinks_changed {
+            units.extend(self.by_url.get(target).into_iter().flatten().copied());
+        }
+        if let Some(values) = values {
+            let programmes: BTreeSet<SectionId> =
+                edited.iter().filter_map(|&id| tree.programme_of(tree.section_of(id))).collect();
+            units.extend(build.units().filter(|&&unit| {
                 let programme = match unit {
-                    Unit::Page(id) => tree.programme_of(tree.pages[id].section),
-                    Unit::Section(id) => tree.programme_of(id),
-                    Unit::Generated(i) => Some(values.programmes.generated[i].programme),
+                    Unit::Doc(id) => tree.programme_of(tree.section_of(id)),
+                    Unit::Generated(part) => Some(values.programmes.generated[part].programme),
                 };
                 programme.is_some_and(|p| programmes.contains(&p))
             }));
         }
-
-        let templates = new_templates.as_ref().map_or(&build.templates, |t| &t.templates);
-        let renderer = Renderer { inputs, values, markdown: &markdown, templates };
-        if let Some(new) = &new_templates {
+        if let Some(new) = templates {
             let sources = merged(&new.theme, &new.site_templates);
-            let old_sources = merged(&build.theme, &build.site_templates);
+            let old_sources = merged(build.theme(), build.site_templates());
+            // Components are global: a change to a file that defines one
+            // can reach every page.
             let global = new.changed.iter().any(|name| {
-                sources[name.as_str()].source.contains("component")
-                    || old_sources[name.as_str()].source.contains("component")
+                defines_component(&sources[name.as_str()].source)
+                    || defines_component(&old_sources[name.as_str()].source)
             });
-            let affected = users_of(&sources, &new.changed);
-            render.extend(
-                build
-                    .outs
-                    .keys()
-                    .filter(|&&unit| global || renderer.template(unit).is_ok_and(|name| affected.contains(&name))),
+            let users = users_of(&sources, &new.changed);
+            let markdown = build.markdown();
+            let renderer = build::Renderer {
+                inputs: build.render_inputs(),
+                values: values.unwrap_or(build.values()),
+                markdown: &markdown,
+                templates: &new.templates,
+            };
+            units.extend(
+                build.units().filter(|&&unit| global || renderer.template(unit).is_ok_and(|n| users.contains(&n))),
             );
         }
-
-        let units: Vec<Unit> = render.into_iter().collect();
-        let results: Vec<Result<Out, Diagnostic>> = units.par_iter().map(|&u| renderer.render_out(u, None)).collect();
-        timings.mark("templates");
-        if results.iter().any(Result::is_err) {
-            // What a full build reports: its problems so far, then the pages that failed.
-            let mut diagnostics = Diagnostics { items: build.early.clone() };
-            let pass_of = |place: DocRef| passes.iter().find(|(p, _)| *p == place).map(|(_, pass)| pass);
-            for id in 0..pages {
-                let pass = pass_of(DocRef::Page(id)).unwrap_or(&build.page_links[id]);
-                diagnostics.extend(pass.diagnostics.iter().cloned());
-            }
-            for id in 0..tree.sections.len() {
-                let pass = pass_of(DocRef::Section(id)).unwrap_or(&build.section_links[id]);
-                diagnostics.extend(pass.diagnostics.iter().cloned());
-            }
-            diagnostics.extend(results.into_iter().filter_map(Result::err));
-            diagnostics.sort();
-            drop(tree);
-            self.undo(undo, moved);
-            let tried = RebuildReport {
-                pages_rendered: units.len(),
-                assets_copied: assets,
-                documents_read: read,
-                links_passes: passes.len(),
-                ..RebuildReport::default()
-            };
-            return Err((diagnostics, tried));
-        }
-
-        // Keep it all.
-        let rendered = units.len();
-        let links_passes = passes.len();
-        for (place, pass) in passes {
-            match place {
-                DocRef::Page(id) => build.page_links[id] = Arc::new(pass),
-                DocRef::Section(id) => build.section_links[id] = Arc::new(pass),
-                DocRef::Excluded(_) => unreachable!("drafts are not bodies"),
-            }
-        }
-        if let Some(values) = new_values {
-            build.values = values;
-        }
-        if let Some(new) = new_templates {
-            build.theme = new.theme;
-            build.site_templates = new.site_templates;
-            build.templates = new.templates;
-        }
-        let mut recheck: BTreeSet<usize> = undo
-            .iter()
-            .map(|(place, _, _)| match *place {
-                DocRef::Page(id) => id,
-                DocRef::Section(id) => pages + id,
-                DocRef::Excluded(_) => unreachable!("drafts are not bodies"),
-            })
-            .collect();
-        let mut ids_changed = Vec::new();
-        let mut changed_units = Vec::new();
-        for (unit, out) in units.into_iter().zip(results.into_iter().map(|r| r.expect("no errors"))) {
-            let old = &build.outs[&unit];
-            if old.bytes == out.bytes {
-                continue;
-            }
-            let path = output_path(build, unit).to_path_buf();
-            if !old.scan.ids().eq(out.scan.ids()) {
-                ids_changed.push(path.to_string_lossy().into_owned());
-            }
-            let bytes = Arc::clone(out.bytes.as_ref().expect("kept in memory"));
-            build.output.files.get_mut(&path).expect("the page is in the output").content =
-                OutputContent::Rendered(bytes);
-            build.scans.insert(path, Arc::clone(&out.scan));
-            build.outs.insert(unit, out);
-            changed_units.push(unit);
-        }
-        let changed_pages = changed_units.len();
-
-        // The link checks that can have changed.
-        let paths = links::OutputPaths::new(&build.output);
-        let base = build.config.base_path();
-        let checker = checker(build);
-        for &unit in &changed_units {
-            let ordinal = match unit {
-                Unit::Page(id) => id,
-                Unit::Section(id) => pages + id,
-                Unit::Generated(_) => continue,
-            };
-            recheck.insert(ordinal);
-            let targets = checker.anchor_targets(ordinal, &paths, base);
-            let old = std::mem::replace(&mut self.anchors[ordinal], targets);
-            for target in &old {
-                if let Some(set) = self.anchor_referrers.get_mut(target) {
-                    set.remove(&ordinal);
-                }
-            }
-            for target in &self.anchors[ordinal] {
-                self.anchor_referrers.entry(target.clone()).or_default().insert(ordinal);
-            }
-        }
-        for path in &ids_changed {
-            recheck.extend(self.anchor_referrers.get(path).into_iter().flatten());
-        }
-        let which: Vec<usize> = recheck.into_iter().collect();
-        let mut looked_at: HashSet<&str> = HashSet::new();
-        for &ordinal in &which {
-            looked_at.insert(crate::doc_at(&tree, ordinal).0.to_str().unwrap_or_default());
-            looked_at.extend(self.anchors[ordinal].iter().map(String::as_str));
-        }
-        let ids = crate::ids_of(&build.scans, Some(&looked_at));
-        let checks = checker.check(&which, &paths, &ids, base, build.broken);
-        drop((ids, looked_at, paths));
-        for (ordinal, problems) in which.into_iter().zip(checks) {
-            build.checks[ordinal] = problems;
-        }
-        timings.mark("links");
-        build.timings = timings;
-        Ok(RebuildReport {
-            full: None,
-            pages_rendered: rendered,
-            pages_changed: changed_pages,
-            assets_copied: assets,
-            documents_read: read,
-            links_passes,
-        })
+        units.into_iter().collect()
     }
 
-    /// Puts back the documents and backlinks of a failed rebuild.
-    fn undo(
+    /// Renders `units`; on any failure, what a full build reports: its
+    /// problems before the templates, then the pages that failed.
+    fn render(&self, units: &[Unit], values: Option<&SiteValues>, templates: Option<&NewTemplates>) -> Rendered {
+        let results = self.build.render(units, values, templates.map(|t| &t.templates));
+        if results.iter().all(Result::is_ok) {
+            return Ok(units.iter().copied().zip(results.into_iter().flatten()).collect());
+        }
+        let mut diagnostics = self.build.problems_before_templates();
+        diagnostics.extend(results.into_iter().filter_map(Result::err));
+        diagnostics.sort();
+        Err(diagnostics)
+    }
+
+    /// Keeps the rendered pages, the values and the templates; returns the
+    /// pages whose HTML changed.
+    fn commit(
         &mut self,
-        undo: Vec<(DocRef, Document, Option<std::ops::Range<usize>>)>,
-        moved: Vec<(usize, Vec<String>, Vec<String>)>,
-    ) {
-        let build = &mut self.build;
-        let tree = Arc::make_mut(&mut build.tree);
-        for (place, doc, heading) in undo {
-            match place {
-                DocRef::Page(id) => {
-                    tree.pages[id].doc = doc;
-                    tree.pages[id].title_heading = heading;
-                }
-                DocRef::Section(id) => tree.sections[id].doc = doc,
-                DocRef::Excluded(_) => unreachable!("drafts are not bodies"),
+        pages: Vec<(Unit, build::Out)>,
+        values: Option<SiteValues>,
+        templates: Option<NewTemplates>,
+    ) -> ChangedPages {
+        self.build.replace_values_and_templates(values, templates);
+        let mut changed = ChangedPages::default();
+        for (unit, out) in pages {
+            let Some(ids_changed) = self.build.replace_page(unit, out) else { continue };
+            if ids_changed {
+                changed.ids.push(self.build.output_path(unit).to_string_lossy().into_owned());
             }
+            changed.units.push(unit);
         }
-        for (ordinal, old, new) in moved.into_iter().rev() {
-            build.backlinks.update(&build.tree, ordinal, &new, &old);
+        changed
+    }
+
+    /// Checks again the links of the edited documents, of the pages whose
+    /// HTML changed, and of the pages whose anchors point into a page whose
+    /// ids changed.
+    fn recheck(&mut self, edited: &[DocId], changed: &ChangedPages) {
+        let build = &self.build;
+        let paths = links::OutputPaths::new(build.output().paths(), build.output().implicit_html);
+        let checker = build.checker();
+        let mut recheck: BTreeSet<DocId> = edited.iter().copied().collect();
+        for &unit in &changed.units {
+            let Unit::Doc(id) = unit else { continue };
+            recheck.insert(id);
+            let targets = checker.anchor_targets(id, &paths, build.config().base_path());
+            let old = std::mem::replace(&mut self.anchors[id], targets);
+            self.anchor_referrers.update(id, &old, &self.anchors[id]);
         }
+        for path in &changed.ids {
+            recheck.extend(self.anchor_referrers.get(path));
+        }
+        let which: Vec<DocId> = recheck.into_iter().collect();
+        let checks = build.link_checks(&which, &self.anchors, &paths);
+        drop(paths);
+        self.build.replace_link_checks(&which, checks);
     }
 }
 
-fn checker(build: &Build) -> Checker<'_> {
-    Checker {
-        tree: &build.tree,
-        page_links: &build.page_links,
-        section_links: &build.section_links,
-        scans: &build.scans,
-    }
+/// The pages a rebuild changed.
+#[derive(Default)]
+struct ChangedPages {
+    units: Vec<Unit>,
+    /// Output paths of the pages whose ids changed.
+    ids: Vec<String>,
 }
 
-/// The URL path a unit is shown at.
-fn url_of(build: &Build, unit: Unit) -> &str {
-    match unit {
-        Unit::Section(id) => &build.tree.sections[id].url,
-        Unit::Page(id) => &build.tree.pages[id].url,
-        Unit::Generated(i) => &build.values.programmes.generated[i].path,
-    }
-}
-
-fn output_path(build: &Build, unit: Unit) -> &Path {
-    match unit {
-        Unit::Section(id) => &build.tree.sections[id].output,
-        Unit::Page(id) => &build.tree.pages[id].output,
-        Unit::Generated(i) => &build.values.programmes.generated[i].output,
-    }
+/// Whether a template defines a component (`{% component name(…) %}`),
+/// which any template can use without naming its file.
+fn defines_component(source: &str) -> bool {
+    source.match_indices("{%").any(|(at, _)| {
+        let tag = source[at + 2..].trim_start_matches('-').trim_start();
+        tag.strip_prefix("component").is_some_and(|rest| rest.starts_with(char::is_whitespace))
+    })
 }
 
 /// The templates Tera sees: the theme's, with the site's on top.

@@ -40,7 +40,7 @@ impl KnownBroken {
         let shown = Path::new(FILE);
         crate::files::Boundary::new(root).check_file(&root.join(FILE))?;
         let text = match std::fs::read(root.join(FILE)) {
-            Ok(bytes) => crate::content::decode_utf8(shown, bytes)?,
+            Ok(bytes) => crate::text::decode_utf8(shown, bytes)?,
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(KnownBroken::default()),
             Err(e) => return Err(Diagnostic::error(format!("cannot read {FILE}: {e}")).at(Location::file(shown))),
         };

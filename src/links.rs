@@ -9,7 +9,6 @@ use std::path::Path;
 use crate::diagnostics::{Diagnostic, Location, Place, Severity};
 use crate::html_scan::Scanned;
 use crate::index::{join_inside, SiteIndex};
-use crate::output::SiteOutput;
 use crate::urls;
 
 pub const PLACEHOLDER: &str = "placeholder-link";
@@ -250,8 +249,10 @@ pub struct OutputPaths<'a> {
 }
 
 impl<'a> OutputPaths<'a> {
-    pub fn new(output: &'a SiteOutput) -> OutputPaths<'a> {
-        OutputPaths { paths: output.paths().filter_map(Path::to_str).collect(), implicit_html: output.implicit_html }
+    /// The paths of every file of the site (`SiteOutput::paths`), and whether
+    /// `/a` may name `a.html` (`SiteOutput::implicit_html`).
+    pub fn new(paths: impl Iterator<Item = &'a Path>, implicit_html: bool) -> OutputPaths<'a> {
+        OutputPaths { paths: paths.filter_map(Path::to_str).collect(), implicit_html }
     }
 
     pub fn contains(&self, path: &str) -> bool {

@@ -5,7 +5,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
-use folio::check::count;
+use folio::text::plural as count;
 
 #[derive(Parser)]
 #[command(name = "folio", version = folio::VERSION, about = "Builds GBIF's Work Programme and Global Nodes Meeting sites from Markdown")]
@@ -179,12 +179,12 @@ fn main() -> ExitCode {
             }
         }
         Command::Import { what: ImportCommand::Programme { file, year, into, force } } => {
-            let mut options = folio::import::ImportOptions::new(file, year, &cli.root);
+            let mut options = folio::import::programme::ImportOptions::new(file, year, &cli.root);
             if let Some(into) = into {
                 options.target = into;
             }
             options.force = force;
-            match folio::import::import_programme(&options) {
+            match folio::import::programme::import_programme(&options) {
                 Ok(report) => {
                     print!("{}", report.human());
                     ExitCode::SUCCESS

@@ -24,7 +24,7 @@ pub fn load(root: &Path, warnings: &mut Vec<Diagnostic>) -> Result<yaml::Mapping
         let shown = PathBuf::from(DATA_DIR).join(&rel);
         let value = std::fs::read(&path)
             .map_err(|e| Diagnostic::error(format!("cannot read data file: {e}")).at(Location::file(&shown)))
-            .and_then(|bytes| crate::content::decode_utf8(&shown, bytes))
+            .and_then(|bytes| crate::text::decode_utf8(&shown, bytes))
             .and_then(|text| {
                 let at = Embedded { file: &shown, file_source: &text, lines_before: 0, what: "data file" };
                 yaml::parse::<yaml::Value>(&text, at)

@@ -85,13 +85,21 @@ pub fn read_templates(
     let listing = crate::files::list(dir, root);
     warnings.extend(listing.warnings);
     for (rel, path) in listing.files {
-        let shown = crate::content::display_path(root, &path);
+        let shown = crate::files::display_path(root, &path);
         let bytes = std::fs::read(&path).map_err(|e| {
             Diagnostic::error(format!("cannot read template: {e}")).at(crate::diagnostics::Location::file(&shown))
         })?;
-        let source = crate::content::decode_utf8(&shown, bytes)?;
+        let source = crate::text::decode_utf8(&shown, bytes)?;
         let name = rel.to_string_lossy().replace('\\', "/");
         templates.insert(name, TemplateFile { display: shown, source });
     }
     Ok(templates)
+}
+
+/// `root/templates/`, which overrides the theme's templates of the same name.
+pub fn site_templates(
+    root: &Path,
+    warnings: &mut Vec<Diagnostic>,
+) -> Result<BTreeMap<String, TemplateFile>, Diagnostic> {
+    read_templates(&root.join("templates"), root, warnings)
 }

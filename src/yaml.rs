@@ -117,6 +117,11 @@ impl<'a> Document<'a> {
         T::deserialize(&self.value).or_else(|_| parse::<T>(self.text, self.at))
     }
 
+    /// The text of a top-level key, when it is text.
+    pub fn text_of(&self, key: &str) -> Option<&str> {
+        self.value.get(key)?.as_str()
+    }
+
     /// The document as a mapping (empty when it is not one).
     pub fn into_mapping(self) -> Mapping {
         match self.value {
@@ -339,6 +344,34 @@ pub fn key_position(yaml: &str, key: &str) -> Option<(usize, usize)> {
         let rest = line.strip_prefix(key)?;
         rest.trim_start().starts_with(':').then_some((i + 1, 1))
     })
+}
+
+/// The keys a serde struct reads, asked of serde itself so that the list of
+/// known keys can never drift from the struct.
+pub fn field_names<'de, T: serde::Deserialize<'de>>() -> &'static [&'static str] {
+    struct Recorder<'a>(&'a mut &'static [&'static str]);
+    impl<'de> serde::Deserializer<'de> for Recorder<'_> {
+        type Error = serde::de::value::Error;
+        fn deserialize_any<V: serde::de::Visitor<'de>>(self, _: V) -> Result<V::Value, Self::Error> {
+            Err(serde::de::Error::custom("only struct field names are recorded"))
+        }
+        fn deserialize_struct<V: serde::de::Visitor<'de>>(
+            self,
+            _: &'static str,
+            fields: &'static [&'static str],
+            _: V,
+        ) -> Result<V::Value, Self::Error> {
+            *self.0 = fields;
+            Err(serde::de::Error::custom("recorded"))
+        }
+        serde::forward_to_deserialize_any! {
+            bool i8 i16 i32 i64 u8 u16 u32 u64 f32 f64 char str string bytes byte_buf option unit
+            unit_struct newtype_struct seq tuple tuple_struct map enum identifier ignored_any
+        }
+    }
+    let mut fields: &'static [&'static str] = &[];
+    let _ = T::deserialize(Recorder(&mut fields));
+    fields
 }
 
 #[cfg(test)]

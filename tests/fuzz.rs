@@ -322,7 +322,7 @@ fn check_markdown(input: &[u8]) -> Result<(), String> {
 
 fn check_programme(input: &[u8]) -> Result<(), String> {
     let text = String::from_utf8_lossy(input);
-    match folio::import::parse_programme(Path::new("programme.md"), input, 2024) {
+    match folio::import::programme::parse_programme(Path::new("programme.md"), input, 2024) {
         Ok(programme) => {
             // Every file the importer writes must be a page folio can read.
             for file in &programme.files {
@@ -451,7 +451,7 @@ fn fuzz(target: &Target, cases: u32, seed: RngSeed) -> Result<u64, String> {
         Ok(()) => Ok(runs.into_inner() + corpus.len() as u64),
         Err(TestError::Fail(why, (seed, mutations))) => {
             let input = apply(&seeds[seed], &mutations, target.dictionary, &seeds);
-            let hash = folio::import::content_hash(input.as_bytes());
+            let hash = folio::import::programme::content_hash(input.as_bytes());
             let saved = corpus_dir(target).join(format!("found-{}", hash.trim_start_matches("fnv1a64:")));
             std::fs::write(&saved, &input).expect("save the failing input");
             Err(format!("{}: {why}; input saved as {}", target.name, saved.display()))

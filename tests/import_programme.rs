@@ -9,7 +9,7 @@ use std::collections::BTreeMap;
 use std::fs;
 use std::path::{Path, PathBuf};
 
-use folio::import::{import_programme, FileStatus, ImportOptions, ImportReport, RepairKind, UNCLASSIFIED};
+use folio::import::programme::{import_programme, FileStatus, ImportOptions, ImportReport, RepairKind, UNCLASSIFIED};
 use serde_yaml::Value;
 
 use common::{snapshot, stderr, stdout, Site};

@@ -10,11 +10,12 @@ use std::path::Path;
 
 use pulldown_cmark::{Event, Parser};
 
+use crate::build::{self, BuildOptions};
+use crate::diagnostics::Error;
 use crate::import::jekyll::{JekyllReport, PageKind};
 use crate::known_broken::{self, Entry, KnownBroken};
 use crate::links::{self, BROKEN_ANCHOR, BROKEN_LINK};
 use crate::output::OutputContent;
-use crate::{BuildOptions, Error};
 
 /// What the check of an imported site found.
 #[derive(Debug, Clone, Default)]
@@ -44,7 +45,7 @@ impl ImportCheck {
             let _ = writeln!(
                 out,
                 "Already broken on the Jekyll site: {}, listed in {} (warnings, not errors; `folio check` shows them)",
-                super::count(listed, "link"),
+                crate::text::plural(listed, "link"),
                 known_broken::FILE
             );
             for e in &self.known_broken.entries {
@@ -79,7 +80,7 @@ pub fn after_jekyll_import(report: &JekyllReport) -> Result<ImportCheck, Error> 
     // A list from an earlier import must not hide what this one finds.
     let list = root.join(known_broken::FILE);
     let _ = std::fs::remove_file(&list);
-    let site = crate::render_site(&options)?;
+    let site = build::render_site(&options)?;
     let mut check = ImportCheck { root: root.clone(), ..ImportCheck::default() };
     let mut seen = BTreeSet::new();
     for d in &site.diagnostics.items {

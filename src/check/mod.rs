@@ -8,15 +8,15 @@ pub mod external;
 pub mod imported;
 mod report;
 
-pub use report::count;
-
 use std::collections::{BTreeMap, HashSet};
 use std::path::Path;
 use std::time::{Duration, Instant};
 
+use crate::build::{self, BuildOptions, BuiltSite};
 use crate::content::Kind;
+use crate::diagnostics::Error;
 use crate::diagnostics::{Diagnostic, Diagnostics, Location};
-use crate::{links, urls, BuildOptions, BuiltSite, Error};
+use crate::{links, urls};
 
 pub use external::{ExternalOptions, ExternalResult};
 
@@ -54,7 +54,7 @@ pub const EXIT_WARNINGS: u8 = 2;
 
 pub fn check(options: &CheckOptions) -> CheckReport {
     let started = Instant::now();
-    let mut site = match crate::render_site(&options.build) {
+    let mut site = match build::render_site(&options.build) {
         Ok(site) => site,
         Err(Error::Failed(diagnostics)) => {
             return CheckReport { diagnostics, external: Vec::new(), pages: 0, elapsed: started.elapsed() };
@@ -137,7 +137,7 @@ fn heading_location(site: &BuiltSite, source: &Path, id: &str) -> Location {
 /// only find them by typing their URL.
 fn unreachable_pages(site: &BuiltSite) -> Vec<Diagnostic> {
     let base = site.config.base_path();
-    let paths = links::OutputPaths::new(&site.output);
+    let paths = links::OutputPaths::new(site.output.paths(), site.output.implicit_html);
     let mut reached: HashSet<String> = HashSet::new();
     for (output, scan) in &site.scans {
         let page_url = links::site_path_of(output).unwrap_or_default();

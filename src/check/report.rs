@@ -9,6 +9,7 @@ use serde_json::json;
 use super::{CheckReport, EXIT_CLEAN, EXIT_ERRORS, EXIT_WARNINGS};
 use crate::diagnostics::{Diagnostic, Severity};
 use crate::links::PLACEHOLDER;
+use crate::text::plural;
 
 impl CheckReport {
     pub fn errors(&self) -> usize {
@@ -67,15 +68,15 @@ impl CheckReport {
         let _ = writeln!(
             out,
             "Checked {}{}: {}, {} ({}) in {} ms",
-            count(self.pages, "page"),
+            plural(self.pages, "page"),
             if self.external.is_empty() {
                 String::new()
             } else {
-                format!(" and {}", count(self.external.len(), "external link"))
+                format!(" and {}", plural(self.external.len(), "external link"))
             },
-            count(self.errors(), "error"),
-            count(self.warnings(), "warning"),
-            count(self.diagnostics.count_code(PLACEHOLDER), "placeholder link"),
+            plural(self.errors(), "error"),
+            plural(self.warnings(), "warning"),
+            plural(self.diagnostics.count_code(PLACEHOLDER), "placeholder link"),
             self.elapsed.as_millis()
         );
         out
@@ -120,30 +121,5 @@ fn severity(s: Severity) -> &'static str {
     match s {
         Severity::Error => "error",
         Severity::Warning => "warning",
-    }
-}
-
-/// "1 page", "2 pages", "14 activities".
-pub fn count(n: usize, noun: &str) -> String {
-    let consonant_y = noun.strip_suffix('y').filter(|stem| stem.chars().last().is_some_and(|c| !"aeiou".contains(c)));
-    match (n, consonant_y) {
-        (1, _) => format!("1 {noun}"),
-        (_, Some(stem)) => format!("{n} {stem}ies"),
-        _ => format!("{n} {noun}s"),
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::count;
-
-    #[test]
-    fn counts() {
-        assert_eq!(count(1, "page"), "1 page");
-        assert_eq!(count(2, "file"), "2 files");
-        assert_eq!(count(1, "activity"), "1 activity");
-        assert_eq!(count(14, "activity"), "14 activities");
-        assert_eq!(count(4, "priority area"), "4 priority areas");
-        assert_eq!(count(2, "key"), "2 keys");
     }
 }

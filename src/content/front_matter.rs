@@ -6,39 +6,10 @@ use std::path::Path;
 
 use serde::{Deserialize, Serialize};
 
-use super::kinds::KindFields;
+use super::dates::WrittenDate;
+use super::kinds::{Kind, KindFields};
 use crate::diagnostics::{Diagnostic, Location};
 use crate::yaml::{self, Embedded};
-
-/// What a content file is; each kind has a default template of its name.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Deserialize, Serialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum Kind {
-    #[default]
-    Page,
-    Programme,
-    PriorityArea,
-    Activity,
-    Ongoing,
-    Meeting,
-    Session,
-    Node,
-}
-
-impl Kind {
-    pub fn name(self) -> &'static str {
-        match self {
-            Kind::Page => "page",
-            Kind::Programme => "programme",
-            Kind::PriorityArea => "priority-area",
-            Kind::Activity => "activity",
-            Kind::Ongoing => "ongoing",
-            Kind::Meeting => "meeting",
-            Kind::Session => "session",
-            Kind::Node => "node",
-        }
-    }
-}
 
 /// The keys every content file may set. Jekyll's keys (`layout`,
 /// `background`, `imageLicense`, `height`, ...) are understood so that pages
@@ -57,7 +28,7 @@ pub struct FrontMatter {
     pub permalink: Option<String>,
     pub draft: bool,
     /// `YYYY-MM-DD`, optionally followed by a time.
-    pub date: Option<String>,
+    pub date: Option<WrittenDate>,
     pub weight: Option<i64>,
     /// Ask the theme to show the table of contents.
     pub toc: bool,
@@ -119,10 +90,16 @@ pub struct Parsed {
 pub fn parse(file: &Path, text: &str, yaml_text: &str) -> Result<Parsed, Diagnostic> {
     let at = Embedded { file, file_source: text, lines_before: 1, what: "front matter" };
     let document = yaml::Document::parse(yaml_text, at)?;
+    if let Some(date) = document.text_of("date").filter(|d| WrittenDate::parse(d).is_none()) {
+        let (line, column) = yaml::key_position(yaml_text, "date").unwrap_or((0, 1));
+        return Err(Diagnostic::error(format!("`date` is not a date: `{date}`"))
+            .at(Location::at_line(file, text, line + 1, column))
+            .help("write the date as YYYY-MM-DD, e.g. `date: 2021-06-23`"));
+    }
     let front: FrontMatter = document.get()?;
     let (fields, kind_keys) = KindFields::parse(front.kind, &document)?;
     let mut extra = document.into_mapping();
-    let common = field_names::<FrontMatter>();
+    let common = yaml::field_names::<FrontMatter>();
     extra.retain(|key, _| !key.as_str().is_some_and(|k| common.contains(&k) || kind_keys.contains(&k)));
     let parsed = Parsed { front, fields, extra };
     validate(&parsed.front, file, text, yaml_text)?;
@@ -135,13 +112,6 @@ fn validate(front: &FrontMatter, file: &Path, text: &str, yaml_text: &str) -> Re
         let (line, column) = yaml::key_position(yaml_text, key).unwrap_or((0, 1));
         Location::at_line(file, text, line + 1, column)
     };
-    if let Some(date) = &front.date {
-        if !is_iso_date(date) {
-            return Err(Diagnostic::error(format!("`date` is not a date: `{date}`"))
-                .at(at_key("date"))
-                .help("write the date as YYYY-MM-DD, e.g. `date: 2021-06-23`"));
-        }
-    }
     if let Some(permalink) = &front.permalink {
         if !permalink.starts_with('/') || permalink.split('/').any(|s| s == "..") {
             return Err(Diagnostic::error(format!("`permalink` must be a path from the site root: `{permalink}`"))
@@ -159,52 +129,12 @@ fn validate(front: &FrontMatter, file: &Path, text: &str, yaml_text: &str) -> Re
     Ok(())
 }
 
-pub fn is_iso_date(s: &str) -> bool {
-    let b = s.as_bytes();
-    if b.len() < 10 || b[4] != b'-' || b[7] != b'-' {
-        return false;
-    }
-    let num = |r: std::ops::Range<usize>| s.get(r).and_then(|t| t.parse::<u32>().ok());
-    match (num(0..4), num(5..7), num(8..10)) {
-        (Some(_), Some(m), Some(d)) => (1..=12).contains(&m) && (1..=31).contains(&d),
-        _ => false,
-    }
-}
-
 fn is_css_length(s: &str) -> bool {
     let unit_at = s.find(|c: char| !(c.is_ascii_digit() || c == '.')).unwrap_or(s.len());
     let (number, unit) = s.split_at(unit_at);
     !number.is_empty()
         && number.parse::<f64>().is_ok()
         && matches!(unit, "px" | "vh" | "vw" | "rem" | "em" | "%" | "svh" | "dvh")
-}
-
-/// The keys a serde struct reads, asked of serde itself so that the list of
-/// known keys can never drift from the struct.
-pub(super) fn field_names<'de, T: Deserialize<'de>>() -> &'static [&'static str] {
-    struct Recorder<'a>(&'a mut &'static [&'static str]);
-    impl<'de> serde::Deserializer<'de> for Recorder<'_> {
-        type Error = serde::de::value::Error;
-        fn deserialize_any<V: serde::de::Visitor<'de>>(self, _: V) -> Result<V::Value, Self::Error> {
-            Err(serde::de::Error::custom("only struct field names are recorded"))
-        }
-        fn deserialize_struct<V: serde::de::Visitor<'de>>(
-            self,
-            _: &'static str,
-            fields: &'static [&'static str],
-            _: V,
-        ) -> Result<V::Value, Self::Error> {
-            *self.0 = fields;
-            Err(serde::de::Error::custom("recorded"))
-        }
-        serde::forward_to_deserialize_any! {
-            bool i8 i16 i32 i64 u8 u16 u32 u64 f32 f64 char str string bytes byte_buf option unit
-            unit_struct newtype_struct seq tuple tuple_struct map enum identifier ignored_any
-        }
-    }
-    let mut fields: &'static [&'static str] = &[];
-    let _ = T::deserialize(Recorder(&mut fields));
-    fields
 }
 
 #[cfg(test)]
@@ -246,7 +176,7 @@ mod tests {
 
     #[test]
     fn field_names_come_from_serde() {
-        let names = field_names::<FrontMatter>();
+        let names = yaml::field_names::<FrontMatter>();
         assert!(names.contains(&"imageLicense") && names.contains(&"title"));
     }
 

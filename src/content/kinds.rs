@@ -4,9 +4,39 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::front_matter::{field_names, Kind};
+use super::dates::WrittenDate;
 use crate::diagnostics::Diagnostic;
-use crate::yaml;
+use crate::yaml::{self, field_names};
+
+/// What a content file is; each kind has a default template of its name.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Deserialize, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Kind {
+    #[default]
+    Page,
+    Programme,
+    PriorityArea,
+    Activity,
+    Ongoing,
+    Meeting,
+    Session,
+    Node,
+}
+
+impl Kind {
+    pub fn name(self) -> &'static str {
+        match self {
+            Kind::Page => "page",
+            Kind::Programme => "programme",
+            Kind::PriorityArea => "priority-area",
+            Kind::Activity => "activity",
+            Kind::Ongoing => "ongoing",
+            Kind::Meeting => "meeting",
+            Kind::Session => "session",
+            Kind::Node => "node",
+        }
+    }
+}
 
 #[derive(Debug, Clone, Default, Serialize)]
 #[serde(untagged)]
@@ -64,23 +94,30 @@ pub struct ActivityFields {
     pub funding: Option<Funding>,
 }
 
-/// "Expected funding mechanisms and sources", as parsed by the importer.
-#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+/// An activity's "Expected funding mechanisms and sources": the one model
+/// of funding, which the programme importer writes and pages show.
+#[derive(Debug, Clone, Default, PartialEq, Deserialize, Serialize)]
 #[serde(default)]
 pub struct Funding {
+    /// `Expected funding mechanisms and sources`, as written.
     pub label: Option<String>,
     /// The full text (Markdown).
     pub text: String,
     pub amounts: Vec<FundingAmount>,
+    /// What follows `supplementary funds:` / `supplementary funds from` /
+    /// `supplementary funding from`, verbatim.
     pub supplementary_sources: Vec<String>,
 }
 
-#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Deserialize, Serialize)]
 #[serde(default)]
 pub struct FundingAmount {
+    /// In euros; a whole amount is written without decimals (`20000`).
+    #[serde(serialize_with = "whole_euros")]
     pub eur: f64,
     #[serde(rename = "type")]
     pub funding_type: FundingType,
+    /// The clause the amount belongs to: `external contract for ESG report`.
     pub purpose: Option<String>,
 }
 
@@ -94,14 +131,33 @@ pub enum FundingType {
     Unspecified,
 }
 
+impl FundingType {
+    /// As front matter writes it: `core`, `supplementary`, `unspecified`.
+    pub fn name(self) -> &'static str {
+        match self {
+            FundingType::Core => "core",
+            FundingType::Supplementary => "supplementary",
+            FundingType::Unspecified => "unspecified",
+        }
+    }
+}
+
+/// `20000`, not `20000.0`; cents stay (`12.5`).
+pub fn whole_euros<S: serde::Serializer>(eur: &f64, serializer: S) -> Result<S::Ok, S::Error> {
+    if eur.fract() == 0.0 && (0.0..=u64::MAX as f64).contains(eur) {
+        serializer.serialize_u64(*eur as u64)
+    } else {
+        serializer.serialize_f64(*eur)
+    }
+}
+
 /// A Global Nodes Meeting (`kind: meeting`, a section of sessions).
 #[derive(Debug, Clone, Default, Deserialize, Serialize)]
 #[serde(default)]
 pub struct MeetingFields {
     pub name: Option<String>,
-    /// `YYYY-MM-DD`.
-    pub start_date: Option<String>,
-    pub end_date: Option<String>,
+    pub start_date: Option<WrittenDate>,
+    pub end_date: Option<WrittenDate>,
     /// Where it is held; `virtual` for an online meeting.
     pub place: Option<String>,
     /// IANA name (`Europe/Copenhagen`): the zone session times are written in.

@@ -2,7 +2,9 @@
 //! read and its front matter parsed (in parallel), and the tree of sections
 //! and pages is assembled with URLs and ordering.
 
+mod dates;
 pub mod front_matter;
+mod ids;
 pub mod kinds;
 pub mod schedule;
 mod tree;
@@ -12,8 +14,10 @@ use std::path::{Path, PathBuf};
 use rayon::prelude::*;
 
 use crate::diagnostics::{Diagnostic, Diagnostics, Location};
-pub use front_matter::{FrontMatter, Kind};
-pub use kinds::KindFields;
+pub use dates::WrittenDate;
+pub use front_matter::FrontMatter;
+pub use ids::{DocId, PerDoc};
+pub use kinds::{Kind, KindFields};
 pub use tree::{
     build_tree, build_tree_and_excluded, dir_url, output_file, title_of, Page, PageId, Section, SectionId, SiteTree,
     ROOT,
@@ -232,22 +236,7 @@ pub fn load_reusing(
     Loaded { documents, assets }
 }
 
-/// Hidden files, editor swap and backup files are never content.
-pub fn is_ignored(name: &std::ffi::OsStr) -> bool {
-    let name = name.to_string_lossy();
-    name.starts_with('.')
-        || name.ends_with('~')
-        || name.starts_with(".#")
-        || (name.starts_with('#') && name.ends_with('#'))
-        || name.ends_with(".swp")
-        || name.ends_with(".swx")
-        || name.ends_with(".tmp")
-}
-
-/// How a file under `root` is named in messages: `content/a.md`.
-pub fn display_path(root: &Path, path: &Path) -> PathBuf {
-    path.strip_prefix(root).unwrap_or(path).to_path_buf()
-}
+pub use crate::files::display_path;
 
 /// Reads one Markdown file at `path` (shown as `source`, at `rel` inside
 /// `content/`) and splits and parses its front matter.
@@ -260,7 +249,7 @@ pub fn read_document(path: &Path, source: PathBuf, rel: PathBuf) -> Result<Docum
 /// A content file's bytes, decoded, split and parsed (what [`read_document`]
 /// does once the file is read).
 pub fn document_from_bytes(bytes: Vec<u8>, source: PathBuf, rel: PathBuf) -> Result<Document, Diagnostic> {
-    let mut text = decode_utf8(&source, bytes)?;
+    let mut text = crate::text::decode_utf8(&source, bytes)?;
     if text.starts_with('\u{feff}') {
         text.drain(..3);
     }
@@ -307,36 +296,9 @@ fn lone_cr_as_lf(text: String) -> String {
     String::from_utf8(bytes).expect("replacing one ASCII byte by another keeps UTF-8")
 }
 
-/// Text files must be UTF-8; the error points at the first bad byte.
-pub fn decode_utf8(source: &Path, bytes: Vec<u8>) -> Result<String, Diagnostic> {
-    String::from_utf8(bytes).map_err(|e| {
-        let bytes = e.as_bytes();
-        let bad = e.utf8_error().valid_up_to();
-        let line_start = bytes[..bad].iter().rposition(|&b| b == b'\n').map_or(0, |i| i + 1);
-        let line_end = bytes[bad..].iter().position(|&b| b == b'\n').map_or(bytes.len(), |i| bad + i);
-        let location = Location::new(
-            source,
-            bytes[..line_start].iter().filter(|&&b| b == b'\n').count() + 1,
-            String::from_utf8_lossy(&bytes[line_start..bad]).chars().count() + 1,
-            String::from_utf8_lossy(&bytes[line_start..line_end]).trim_end(),
-        );
-        Diagnostic::error(format!("file is not valid UTF-8 (byte 0x{:02x})", bytes[bad]))
-            .at(location)
-            .help("save the file as UTF-8; files converted from Word or PDF are often Latin-1 or Windows-1252")
-    })
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn invalid_utf8_points_at_the_byte() {
-        let err = decode_utf8(Path::new("a.md"), b"ok\nbad \xe9 here\n".to_vec()).unwrap_err();
-        let loc = err.location.unwrap();
-        assert_eq!((loc.line, loc.column), (2, 5));
-        assert!(loc.line_text.starts_with("bad "));
-    }
 
     #[test]
     fn nul_bytes_are_an_error_at_their_line() {
@@ -356,13 +318,5 @@ mod tests {
         assert_eq!(doc.body(), "# Heading\n\nText\n");
         let crlf = document_from_bytes(b"---\r\ntitle: A\r\n---\r\nx".to_vec(), "a".into(), "a".into()).unwrap();
         assert_eq!(crlf.text, "---\r\ntitle: A\r\n---\r\nx");
-    }
-
-    #[test]
-    fn editor_files_are_ignored() {
-        for name in [".x.md.swp", "x.md~", "#x.md#", ".#x.md", ".hidden"] {
-            assert!(is_ignored(std::ffi::OsStr::new(name)), "{name}");
-        }
-        assert!(!is_ignored(std::ffi::OsStr::new("x.md")));
     }
 }

@@ -12,6 +12,7 @@ use jiff::civil::{Date, Time};
 use jiff::tz::TimeZone;
 use jiff::Timestamp;
 use serde::Serialize;
+use typed_index_collections::TiVec;
 
 use super::kinds::SessionFields;
 use super::{Document, Kind, PageId, SectionId, SiteTree};
@@ -86,7 +87,7 @@ pub fn sessions_of(tree: &SiteTree, meeting: SectionId) -> Vec<PageId> {
 
 /// Resolves every session's occurrences; problems are errors at the key to fix.
 pub fn resolve(tree: &mut SiteTree, diagnostics: &mut Diagnostics) {
-    for id in 0..tree.sections.len() {
+    for id in tree.sections.keys() {
         let doc = &tree.sections[id].doc;
         if let Some(zone) = doc.fields.meeting().and_then(|m| m.timezone.as_deref()) {
             if let Err(d) = time_zone(zone, || doc.key_location("timezone")) {
@@ -94,7 +95,7 @@ pub fn resolve(tree: &mut SiteTree, diagnostics: &mut Diagnostics) {
             }
         }
     }
-    for id in 0..tree.pages.len() {
+    for id in tree.pages.keys() {
         let page = &tree.pages[id];
         let Some(session) = page.doc.fields.session() else { continue };
         let meeting = meeting_of(tree, page.section).map(|m| &tree.sections[m].doc);
@@ -117,7 +118,7 @@ fn occurrences<'a>(
     display: Option<&(String, TimeZone)>,
     url: &str,
 ) -> Result<Vec<Occurrence>, Diagnostic> {
-    let page_date = doc.front.date.as_deref().map(|d| (d, doc.key_location("date")));
+    let page_date = doc.front.date.as_ref().map(|d| (d.as_written(), doc.key_location("date")));
     let zone_of = |own: Option<(&'a str, Location)>| -> Option<(&'a str, Location)> {
         own.or_else(|| session.timezone.as_deref().map(|z| (z, doc.key_location("timezone"))))
             .or_else(|| meeting_zone.map(|(z, m)| (z.as_str(), m.key_location("timezone"))))
@@ -182,11 +183,10 @@ fn occurrences<'a>(
 /// lists its related sessions: those its `related` names and those that
 /// name it.
 pub fn link_sessions(tree: &mut SiteTree, diagnostics: &mut Diagnostics) {
-    let by_file: HashMap<&Path, PageId> =
-        tree.pages.iter().enumerate().map(|(i, p)| (p.doc.rel.as_path(), i)).collect();
-    let by_url: HashMap<&str, PageId> = tree.pages.iter().enumerate().map(|(i, p)| (p.url.as_str(), i)).collect();
-    let mut related: Vec<Vec<PageId>> = vec![Vec::new(); tree.pages.len()];
-    for (id, page) in tree.pages.iter().enumerate() {
+    let by_file: HashMap<&Path, PageId> = tree.pages.iter_enumerated().map(|(i, p)| (p.doc.rel.as_path(), i)).collect();
+    let by_url: HashMap<&str, PageId> = tree.pages.iter_enumerated().map(|(i, p)| (p.url.as_str(), i)).collect();
+    let mut related: TiVec<PageId, Vec<PageId>> = vec![Vec::new(); tree.pages.len()].into();
+    for (id, page) in tree.pages.iter_enumerated() {
         let Some(session) = page.doc.fields.session() else { continue };
         for (i, written) in session.related.iter().enumerate() {
             let target = related_target(written, &page.doc.rel);
@@ -213,8 +213,8 @@ pub fn link_sessions(tree: &mut SiteTree, diagnostics: &mut Diagnostics) {
         }
     }
     let meetings: Vec<SectionId> =
-        (0..tree.sections.len()).filter(|&s| tree.sections[s].doc.front.kind == Kind::Meeting).collect();
-    let mut rank = vec![usize::MAX; tree.pages.len()];
+        tree.sections.keys().filter(|&s| tree.sections[s].doc.front.kind == Kind::Meeting).collect();
+    let mut rank: TiVec<PageId, usize> = vec![usize::MAX; tree.pages.len()].into();
     for meeting in meetings {
         let sessions = sessions_of(tree, meeting);
         for (i, &id) in sessions.iter().enumerate() {
@@ -223,7 +223,7 @@ pub fn link_sessions(tree: &mut SiteTree, diagnostics: &mut Diagnostics) {
             tree.pages[id].next = sessions.get(i + 1).copied();
         }
     }
-    for (id, mut others) in related.into_iter().enumerate() {
+    for (id, mut others) in related.into_iter_enumerated() {
         others.sort_by_key(|&p| (rank[p], tree.pages[p].title.to_lowercase()));
         others.dedup();
         tree.pages[id].related = others;

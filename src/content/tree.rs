@@ -7,13 +7,14 @@ use std::ops::Range;
 use std::path::{Path, PathBuf};
 
 use pulldown_cmark::{Event, Parser, Tag, TagEnd};
+use rayon::prelude::*;
 
-use super::{Document, Kind};
+use typed_index_collections::TiVec;
+
+pub use super::ids::{PageId, SectionId};
+use super::{DocId, Document, Kind, PerDoc};
 use crate::diagnostics::{Diagnostic, Diagnostics, Location};
 use crate::slug::slugify;
-
-pub type PageId = usize;
-pub type SectionId = usize;
 
 #[derive(Debug, Clone)]
 pub struct Section {
@@ -51,11 +52,12 @@ pub struct Page {
 
 #[derive(Debug, Clone, Default)]
 pub struct SiteTree {
-    pub sections: Vec<Section>,
-    pub pages: Vec<Page>,
+    pub sections: TiVec<SectionId, Section>,
+    pub pages: TiVec<PageId, Page>,
 }
 
-pub const ROOT: SectionId = 0;
+/// The home page's section: the tree's first.
+pub const ROOT: SectionId = SectionId::ROOT;
 
 /// Assembles the tree. Drafts (and everything under a draft section) are
 /// left out unless `include_drafts`; two files that claim one URL are an error.
@@ -109,7 +111,7 @@ pub fn build_tree_and_excluded(
         let dir = parent_dir(&doc.rel);
         let url = doc.front.permalink.clone().map_or_else(|| dir_url(&dir), normalise_permalink);
         let title = title_of(&doc).0;
-        section_by_dir.insert(dir.clone(), tree.sections.len());
+        section_by_dir.insert(dir.clone(), tree.sections.next_key());
         tree.sections.push(Section {
             output: output_file(&url),
             doc,
@@ -121,7 +123,7 @@ pub fn build_tree_and_excluded(
             subsections: Vec::new(),
         });
     }
-    for id in 1..tree.sections.len() {
+    for id in tree.sections.keys().skip(1) {
         let parent = nearest_section(&section_by_dir, tree.sections[id].dir.parent());
         tree.sections[id].parent = Some(parent);
         tree.sections[parent].subsections.push(id);
@@ -132,7 +134,7 @@ pub fn build_tree_and_excluded(
         let section = nearest_section(&section_by_dir, Some(&dir));
         let url = doc.front.permalink.clone().map_or_else(|| page_url(&doc.rel), normalise_permalink);
         let (title, title_heading) = title_of(&doc);
-        let id = tree.pages.len();
+        let id = tree.pages.next_key();
         tree.sections[section].pages.push(id);
         tree.pages.push(Page {
             output: output_file(&url),
@@ -157,6 +159,67 @@ pub fn build_tree_and_excluded(
 }
 
 impl SiteTree {
+    /// Every document, in site order: sections, then pages.
+    pub fn doc_ids(&self) -> impl Iterator<Item = DocId> + '_ {
+        self.sections.keys().map(DocId::Section).chain(self.pages.keys().map(DocId::Page))
+    }
+
+    pub fn document(&self, id: DocId) -> &Document {
+        match id {
+            DocId::Section(id) => &self.sections[id].doc,
+            DocId::Page(id) => &self.pages[id].doc,
+        }
+    }
+
+    /// A document's URL path.
+    pub fn url(&self, id: DocId) -> &str {
+        match id {
+            DocId::Section(id) => &self.sections[id].url,
+            DocId::Page(id) => &self.pages[id].url,
+        }
+    }
+
+    /// A document's file in the output.
+    pub fn output(&self, id: DocId) -> &Path {
+        match id {
+            DocId::Section(id) => &self.sections[id].output,
+            DocId::Page(id) => &self.pages[id].output,
+        }
+    }
+
+    pub fn title(&self, id: DocId) -> &str {
+        match id {
+            DocId::Section(id) => &self.sections[id].title,
+            DocId::Page(id) => &self.pages[id].title,
+        }
+    }
+
+    /// The heading a page's title was taken from (sections keep theirs).
+    pub fn title_heading(&self, id: DocId) -> Option<&Range<usize>> {
+        match id {
+            DocId::Section(_) => None,
+            DocId::Page(id) => self.pages[id].title_heading.as_ref(),
+        }
+    }
+
+    /// The section a document is in, or is.
+    pub fn section_of(&self, id: DocId) -> SectionId {
+        match id {
+            DocId::Section(id) => id,
+            DocId::Page(id) => self.pages[id].section,
+        }
+    }
+
+    /// One value for each document, worked out in parallel.
+    pub fn per_doc<T: Send>(&self, value: impl Fn(DocId) -> T + Sync) -> PerDoc<T> {
+        let sections: Vec<SectionId> = self.sections.keys().collect();
+        let pages: Vec<PageId> = self.pages.keys().collect();
+        PerDoc {
+            sections: sections.into_par_iter().map(|id| value(DocId::Section(id))).collect::<Vec<T>>().into(),
+            pages: pages.into_par_iter().map(|id| value(DocId::Page(id))).collect::<Vec<T>>().into(),
+        }
+    }
+
     /// The programme (a `kind: programme` section) that `section` is in or is.
     pub fn programme_of(&self, mut section: SectionId) -> Option<SectionId> {
         loop {
@@ -172,7 +235,7 @@ impl SiteTree {
 /// (`/programme/2024/activities/1-1/`), so that it survives a reworded
 /// title or a move to another priority area.
 fn activity_urls(tree: &mut SiteTree) {
-    for id in 0..tree.pages.len() {
+    for id in tree.pages.keys() {
         let page = &tree.pages[id];
         let activity_id = page.doc.fields.activity().and_then(|a| a.id.clone());
         let (Some(activity_id), None) = (activity_id, &page.doc.front.permalink) else { continue };
@@ -310,7 +373,7 @@ fn check_unique_outputs(tree: &SiteTree, diagnostics: &mut Diagnostics) {
 
 /// Order: `weight`, then `id`/`number` (1.2 before 1.10), then title.
 fn order(tree: &mut SiteTree) {
-    for s in 0..tree.sections.len() {
+    for s in tree.sections.keys() {
         let mut pages = std::mem::take(&mut tree.sections[s].pages);
         pages.sort_by_cached_key(|&id| {
             let p = &tree.pages[id];

@@ -33,8 +33,8 @@ use std::path::{Path, PathBuf};
 
 use serde::Serialize;
 
-use crate::check::count;
 use crate::diagnostics::{Diagnostic, Diagnostics, Location, SHOWN_PER_FILE};
+use crate::text::plural as count;
 
 pub use body::{convert as convert_body, Body, Links as BodyLinks};
 pub use config::JekyllConfig;
@@ -456,7 +456,7 @@ fn read_config(source: &Path) -> Result<(&'static str, String), Diagnostics> {
             let bytes = fs::read(&path).map_err(|e| {
                 fail(Diagnostic::error(format!("cannot read {}: {e}", path.display())).at(Location::file(&path)))
             })?;
-            let text = crate::content::decode_utf8(&path, bytes).map_err(fail)?;
+            let text = crate::text::decode_utf8(&path, bytes).map_err(fail)?;
             return Ok((name, text.trim_start_matches('\u{feff}').to_string()));
         }
     }
@@ -506,10 +506,10 @@ fn config_folders(source: &Path) -> Vec<PathBuf> {
 /// Reads and converts the Jekyll site, then writes it into the folio site:
 /// site.yaml, content/, data/ and assets/. Files already there are refused
 /// (all named) unless `force`; on any error nothing is written.
-pub fn import_jekyll(options: &JekyllOptions) -> Result<JekyllReport, crate::Error> {
-    let import = plan_jekyll(options).map_err(crate::Error::Failed)?;
+pub fn import_jekyll(options: &JekyllOptions) -> Result<JekyllReport, crate::diagnostics::Error> {
+    let import = plan_jekyll(options).map_err(crate::diagnostics::Error::Failed)?;
     if options.root.is_file() {
-        return Err(crate::Error::Failed(Diagnostics {
+        return Err(crate::diagnostics::Error::Failed(Diagnostics {
             items: vec![Diagnostic::error(format!("cannot import into {}: it is a file", options.root.display()))
                 .help("give --into (or --root) a folder for the folio site")],
         }));
@@ -530,11 +530,11 @@ pub fn import_jekyll(options: &JekyllOptions) -> Result<JekyllReport, crate::Err
         }
     }
     if !conflicts.is_empty() {
-        return Err(crate::Error::Failed(Diagnostics { items: conflicts }));
+        return Err(crate::diagnostics::Error::Failed(Diagnostics { items: conflicts }));
     }
     let write_error = |path: &Path| {
         let path = path.to_path_buf();
-        move |source| crate::Error::Write { path, source }
+        move |source| crate::diagnostics::Error::Write { path, source }
     };
     let mut written = Vec::new();
     for file in &import.planned {

@@ -165,12 +165,13 @@ impl LiquidSite {
             }
         }
         let front = &doc.front;
+        let date = front.date.as_ref().map(|d| d.as_written().to_string());
         for (key, value) in [
             ("title", &front.title),
             ("description", &front.description),
             ("layout", &front.layout),
             ("permalink", &front.permalink),
-            ("date", &front.date),
+            ("date", &date),
             ("background", &front.background),
             ("imageLicense", &front.image_license),
             ("height", &front.height),

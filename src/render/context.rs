@@ -2,44 +2,24 @@
 //! programme's view are serialised once and shared (Tera values are
 //! reference-counted); only the page's own fields are serialised per page.
 
-use std::collections::HashMap;
-
 use serde::Serialize;
 use tera::{Context, Value};
+use typed_index_collections::TiVec;
 
 use super::programme::{Part, Programmes};
-use crate::config::SiteConfig;
+use super::RenderInputs;
 use crate::content::schedule::{Occurrence, When};
-use crate::content::{Document, KindFields, Page, PageId, Section, SectionId, SiteTree};
+use crate::content::{DocId, Document, KindFields, Page, PageId, Section, SectionId, SiteTree, WrittenDate};
 use crate::markdown::{self, Rendered, TocEntry};
 use crate::urls;
 
 pub const GENERATOR: &str = concat!("folio ", env!("CARGO_PKG_VERSION"));
 
-/// Everything the templates are rendered from.
-pub struct RenderInputs<'a> {
-    pub config: &'a SiteConfig,
-    /// `data/` files, as `site.data`.
-    pub data: &'a crate::yaml::Mapping,
-    pub tree: &'a SiteTree,
-    /// URL path -> the pages that link to it or mention it.
-    pub backlinks: &'a HashMap<String, Vec<Referrer>>,
-    /// Page URL path -> URL path of its calendar file.
-    pub calendars: &'a HashMap<String, String>,
-}
-
-/// A page that refers to another one.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct Referrer {
-    pub title: String,
-    pub path: String,
-}
-
 /// Values shared by every page: `site`, one listing per section, one view
 /// per programme.
 pub struct SiteValues {
     site: Value,
-    sections: Vec<Value>,
+    sections: TiVec<SectionId, Value>,
     pub programmes: Programmes,
 }
 
@@ -81,7 +61,7 @@ pub struct Summary<'a> {
     pub url: String,
     pub path: &'a str,
     pub description: Option<&'a str>,
-    pub date: Option<&'a str>,
+    pub date: Option<&'a WrittenDate>,
     pub kind: &'static str,
     pub fields: &'a KindFields,
     pub extra: &'a crate::yaml::Mapping,
@@ -128,7 +108,7 @@ pub struct PageView<'a> {
     permalink: String,
     path: &'a str,
     source: String,
-    date: Option<&'a str>,
+    date: Option<&'a WrittenDate>,
     lang: &'a str,
     /// `toc: true` in front matter: the theme shows the TOC.
     show_toc: bool,
@@ -255,7 +235,7 @@ fn doc_summary<'a>(doc: &'a Document, title: &'a str, path: &'a str, base: &str)
         url: urls::site_url(base, path),
         path,
         description: doc.front.description.as_deref(),
-        date: doc.front.date.as_deref(),
+        date: doc.front.date.as_ref(),
         kind: doc.front.kind.name(),
         fields: &doc.fields,
         extra: &doc.extra,
@@ -322,7 +302,7 @@ fn view<'a>(inputs: &RenderInputs<'a>, subject: Subject<'a>) -> PageView<'a> {
         url,
         path,
         source: doc.source.to_string_lossy().replace('\\', "/"),
-        date: doc.front.date.as_deref(),
+        date: doc.front.date.as_ref(),
         lang: doc.front.lang.as_deref().unwrap_or(&config.language),
         show_toc: doc.front.toc,
         toc,
@@ -408,7 +388,15 @@ fn context(values: &SiteValues, page: &PageView<'_>, section: SectionId, program
     context
 }
 
-pub fn page_context(inputs: &RenderInputs<'_>, values: &SiteValues, id: PageId, rendered: &Rendered) -> Context {
+/// The context of a page's or a section's template.
+pub fn doc_context(inputs: &RenderInputs<'_>, values: &SiteValues, id: DocId, rendered: &Rendered) -> Context {
+    match id {
+        DocId::Page(id) => page_context(inputs, values, id, rendered),
+        DocId::Section(id) => section_context(inputs, values, id, rendered),
+    }
+}
+
+fn page_context(inputs: &RenderInputs<'_>, values: &SiteValues, id: PageId, rendered: &Rendered) -> Context {
     let tree = inputs.tree;
     let page = &tree.pages[id];
     let base = inputs.config.base_path();
@@ -431,7 +419,7 @@ pub fn page_context(inputs: &RenderInputs<'_>, values: &SiteValues, id: PageId, 
     context(values, &view(inputs, subject), page.section, programme)
 }
 
-pub fn section_context(inputs: &RenderInputs<'_>, values: &SiteValues, id: SectionId, rendered: &Rendered) -> Context {
+fn section_context(inputs: &RenderInputs<'_>, values: &SiteValues, id: SectionId, rendered: &Rendered) -> Context {
     let tree = inputs.tree;
     let section = &tree.sections[id];
     let is_meeting = section.doc.front.kind == crate::content::Kind::Meeting;

@@ -3,7 +3,8 @@
 
 use tera::{Kwargs, State, Tera, TeraResult};
 
-use crate::{slug, urls};
+use crate::content::WrittenDate;
+use crate::{slug, text, urls};
 
 pub fn register(tera: &mut Tera, base_url: &str, base_path: &str) {
     tera.register_filter("date", date);
@@ -13,28 +14,8 @@ pub fn register(tera: &mut Tera, base_url: &str, base_path: &str) {
     tera.register_filter("url", move |s: &str, _: Kwargs, _: &State| urls::site_url(&base, s));
     let base = base_url.to_string();
     tera.register_filter("absolute_url", move |s: &str, _: Kwargs, _: &State| absolute_url(&base, s));
-    tera.register_filter("eur", |n: f64, _: Kwargs, _: &State| euros(n));
+    tera.register_filter("eur", |n: f64, _: Kwargs, _: &State| text::euros(n));
     tera.register_filter("markdown_text", |s: &str, _: Kwargs, _: &State| crate::markdown::plain_text_of(s));
-}
-
-/// 20000 -> "€20,000"; cents only when there are any.
-pub fn euros(amount: f64) -> String {
-    let cents = (amount * 100.0).round() as i64;
-    let (whole, frac) = (cents.abs() / 100, cents.abs() % 100);
-    let digits = whole.to_string();
-    let mut grouped = String::new();
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
-            grouped.push(',');
-        }
-        grouped.push(c);
-    }
-    let sign = if cents < 0 { "-" } else { "" };
-    if frac == 0 {
-        format!("{sign}€{grouped}")
-    } else {
-        format!("{sign}€{grouped}.{frac:02}")
-    }
 }
 
 /// `{{ page.date | date(format="%e %B %Y") }}` on `YYYY-MM-DD[...]` text.
@@ -48,10 +29,7 @@ pub fn date(value: &str, kwargs: Kwargs, _: &State) -> TeraResult<String> {
 }
 
 pub fn format_date(value: &str, format: &str) -> Option<String> {
-    if !crate::content::front_matter::is_iso_date(value) {
-        return None;
-    }
-    let date: jiff::civil::Date = value.get(..10)?.parse().ok()?;
+    let date = WrittenDate::parse(value)?.date();
     // `%e` is the day without padding here, as people write dates.
     let format = format.replace("%e", "%-d");
     jiff::fmt::strtime::format(format.as_str(), date).ok()
@@ -82,14 +60,6 @@ mod tests {
         assert_eq!(format_date("2021-06-03T10:00", "%d %b %Y, %%").unwrap(), "03 Jun 2021, %");
         assert!(format_date("June 2021", "%Y").is_none());
         assert_eq!(format_date("2021-06-23", "%A %e %B").unwrap(), "Wednesday 23 June");
-    }
-
-    #[test]
-    fn euros_are_grouped() {
-        assert_eq!(euros(20000.0), "€20,000");
-        assert_eq!(euros(287000.0), "€287,000");
-        assert_eq!(euros(1234567.5), "€1,234,567.50");
-        assert_eq!(euros(0.0), "€0");
     }
 
     #[test]

@@ -8,16 +8,36 @@ pub mod filters;
 mod limits;
 pub mod programme;
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
+use serde::Serialize;
 use tera::{Context, ErrorKind, Tera};
 
-pub use context::{generated_context, page_context, section_context, Referrer, RenderInputs, SiteValues, GENERATOR};
+pub use context::{doc_context, generated_context, SiteValues, GENERATOR};
 
 use crate::config::SiteConfig;
-use crate::content::{Document, Kind};
+use crate::content::{Document, Kind, SiteTree};
 use crate::diagnostics::{Diagnostic, Location};
 use crate::theme::{TemplateFile, Theme};
+
+/// Everything the templates are rendered from.
+pub struct RenderInputs<'a> {
+    pub config: &'a SiteConfig,
+    /// `data/` files, as `site.data`.
+    pub data: &'a crate::yaml::Mapping,
+    pub tree: &'a SiteTree,
+    /// URL path -> the pages that link to it or mention it.
+    pub backlinks: &'a HashMap<String, Vec<Referrer>>,
+    /// Page URL path -> URL path of its calendar file.
+    pub calendars: &'a HashMap<String, String>,
+}
+
+/// A page that refers to another one.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Referrer {
+    pub title: String,
+    pub path: String,
+}
 
 pub struct Templates {
     tera: Tera,
@@ -227,12 +247,4 @@ fn template_location(file: &TemplateFile, needle: &str) -> Location {
     let line = file.source.lines().position(|l| l.contains(needle)).map_or(1, |i| i + 1);
     let column = file.source.lines().nth(line - 1).and_then(|l| l.find(needle)).map_or(1, |c| c + 1);
     Location::at_line(&file.display, &file.source, line, column)
-}
-
-/// `root/templates/`, which overrides the theme's templates of the same name.
-pub fn site_templates(
-    root: &std::path::Path,
-    warnings: &mut Vec<Diagnostic>,
-) -> Result<BTreeMap<String, TemplateFile>, Diagnostic> {
-    crate::theme::read_templates(&root.join("templates"), root, warnings)
 }

@@ -10,16 +10,33 @@ use std::path::PathBuf;
 use serde::Serialize;
 use tera::Value;
 
-use super::context::RenderInputs;
+use super::RenderInputs;
 use crate::content::kinds::{ActivityFields, FundingType};
-use crate::content::{output_file, Kind, KindFields, PageId, SectionId, SiteTree};
+use typed_index_collections::TiVec;
+
+use crate::content::{output_file, DocId, Kind, KindFields, PageId, SectionId, SiteTree, WrittenDate};
 use crate::markdown::Rendered;
 use crate::urls;
 
 /// Renders a page's or a section's Markdown when a view needs it.
 pub trait Bodies: Sync {
-    fn page(&self, id: PageId) -> Rendered;
-    fn section(&self, id: SectionId) -> Rendered;
+    fn body(&self, id: DocId) -> Rendered;
+}
+
+/// A page folio makes for a programme: its place in `Programmes::generated`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct PartId(usize);
+
+impl From<usize> for PartId {
+    fn from(position: usize) -> PartId {
+        PartId(position)
+    }
+}
+
+impl From<PartId> for usize {
+    fn from(id: PartId) -> usize {
+        id.0
+    }
 }
 
 pub const ONE_PAGE_TEMPLATE: &str = "programme-all.html";
@@ -41,7 +58,7 @@ pub struct Part {
 pub struct Programmes {
     values: HashMap<SectionId, Value>,
     neighbours: HashMap<PageId, (Option<PageId>, Option<PageId>)>,
-    pub generated: Vec<Part>,
+    pub generated: TiVec<PartId, Part>,
 }
 
 #[derive(Serialize)]
@@ -49,7 +66,7 @@ struct ProgrammeView<'a> {
     title: &'a str,
     url: String,
     path: &'a str,
-    date: Option<&'a str>,
+    date: Option<&'a WrittenDate>,
     fields: &'a KindFields,
     /// The programme's own text (the introduction), for the one-page view.
     introduction_one_page_html: String,
@@ -104,7 +121,7 @@ impl Programmes {
     pub fn new(inputs: &RenderInputs<'_>, bodies: &dyn Bodies) -> Programmes {
         let mut programmes = Programmes::default();
         let tree = inputs.tree;
-        for (id, section) in tree.sections.iter().enumerate() {
+        for (id, section) in tree.sections.iter_enumerated() {
             if section.doc.front.kind == Kind::Programme {
                 programmes.add(inputs, id, bodies);
             }
@@ -138,7 +155,7 @@ impl Programmes {
             let mut ongoing = Vec::new();
             for &page_id in &area.pages {
                 let page = &tree.pages[page_id];
-                let rendered = &bodies.page(page_id);
+                let rendered = &bodies.body(DocId::Page(page_id));
                 match &page.doc.fields {
                     KindFields::Activity(fields) => {
                         activity_order.push(page_id);
@@ -158,7 +175,7 @@ impl Programmes {
                 url: urls::site_url(base, &area.url),
                 fields: &area.doc.fields,
                 anchor: anchors.of(&area.url),
-                one_page_html: anchors.rewrite(&bodies.section(area_id).html, &anchors.of(&area.url), 1),
+                one_page_html: anchors.rewrite(&bodies.body(DocId::Section(area_id)).html, &anchors.of(&area.url), 1),
                 activities,
                 ongoing,
             });
@@ -176,7 +193,7 @@ impl Programmes {
                     title: &page.title,
                     url: urls::site_url(base, &page.url),
                     anchor: anchors.of(&page.url),
-                    one_page_html: anchors.rewrite(&bodies.page(p).html, &anchors.of(&page.url), 1),
+                    one_page_html: anchors.rewrite(&bodies.body(DocId::Page(p)).html, &anchors.of(&page.url), 1),
                 }
             })
             .collect();
@@ -188,9 +205,13 @@ impl Programmes {
             title: &section.title,
             url: urls::site_url(base, &section.url),
             path: &section.url,
-            date: section.doc.front.date.as_deref(),
+            date: section.doc.front.date.as_ref(),
             fields: &section.doc.fields,
-            introduction_one_page_html: anchors.rewrite(&bodies.section(programme).html, "introduction", 0),
+            introduction_one_page_html: anchors.rewrite(
+                &bodies.body(DocId::Section(programme)).html,
+                "introduction",
+                0,
+            ),
             core_total_eur: activities.iter().map(|a| a.core_eur).sum(),
             priority_areas: areas,
             activities,

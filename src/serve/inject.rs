@@ -6,6 +6,7 @@ use std::fmt::Write as _;
 
 use crate::diagnostics::{Diagnostics, Severity};
 use crate::markdown::escape;
+use crate::text::plural;
 
 const RELOAD_JS: &str = include_str!("reload.js");
 
@@ -99,14 +100,6 @@ pub fn overlay(diagnostics: &Diagnostics, last_good: bool) -> String {
     }
     html.push_str("</ol></div>\n");
     html
-}
-
-fn plural(n: usize, what: &str) -> String {
-    if n == 1 {
-        format!("1 {what}")
-    } else {
-        format!("{n} {what}s")
-    }
 }
 
 /// A small page for URLs the site lacks, when it has no 404.html of its own.

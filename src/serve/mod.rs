@@ -33,9 +33,10 @@ use std::sync::{Arc, RwLock};
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
+use crate::build::{BuildOptions, BuiltSite};
 use crate::diagnostics::{Diagnostic, Diagnostics};
-pub use crate::incremental::{IncrementalRebuild, RebuildReport};
-use crate::{BuildOptions, BuiltSite};
+pub use crate::incremental::{FullRebuild, IncrementalRebuild, Rebuild, RebuildReport};
+use crate::text::plural;
 
 pub use events::{Change, RETRY_MS};
 pub use http::EVENTS_PATH;
@@ -45,43 +46,6 @@ pub use snapshot::{Snapshot, MEMORY_LIMIT};
 pub use watch::{WatchMode, WATCHED_DIRS, WATCHED_FILES};
 
 pub const DEFAULT_PORT: u16 = 1111;
-
-/// Makes a new site from the files on disk. [`FullRebuild`] runs the whole
-/// build; [`IncrementalRebuild`] (what [`start`] uses) uses `changed` to redo
-/// only what those files touch. The server calls it from one thread, one
-/// build at a time.
-pub trait Rebuild: Send {
-    /// `changed` holds the absolute paths the watcher reported (created,
-    /// modified, removed or renamed), sorted; it is empty for the first
-    /// build, which must build everything. A path may be a folder that was
-    /// created, moved or removed whole: then anything under it may have
-    /// changed (files written into a brand-new folder before the watcher
-    /// saw it are not reported one by one).
-    fn rebuild(&mut self, changed: &[PathBuf]) -> Result<BuiltSite, crate::Error>;
-
-    /// What the last rebuild did, for the log line; `None` when the
-    /// rebuilder does not tell.
-    fn report(&self) -> Option<RebuildReport> {
-        None
-    }
-}
-
-/// Rebuilds the whole site with [`crate::render_site`] on every change.
-pub struct FullRebuild {
-    pub options: BuildOptions,
-}
-
-impl FullRebuild {
-    pub fn new(options: BuildOptions) -> FullRebuild {
-        FullRebuild { options }
-    }
-}
-
-impl Rebuild for FullRebuild {
-    fn rebuild(&mut self, _changed: &[PathBuf]) -> Result<BuiltSite, crate::Error> {
-        crate::render_site(&self.options)
-    }
-}
 
 /// Receives the server's messages (one line per rebuild, and the errors).
 pub type Log = Arc<dyn Fn(&str) + Send + Sync>;
@@ -390,7 +354,7 @@ pub fn start_with(
 fn build_once(rebuilder: &mut dyn Rebuild, changed: &[PathBuf]) -> Result<BuiltSite, Diagnostics> {
     match std::panic::catch_unwind(AssertUnwindSafe(|| rebuilder.rebuild(changed))) {
         Ok(Ok(site)) => Ok(site),
-        Ok(Err(crate::Error::Failed(diagnostics))) => Err(diagnostics),
+        Ok(Err(crate::diagnostics::Error::Failed(diagnostics))) => Err(diagnostics),
         Ok(Err(other)) => Err(Diagnostics { items: vec![Diagnostic::error(other.to_string())] }),
         Err(panic) => {
             let what = panic
@@ -507,14 +471,6 @@ fn describe_paths(paths: &[PathBuf], root: &Path) -> String {
         text.push_str(&format!(" and {more} more"));
     }
     format!("{text} changed")
-}
-
-fn plural(n: usize, what: &str) -> String {
-    if n == 1 {
-        format!("1 {what}")
-    } else {
-        format!("{n} {what}s")
-    }
 }
 
 /// `1 page`, `2 pages and 1 other file`, `3 other files`.

@@ -192,7 +192,7 @@ pub(crate) fn is_relevant(root: &Path, output_dir: Option<&Path>, path: &Path) -
 
 /// Hidden files and what editors write beside the file they save.
 fn is_scratch(name: &OsStr) -> bool {
-    if crate::content::is_ignored(name) {
+    if crate::files::is_ignored(name) {
         return true;
     }
     let name = name.to_string_lossy();

@@ -83,7 +83,7 @@ impl<'o> Planner<'o> {
         let theme = crate::theme::Theme::load(&options.root, crate::theme::DEFAULT_THEME).ok();
         let mut templates: BTreeSet<String> =
             theme.as_ref().map(|t| t.templates.keys().cloned().collect()).unwrap_or_default();
-        if let Ok(own) = crate::render::site_templates(&options.root, &mut Vec::new()) {
+        if let Ok(own) = crate::theme::site_templates(&options.root, &mut Vec::new()) {
             templates.extend(own.into_keys());
         }
         let theme_files = theme
@@ -650,7 +650,7 @@ impl<'o> Planner<'o> {
                 );
                 return false;
             }
-            let ignored = Path::new(&f.target).components().any(|c| crate::content::is_ignored(c.as_os_str()));
+            let ignored = Path::new(&f.target).components().any(|c| crate::files::is_ignored(c.as_os_str()));
             if ignored {
                 self.not_carried_over.push(
                     Diagnostic::warning("not copied: folio does not publish hidden, backup or temporary files")

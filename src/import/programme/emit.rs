@@ -3,12 +3,16 @@
 
 use serde::Serialize;
 
-use super::funding::{self, Funding};
+use super::funding;
+use jiff::civil::Date;
+
 use super::lines::{item_content, list_item};
 use super::parse::{ActivityDraft, Body, Draft, PageDraft, Part};
 use super::repair::{close_list_gaps, Repair};
 use super::source::{Line, Source};
 use super::{ActivitySummary, AreaSummary, GeneratedFile, ImportedProgramme, PageSummary, Placeholder};
+use crate::content::kinds::{whole_euros, Funding, FundingType};
+use crate::content::WrittenDate;
 use crate::diagnostics::{Diagnostic, Diagnostics};
 
 #[derive(Serialize)]
@@ -21,7 +25,7 @@ struct ProgrammeFront {
     #[serde(skip_serializing_if = "Option::is_none")]
     version: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    date: Option<String>,
+    date: Option<Date>,
     #[serde(skip_serializing_if = "Option::is_none")]
     doi: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -56,7 +60,44 @@ struct ActivityFront<'a> {
     #[serde(skip_serializing_if = "Option::is_none")]
     note: Option<&'a str>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    funding: Option<&'a Funding>,
+    funding: Option<FundingFront<'a>>,
+}
+
+/// An activity's funding as its front matter writes it: the model's
+/// fields, without the keys of what the text does not say.
+#[derive(Serialize)]
+struct FundingFront<'a> {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    label: Option<&'a str>,
+    text: &'a str,
+    amounts: Vec<AmountFront<'a>>,
+    supplementary_sources: &'a [String],
+}
+
+#[derive(Serialize)]
+struct AmountFront<'a> {
+    #[serde(serialize_with = "whole_euros")]
+    eur: f64,
+    #[serde(rename = "type")]
+    funding_type: FundingType,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    purpose: Option<&'a str>,
+}
+
+impl<'a> FundingFront<'a> {
+    fn of(funding: &'a Funding) -> FundingFront<'a> {
+        let amount = |a: &'a crate::content::kinds::FundingAmount| AmountFront {
+            eur: a.eur,
+            funding_type: a.funding_type,
+            purpose: a.purpose.as_deref(),
+        };
+        FundingFront {
+            label: funding.label.as_deref(),
+            text: &funding.text,
+            amounts: funding.amounts.iter().map(amount).collect(),
+            supplementary_sources: &funding.supplementary_sources,
+        }
+    }
 }
 
 #[derive(Serialize)]
@@ -175,7 +216,7 @@ fn activity_file(
         label: &activity.label,
         weight,
         note: note.as_deref(),
-        funding: funding.as_ref().map(|(_, f)| f),
+        funding: funding.as_ref().map(|(_, f)| FundingFront::of(f)),
     };
     let file = GeneratedFile::new(path.clone(), document(&front, &render(activity.body, repairs)));
     let summary = ActivitySummary {
@@ -317,21 +358,12 @@ const MONTHS: [&str; 12] = [
 ];
 
 /// A date in `Version 1.0, 19 October 2023` (also `October 19, 2023` and
-/// `2023-10-19`), as YYYY-MM-DD.
-pub(crate) fn date_of(text: &str) -> Option<String> {
-    let bytes = text.as_bytes();
-    for i in 0..bytes.len().saturating_sub(9) {
-        if let Some(candidate) = text.get(i..i + 10) {
-            let b = candidate.as_bytes();
-            let digits = [0, 1, 2, 3, 5, 6, 8, 9].iter().all(|&k| b[k].is_ascii_digit());
-            if digits && b[4] == b'-' && b[7] == b'-' {
-                let num = |r: std::ops::Range<usize>| candidate[r].parse::<u32>().ok();
-                if let (Some(y), Some(m), Some(d)) = (num(0..4), num(5..7), num(8..10)) {
-                    if valid(y, m, d) {
-                        return Some(candidate.to_string());
-                    }
-                }
-            }
+/// `2023-10-19`).
+pub(crate) fn date_of(text: &str) -> Option<Date> {
+    let date = |y: u32, m: u32, d: u32| Date::new(y.try_into().ok()?, m.try_into().ok()?, d.try_into().ok()?).ok();
+    for i in 0..text.len().saturating_sub(9) {
+        if let Some(found) = text.get(i..i + 10).and_then(WrittenDate::parse) {
+            return Some(found.date());
         }
     }
     let words: Vec<&str> = text.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()).collect();
@@ -344,30 +376,17 @@ pub(crate) fn date_of(text: &str) -> Option<String> {
     let year = |w: &str| (w.len() == 4).then(|| w.parse::<u32>().ok()).flatten();
     for window in words.windows(3) {
         let found = match (day(window[0]), month(window[1]), month(window[0]), day(window[1]), year(window[2])) {
-            (Some(d), Some(m), _, _, Some(y)) => Some((y, m, d)),
-            (_, _, Some(m), Some(d), Some(y)) => Some((y, m, d)),
+            (Some(d), Some(m), _, _, Some(y)) => date(y, m, d),
+            (_, _, Some(m), Some(d), Some(y)) => date(y, m, d),
             _ => None,
         };
-        if let Some((y, m, d)) = found.filter(|&(y, m, d)| valid(y, m, d)) {
-            return Some(format!("{y:04}-{m:02}-{d:02}"));
+        if found.is_some() {
+            return found;
         }
     }
     None
 }
 
-fn valid(y: u32, m: u32, d: u32) -> bool {
-    let leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-    let days = match m {
-        1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
-        4 | 6 | 9 | 11 => 30,
-        2 if leap => 29,
-        2 => 28,
-        _ => return false,
-    };
-    (1000..=9999).contains(&y) && (1..=days).contains(&d)
-}
-
-/// Placeholder links `[text](#)` in the input (outside the table of contents).
 fn placeholders(source: &Source, dropped: &[usize]) -> Vec<Placeholder> {
     let mut found = Vec::new();
     for line in source.lines() {
@@ -412,15 +431,16 @@ fn placeholder_texts(line: &Line) -> Vec<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use jiff::civil::date;
 
     #[test]
     fn dates() {
-        assert_eq!(date_of("Version 1.0, 19 October 2023").as_deref(), Some("2023-10-19"));
-        assert_eq!(date_of("Version 2, March 3rd 2025").as_deref(), Some("2025-03-03"));
-        assert_eq!(date_of("v1 2019-02-28").as_deref(), Some("2019-02-28"));
+        assert_eq!(date_of("Version 1.0, 19 October 2023"), Some(date(2023, 10, 19)));
+        assert_eq!(date_of("Version 2, March 3rd 2025"), Some(date(2025, 3, 3)));
+        assert_eq!(date_of("v1 2019-02-28"), Some(date(2019, 2, 28)));
         assert_eq!(date_of("Version 1.0, 31 February 2023"), None);
         assert_eq!(date_of("Version 1.0, October 2023"), None);
-        assert_eq!(date_of("Version 1.0 – 5 Oct 2019").as_deref(), Some("2019-10-05"));
+        assert_eq!(date_of("Version 1.0 – 5 Oct 2019"), Some(date(2019, 10, 5)));
         assert_eq!(date_of("é"), None);
     }
 

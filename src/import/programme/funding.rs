@@ -3,41 +3,8 @@
 //! whether it is core or supplementary money) and the supplementary
 //! sources it names.
 
-use serde::{Deserialize, Serialize};
-
 use super::lines::{bold_only, item_content};
-
-/// An activity's funding, as written to its front matter.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Funding {
-    /// `Expected funding mechanisms and sources`, as written.
-    pub label: String,
-    /// The rest of the line, verbatim Markdown.
-    pub text: String,
-    pub amounts: Vec<Amount>,
-    /// What follows `supplementary funds:` / `supplementary funds from` /
-    /// `supplementary funding from`, verbatim.
-    pub supplementary_sources: Vec<String>,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Amount {
-    pub eur: u64,
-    #[serde(rename = "type")]
-    pub kind: FundingType,
-    /// The clause the amount belongs to: `external contract for ESG report`.
-    #[serde(default, skip_serializing_if = "String::is_empty")]
-    pub purpose: String,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum FundingType {
-    Core,
-    Supplementary,
-    /// Neither word follows the amount.
-    Unspecified,
-}
+use crate::content::kinds::{Funding, FundingAmount, FundingType};
 
 /// Whether a line (list item at any indent, bold or not) is a funding line.
 pub(crate) fn is_funding_line(text: &str) -> bool {
@@ -48,7 +15,7 @@ pub(crate) fn is_funding_line(text: &str) -> bool {
 /// Parses a funding line's content (its list marker already removed).
 pub(crate) fn parse(content: &str) -> Funding {
     let (label, text) = split_label(content.trim());
-    Funding { amounts: amounts(&text), supplementary_sources: supplementary_sources(&text), label, text }
+    Funding { amounts: amounts(&text), supplementary_sources: supplementary_sources(&text), label: Some(label), text }
 }
 
 /// `**Label:** text`, `**Label**: text`, `Label: text`.
@@ -80,12 +47,13 @@ fn split_label(content: &str) -> (String, String) {
 }
 
 /// Every `€N` in `text`, with its type and purpose.
-pub(crate) fn amounts(text: &str) -> Vec<Amount> {
+pub(crate) fn amounts(text: &str) -> Vec<FundingAmount> {
     let mut found = Vec::new();
     for (at, _) in text.match_indices('\u{20ac}') {
         let after = at + '\u{20ac}'.len_utf8();
         let Some((eur, end)) = number_at(text, after) else { continue };
-        found.push(Amount { eur, kind: kind_after(&text[end..]), purpose: purpose_before(text, at) });
+        let purpose = Some(purpose_before(text, at)).filter(|p| !p.is_empty());
+        found.push(FundingAmount { eur: eur as f64, funding_type: kind_after(&text[end..]), purpose });
     }
     found
 }
@@ -254,20 +222,20 @@ pub(crate) fn supplementary_sources(text: &str) -> Vec<String> {
 mod tests {
     use super::*;
 
-    fn amount(eur: u64, kind: FundingType, purpose: &str) -> Amount {
-        Amount { eur, kind, purpose: purpose.to_string() }
+    fn amount(eur: f64, funding_type: FundingType, purpose: &str) -> FundingAmount {
+        FundingAmount { eur, funding_type, purpose: Some(purpose.to_string()) }
     }
 
     #[test]
     fn activity_1_1() {
         let f = parse("**Expected funding mechanisms and sources:** Salaried staff time apart from: external contract for systematic review update (\u{20ac}20,000 core funds); external contracts for priority thematic areas of relevance (\u{20ac}20,000 core funds, possible supplementary funds); contract for expanding data flows on human disease vectors (supplementary funds: [Bill & Melinda Gates Foundation](#) through the Vector Atlas project)");
-        assert_eq!(f.label, "Expected funding mechanisms and sources");
+        assert_eq!(f.label.as_deref(), Some("Expected funding mechanisms and sources"));
         assert!(f.text.starts_with("Salaried staff time apart from: external"));
         assert_eq!(
             f.amounts,
             [
-                amount(20000, FundingType::Core, "external contract for systematic review update"),
-                amount(20000, FundingType::Core, "external contracts for priority thematic areas of relevance"),
+                amount(20000.0, FundingType::Core, "external contract for systematic review update"),
+                amount(20000.0, FundingType::Core, "external contracts for priority thematic areas of relevance"),
             ]
         );
         assert_eq!(f.supplementary_sources, ["[Bill & Melinda Gates Foundation](#) through the Vector Atlas project"]);
@@ -278,24 +246,24 @@ mod tests {
         let t = "Salaried staff apart from: travel costs for Digital Twin activities (supplementary funds: [Horizon Europe](#) (BioDT); workshop costs for managing ecological data streams (\u{20ac}20,000 core funds, possible supplementary funds from [Cornell Lab for Ornithology](#) )";
         assert_eq!(
             amounts(t),
-            [amount(20000, FundingType::Core, "workshop costs for managing ecological data streams")]
+            [amount(20000.0, FundingType::Core, "workshop costs for managing ecological data streams")]
         );
         assert_eq!(supplementary_sources(t), ["[Horizon Europe](#) (BioDT)", "[Cornell Lab for Ornithology](#)"]);
         let t = "salaried staff apart from: contractor to support ChecklistBank (core funding) costs of ticketing system (\u{20ac}20,000 core funding).";
-        assert_eq!(amounts(t), [amount(20000, FundingType::Core, "costs of ticketing system")]);
+        assert_eq!(amounts(t), [amount(20000.0, FundingType::Core, "costs of ticketing system")]);
         let t = "a (\u{20ac}45,000 core funds), meeting costs for forum (\u{20ac}40,000 core funds, potential supplementary funds from Data4Nature partners)";
-        assert_eq!(amounts(t)[1], amount(40000, FundingType::Core, "meeting costs for forum"));
+        assert_eq!(amounts(t)[1], amount(40000.0, FundingType::Core, "meeting costs for forum"));
         assert_eq!(supplementary_sources(t), ["Data4Nature partners"]);
     }
 
     #[test]
     fn numbers_and_types() {
-        assert_eq!(amounts("x (\u{20ac}1.5 million supplementary)")[0].eur, 1_500_000);
-        assert_eq!(amounts("x (\u{20ac}1.5 million supplementary)")[0].kind, FundingType::Supplementary);
-        assert_eq!(amounts("\u{20ac}40k")[0].eur, 40_000);
-        assert_eq!(amounts("costs: \u{20ac} 287,000 from core funds")[0], amount(287000, FundingType::Core, "costs"));
-        assert_eq!(amounts("\u{20ac}12.50 for tea")[0].kind, FundingType::Unspecified);
-        assert_eq!(amounts("\u{20ac}12.50 for tea")[0].eur, 12);
+        assert_eq!(amounts("x (\u{20ac}1.5 million supplementary)")[0].eur, 1_500_000.0);
+        assert_eq!(amounts("x (\u{20ac}1.5 million supplementary)")[0].funding_type, FundingType::Supplementary);
+        assert_eq!(amounts("\u{20ac}40k")[0].eur, 40_000.0);
+        assert_eq!(amounts("costs: \u{20ac} 287,000 from core funds")[0], amount(287000.0, FundingType::Core, "costs"));
+        assert_eq!(amounts("\u{20ac}12.50 for tea")[0].funding_type, FundingType::Unspecified);
+        assert_eq!(amounts("\u{20ac}12.50 for tea")[0].eur, 12.0);
         assert!(amounts("\u{20ac} and \u{20ac}, \u{20ac}99999999999999999999999").is_empty());
     }
 
@@ -306,8 +274,14 @@ mod tests {
         assert!(is_funding_line("**Expected funding:** x"));
         assert!(!is_funding_line("- Expected outcomes"));
         let f = parse("Expected funding mechanisms and sources: core funds");
-        assert_eq!((f.label.as_str(), f.text.as_str()), ("Expected funding mechanisms and sources", "core funds"));
+        assert_eq!(
+            (f.label.as_deref(), f.text.as_str()),
+            (Some("Expected funding mechanisms and sources"), "core funds")
+        );
         let f = parse("**Expected funding mechanisms and sources**: core funds");
-        assert_eq!((f.label.as_str(), f.text.as_str()), ("Expected funding mechanisms and sources", "core funds"));
+        assert_eq!(
+            (f.label.as_deref(), f.text.as_str()),
+            (Some("Expected funding mechanisms and sources"), "core funds")
+        );
     }
 }

@@ -4,6 +4,7 @@
 use std::path::{Path, PathBuf};
 
 use crate::diagnostics::{Diagnostic, Location};
+use crate::text;
 
 /// One input line, with its 1-based number in the file.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -40,13 +41,13 @@ const NOT_TEXT_HELP: &str = "folio imports the Work Programme's Markdown text (U
 
 pub(crate) fn decode(file: &Path, bytes: &[u8]) -> Result<Source, Diagnostic> {
     if let Some(offset) = bytes.iter().position(|&b| b == 0) {
-        return Err(not_text(file, bytes, offset, "a NUL byte"));
+        return Err(not_text(file, Location::at_byte(file, bytes, offset), "a NUL byte"));
     }
-    let text = match std::str::from_utf8(bytes) {
-        Ok(text) => text,
-        Err(e) => return Err(not_text(file, bytes, e.valid_up_to(), "bytes that are not UTF-8")),
-    };
-    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let text = text::decode_utf8(file, bytes.to_vec()).map_err(|not_utf8| {
+        let location = not_utf8.location.map_or_else(|| Location::file(file), |l| *l);
+        not_text(file, location, "bytes that are not UTF-8")
+    })?;
+    let text = text.strip_prefix('\u{feff}').unwrap_or(&text);
     let text = text.replace("\r\n", "\n").replace('\r', "\n");
     if text.trim().is_empty() {
         let what = if bytes.is_empty() { "is empty" } else { "holds only blank lines" };
@@ -57,24 +58,11 @@ pub(crate) fn decode(file: &Path, bytes: &[u8]) -> Result<Source, Diagnostic> {
     Ok(Source { file: file.to_path_buf(), text })
 }
 
-/// An error at the first byte that makes `bytes` not text.
-fn not_text(file: &Path, bytes: &[u8], offset: usize, what: &str) -> Diagnostic {
-    let line_start = bytes[..offset].iter().rposition(|&b| b == b'\n').map_or(0, |i| i + 1);
-    let line_end = bytes[offset..].iter().position(|&b| b == b'\n').map_or(bytes.len(), |i| offset + i);
-    let line = bytes[..line_start].iter().filter(|&&b| b == b'\n').count() + 1;
-    let column = String::from_utf8_lossy(&bytes[line_start..offset]).chars().count() + 1;
-    let line_text: String = String::from_utf8_lossy(&bytes[line_start..line_end])
-        .trim_end_matches('\r')
-        .chars()
-        .map(|c| match c {
-            '\0' => '\u{2400}',
-            '\t' => '\t',
-            c if c.is_control() => '\u{fffd}',
-            c => c,
-        })
-        .collect();
+/// An error at the first byte that makes the file not text.
+fn not_text(file: &Path, location: Location, what: &str) -> Diagnostic {
+    let (line, column) = (location.line, location.column);
     Diagnostic::error(format!("{} is not a text file: it holds {what} at line {line}, column {column}", file.display()))
-        .at(Location::new(file, line, column, &line_text))
+        .at(location)
         .help(NOT_TEXT_HELP)
 }
 

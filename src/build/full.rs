@@ -1,0 +1,236 @@
+//! The full build: every stage, in order.
+
+use std::collections::{HashMap, HashSet};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use rayon::prelude::*;
+
+use super::link_check::check_menu;
+use super::pages::Pages;
+use super::static_files::add_static_files;
+use super::{
+    fail, ids_of, load_templates, one, output_dir, Backlinks, Build, BuildOptions, Checker, MarkdownStage, Out,
+    Renderer, Reuse, Timings,
+};
+use crate::config::{self, SiteConfig};
+use crate::content::{self, SiteTree};
+use crate::diagnostics::{Diagnostic, Diagnostics, Error, Severity};
+use crate::index::SiteIndex;
+use crate::known_broken::KnownBroken;
+use crate::links;
+use crate::markdown::{Highlighter, RenderOptions};
+use crate::output::{self, SiteOutput};
+use crate::render::{RenderInputs, SiteValues};
+use crate::site_data;
+use crate::yaml;
+use crate::{files, markdown};
+
+impl Build {
+    /// Runs every stage. A failure before the link checks is an error; the
+    /// link checks' own errors are kept in the build (see [`Build::site`]).
+    pub fn full(
+        options: &BuildOptions,
+        stage: bool,
+        reuse: &Reuse<'_>,
+        highlighter: Arc<Highlighter>,
+    ) -> Result<Build, Error> {
+        let root = options.root.as_path();
+        let mut timings = Timings::default();
+        let mut diagnostics = Diagnostics::default();
+
+        let Settings { config, output_dir, data, broken, known_broken, staging } =
+            settings(options, stage, &mut diagnostics)?;
+        let templates = load_templates(root, &config);
+        timings.mark("config and templates");
+        let content = load_content(options, &config, &data, reuse, &mut diagnostics, &mut timings);
+        let (theme, site_templates, templates) = match templates {
+            Ok(t) => t,
+            Err(d) => {
+                diagnostics.push(d);
+                return Err(fail(diagnostics));
+            }
+        };
+        diagnostics.extend(theme.warnings.iter().cloned());
+        let site_assets = files::list(&root.join("assets"), root);
+        diagnostics.extend(site_assets.warnings);
+        if diagnostics.has_errors() {
+            return Err(fail(diagnostics));
+        }
+        let early = std::mem::take(&mut diagnostics.items);
+        let Content { tree, excluded, assets, markdown_files } = content;
+        let index = SiteIndex::new(&tree, &assets);
+        timings.mark("tree and index");
+
+        let md_options = RenderOptions { base_path: config.base_path(), highlighter: &highlighter, html: true };
+        let markdown = MarkdownStage { tree: &tree, index: &index, options: md_options, broken };
+        let previous = reuse.previous;
+        let (links, links_passes_run) = markdown.all_links(
+            previous.filter(|p| p.index == index && p.config.base_path() == config.base_path() && p.broken == broken),
+        );
+        for pass in links.values() {
+            diagnostics.extend(pass.diagnostics.iter().cloned());
+        }
+        timings.mark("markdown");
+
+        let backlinks = Backlinks::new(&tree, &links);
+        let calendars = output::calendar::paths(&tree);
+        let inputs = RenderInputs {
+            data: &data,
+            config: &config,
+            calendars: &calendars,
+            tree: &tree,
+            backlinks: &backlinks.map,
+        };
+        let values = SiteValues::new(&inputs, &markdown);
+        let renderer = Renderer { inputs, values: &values, markdown: &markdown, templates: &templates };
+        let mut output = SiteOutput { implicit_html: config.implicit_html, ..SiteOutput::default() };
+        let (pages, mut output_problems) = render_pages(&renderer, staging.as_ref(), &mut output);
+        timings.mark("templates");
+        output_problems.extend(add_static_files(&mut output, &theme, &site_assets.files, &assets));
+        output_problems.extend(output::calendar::add_all(&mut output, &tree, &config));
+        if !output_problems.is_empty() {
+            // Checking links now would report every page that failed to render
+            // a second time, as a broken link target.
+            diagnostics.extend(output_problems);
+            return Err(fail(diagnostics));
+        }
+
+        let ids = ids_of(&pages.scans, None);
+        let paths = links::OutputPaths::new(output.paths(), output.implicit_html);
+        let checker = Checker { tree: &tree, links: &links, scans: &pages.scans };
+        let checks = checker.check_all(&paths, &ids, config.base_path(), broken);
+        drop(paths);
+        let menu = check_menu(&config, &output, broken);
+        timings.mark("links");
+        Ok(Build {
+            config,
+            data,
+            output_dir,
+            broken,
+            theme,
+            site_templates,
+            templates,
+            markdown_files,
+            tree: Arc::new(tree),
+            excluded,
+            index,
+            highlighter,
+            early,
+            links,
+            links_passes_run,
+            backlinks,
+            calendars,
+            values,
+            pages,
+            output,
+            checks,
+            menu,
+            known_broken,
+            timings,
+            staging,
+        })
+    }
+}
+
+/// What the site's settings give a build.
+struct Settings {
+    /// site.yaml, with `--base-url` and the navigation data applied.
+    config: SiteConfig,
+    output_dir: PathBuf,
+    /// `data/` files.
+    data: yaml::Mapping,
+    /// The severity of broken links.
+    broken: Severity,
+    /// Links already broken when the site was imported: warnings.
+    known_broken: KnownBroken,
+    /// Where pages are written as they render (`folio build`).
+    staging: Option<output::Staging>,
+}
+
+/// The site's settings; a data file's warnings go to `diagnostics`.
+fn settings(options: &BuildOptions, stage: bool, diagnostics: &mut Diagnostics) -> Result<Settings, Error> {
+    let root = options.root.as_path();
+    let mut config = SiteConfig::load(root).map_err(|d| fail(one(d)))?;
+    if let Some(url) = &options.base_url {
+        config.set_base_url(url).map_err(|d| fail(one(d)))?;
+    }
+    let output_dir = output_dir(options, &config).map_err(|d| fail(one(d)))?;
+    let data =
+        site_data::load(root, &mut diagnostics.items).map_err(|problems| fail(Diagnostics { items: problems }))?;
+    let known_broken = KnownBroken::load(root).map_err(|d| fail(one(d)))?;
+    if config.menu.is_empty() {
+        if let Some(navigation) = data.get("navigation") {
+            config.menu = config::MenuItem::from_data(navigation);
+        }
+    }
+    let staging = match stage {
+        true => Some(
+            output::Staging::new(&output_dir).map_err(|source| Error::Write { path: output_dir.clone(), source })?,
+        ),
+        false => None,
+    };
+    let strict = options.strict_links.unwrap_or(config.strict_links);
+    let broken = if strict { Severity::Error } else { Severity::Warning };
+    Ok(Settings { config, output_dir, data, broken, known_broken, staging })
+}
+
+/// The site's content, read and put in a tree.
+struct Content {
+    tree: SiteTree,
+    /// Documents left out of the tree (drafts).
+    excluded: Vec<content::Document>,
+    /// Files beside the content, copied as they are.
+    assets: Vec<content::ContentAsset>,
+    /// Markdown files read (or reused), inside `content/`.
+    markdown_files: HashSet<PathBuf>,
+}
+
+/// Reads `content/`, taking from `reuse` the documents of files that did
+/// not change, evaluates Liquid when the site asks for it (the stage
+/// "load"), and assembles the tree.
+fn load_content(
+    options: &BuildOptions,
+    config: &SiteConfig,
+    data: &yaml::Mapping,
+    reuse: &Reuse<'_>,
+    diagnostics: &mut Diagnostics,
+    timings: &mut Timings,
+) -> Content {
+    let old_docs: HashMap<&Path, &content::Document> = reuse.previous.map(Build::documents).unwrap_or_default();
+    let reuse_doc = |path: &Path, rel: &Path| match (reuse.changed)(path) {
+        true => None,
+        false => old_docs.get(rel).map(|d| (*d).clone()),
+    };
+    let mut loaded = content::load_reusing(&options.root, diagnostics, &reuse_doc);
+    if config.liquid {
+        let mut liquid = markdown::liquid::LiquidSite::new(&options.root, config, data, &mut diagnostics.items);
+        diagnostics.extend(markdown::liquid::evaluate_all(&mut liquid, &mut loaded.documents));
+    }
+    let markdown_files = loaded.documents.iter().map(|d| d.rel.clone()).collect();
+    timings.mark("load");
+    let (tree, excluded) =
+        content::build_tree_and_excluded(loaded.documents, options.drafts, &config.title, diagnostics);
+    Content { tree, excluded, assets: loaded.assets, markdown_files }
+}
+
+/// Renders every page with its template into `output` (with `staging`,
+/// each is written there at once and its bytes are not kept); returns the
+/// pages and the problems.
+fn render_pages(
+    renderer: &Renderer<'_>,
+    staging: Option<&output::Staging>,
+    output: &mut SiteOutput,
+) -> (Pages, Vec<Diagnostic>) {
+    let units = renderer.units();
+    // Each page's HTML exists only from here until it is written.
+    let rendered: Vec<Result<Out, Diagnostic>> =
+        units.par_iter().map(|&unit| renderer.render_out(unit, staging)).collect();
+    let mut pages = Pages::default();
+    let mut problems = Vec::new();
+    for (unit, result) in units.into_iter().zip(rendered) {
+        let (path, origin) = renderer.target(unit);
+        problems.extend(result.and_then(|out| pages.add(output, unit, path, origin, out)).err());
+    }
+    (pages, problems)
+}

@@ -1,0 +1,136 @@
+//! Pages from templates.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use super::{MarkdownStage, Out, Unit};
+use crate::content::DocId;
+use crate::diagnostics::{Diagnostic, Location};
+use crate::html_scan;
+use crate::output::{self, OutputContent, SiteOutput};
+use crate::render::{self, RenderInputs, SiteValues, Templates};
+
+/// The pages rendered from templates, in agreement with the site's files:
+/// each page's bytes (while kept) and what its HTML holds, by unit and by
+/// its file in the output.
+#[derive(Debug, Default)]
+pub(crate) struct Pages {
+    pub by_unit: BTreeMap<Unit, Out>,
+    pub scans: BTreeMap<PathBuf, Arc<html_scan::Scanned>>,
+}
+
+impl Pages {
+    /// Adds a page the build rendered to `output` at `path` (an error when
+    /// another file claims it).
+    pub fn add(
+        &mut self,
+        output: &mut SiteOutput,
+        unit: Unit,
+        path: &Path,
+        origin: &Path,
+        out: Out,
+    ) -> Result<(), Diagnostic> {
+        let added = match &out.bytes {
+            Some(bytes) => output.add(path.to_path_buf(), OutputContent::Rendered(Arc::clone(bytes)), origin),
+            None => output.add_written(path.to_path_buf(), origin),
+        };
+        self.scans.insert(path.to_path_buf(), Arc::clone(&out.scan));
+        self.by_unit.insert(unit, out);
+        added
+    }
+
+    /// Puts a page rendered anew (kept in memory) in place of the one at
+    /// `path`; returns `None` when its bytes are the same, else whether its
+    /// ids changed.
+    pub fn replace(&mut self, output: &mut SiteOutput, unit: Unit, path: PathBuf, out: Out) -> Option<bool> {
+        let old = &self.by_unit[&unit];
+        if old.bytes == out.bytes {
+            return None;
+        }
+        let ids_changed = !old.scan.ids().eq(out.scan.ids());
+        let bytes = Arc::clone(out.bytes.as_ref().expect("pages rendered anew are kept in memory"));
+        output.files.get_mut(&path).expect("the page is in the output").content = OutputContent::Rendered(bytes);
+        self.scans.insert(path, Arc::clone(&out.scan));
+        self.by_unit.insert(unit, out);
+        Some(ids_changed)
+    }
+}
+
+/// Renders pages from templates: each page's Markdown right before its template.
+pub(crate) struct Renderer<'a> {
+    pub inputs: RenderInputs<'a>,
+    pub values: &'a SiteValues,
+    pub markdown: &'a MarkdownStage<'a>,
+    pub templates: &'a Templates,
+}
+
+impl Renderer<'_> {
+    /// Everything to render, in order: sections, pages, then the pages folio
+    /// makes from a programme where the theme has their template.
+    pub fn units(&self) -> Vec<Unit> {
+        let generated = self.values.programmes.generated.iter_enumerated();
+        let generated =
+            generated.filter(|(_, part)| self.templates.has(part.template)).map(|(id, _)| Unit::Generated(id));
+        self.inputs.tree.doc_ids().map(Unit::Doc).chain(generated).collect()
+    }
+
+    /// Where a unit is written, and the file it comes from.
+    pub fn target(&self, unit: Unit) -> (&Path, &Path) {
+        let tree = self.inputs.tree;
+        match unit {
+            Unit::Doc(id) => (tree.output(id), &tree.document(id).source),
+            Unit::Generated(id) => {
+                let part = &self.values.programmes.generated[id];
+                (&part.output, &tree.sections[part.programme].doc.source)
+            }
+        }
+    }
+
+    /// The template a unit is rendered with.
+    pub fn template(&self, unit: Unit) -> Result<String, Diagnostic> {
+        let tree = self.inputs.tree;
+        match unit {
+            Unit::Doc(DocId::Section(id)) => {
+                let section = &tree.sections[id];
+                self.templates.choose(Some(&section.doc), true, section.parent.is_none())
+            }
+            Unit::Doc(DocId::Page(id)) => self.templates.choose(Some(&tree.pages[id].doc), false, false),
+            Unit::Generated(id) => Ok(self.values.programmes.generated[id].template.to_string()),
+        }
+    }
+
+    /// A unit's HTML.
+    pub fn render(&self, unit: Unit) -> Result<String, Diagnostic> {
+        let (inputs, values, tree) = (&self.inputs, self.values, self.inputs.tree);
+        let template = self.template(unit)?;
+        let context = match unit {
+            Unit::Doc(id) => render::doc_context(inputs, values, id, &self.markdown.doc(id, true).body),
+            Unit::Generated(id) => render::generated_context(inputs, values, &values.programmes.generated[id]),
+        };
+        let source = match unit {
+            Unit::Doc(id) => &tree.document(id).source,
+            Unit::Generated(id) => &tree.sections[values.programmes.generated[id].programme].doc.source,
+        };
+        self.templates.render(&template, &context, source)
+    }
+
+    /// A unit's HTML with what it holds (ids and URLs, read back from the
+    /// HTML itself so that template ids count too); with `staging`, written
+    /// there at once instead of kept.
+    pub fn render_out(&self, unit: Unit, staging: Option<&output::Staging>) -> Result<Out, Diagnostic> {
+        let html = self.render(unit)?;
+        let scan = Arc::new(html_scan::scan(&html));
+        let bytes: Arc<[u8]> = html.into_bytes().into();
+        match staging {
+            None => Ok(Out { bytes: Some(bytes), scan }),
+            Some(staging) => {
+                let (path, origin) = self.target(unit);
+                staging.write(path, &OutputContent::Rendered(bytes)).map_err(|e| {
+                    Diagnostic::error(format!("cannot write {}: {e}", path.display())).at(Location::file(origin))
+                })?;
+                Ok(Out { bytes: None, scan })
+            }
+        }
+    }
+}
