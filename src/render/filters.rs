@@ -1,12 +1,14 @@
 //! Filters the theme's templates use beyond Tera's own: dates, slugs and
 //! URLs. Each is a plain function so that it can be tested alone.
 
-use tera::{Kwargs, State, Tera, TeraResult};
+use tera::value::ValueKind;
+use tera::{Kwargs, State, Tera, TeraResult, Value};
 
 use crate::content::WrittenDate;
 use crate::{slug, text, urls};
 
 pub fn register(tera: &mut Tera, base_url: &str, base_path: &str) {
+    tera.register_filter("default", default);
     tera.register_filter("date", date);
     tera.register_filter("slugify", |s: &str, _: Kwargs, _: &State| slug::slugify(s));
     tera.register_filter("urlencode", |s: &str, _: Kwargs, _: &State| urls::encode_path(s));
@@ -16,6 +18,17 @@ pub fn register(tera: &mut Tera, base_url: &str, base_path: &str) {
     tera.register_filter("absolute_url", move |s: &str, _: Kwargs, _: &State| absolute_url(&base, s));
     tera.register_filter("eur", |n: f64, _: Kwargs, _: &State| text::euros(n));
     tera.register_filter("markdown_text", |s: &str, _: Kwargs, _: &State| crate::markdown::plain_text_of(s));
+}
+
+/// `{{ page.fields.funding.label | default(value="Funding") }}`. Tera's own
+/// `default` replaces only undefined values, but a key that front matter
+/// leaves out reaches templates as null, so null takes the default too.
+/// `boolean=true` also replaces `false`, `0` and empty text, as Tera's does.
+pub fn default(value: Value, kwargs: Kwargs, _: &State) -> TeraResult<Value> {
+    let fallback = kwargs.must_get::<Value>("value")?;
+    let boolean = kwargs.get::<bool>("boolean")?.unwrap_or_default();
+    let missing = matches!(value.kind(), ValueKind::Undefined | ValueKind::None);
+    Ok(if missing || (boolean && !value.is_truthy()) { fallback } else { value })
 }
 
 /// `{{ page.date | date(format="%e %B %Y") }}` on `YYYY-MM-DD[...]` text.
@@ -53,6 +66,21 @@ pub fn absolute_url(base_url: &str, url: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn default_replaces_what_front_matter_left_out() {
+        let mut tera = Tera::default();
+        register(&mut tera, "/", "/");
+        let template = "{{ missing | default(value='a') }} {{ null | default(value='b') }} \
+                        {{ empty | default(value='c') }} {{ empty | default(value='d', boolean=true) }} \
+                        {{ given | default(value='e') }}";
+        tera.add_raw_template("t", template).unwrap();
+        let mut context = tera::Context::new();
+        context.insert("null", &Option::<String>::None);
+        context.insert("empty", "");
+        context.insert("given", "Expected funding");
+        assert_eq!(tera.render("t", &context).unwrap(), "a b  d Expected funding");
+    }
 
     #[test]
     fn formats_dates() {
