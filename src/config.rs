@@ -1,9 +1,11 @@
 //! `site.yaml` -> [`SiteConfig`]. Unknown keys are errors that name the key
 //! and its line: a typo must never be ignored silently.
 
+use std::fmt;
 use std::path::{Path, PathBuf};
 
-use serde::{Deserialize, Serialize};
+use serde::de::{MapAccess, Visitor};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 use crate::diagnostics::{Diagnostic, Location};
 use crate::yaml::{self, Embedded};
@@ -24,6 +26,14 @@ pub struct SiteConfig {
     pub theme: String,
     #[serde(default = "default_language")]
     pub language: String,
+    /// The site's languages and what each has of its own (label, URL
+    /// prefix, title, menu); see [`crate::languages`].
+    #[serde(default)]
+    pub languages: LanguageConfigs,
+    /// Listings in a language also show the default language's pages that
+    /// have no translation into it.
+    #[serde(default)]
+    pub translation_fallback: bool,
     #[serde(default = "default_output_dir")]
     pub output_dir: PathBuf,
     /// The header navigation, in order.
@@ -101,6 +111,74 @@ impl MenuItem {
     }
 }
 
+/// What site.yaml says of one language (`languages: {es: {...}}`).
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct LanguageConfig {
+    /// Its name in itself, for the language switcher: `Español`.
+    pub label: Option<String>,
+    /// Where its pages live: `/es/` (the default language's is `/`).
+    pub prefix: Option<String>,
+    /// The site's title and description in this language.
+    pub title: Option<String>,
+    pub description: Option<String>,
+    /// The header navigation of its pages.
+    #[serde(default)]
+    pub menu: Vec<MenuItem>,
+    /// `rtl` or `ltr`; by default from the language (Arabic, Hebrew, Persian, Urdu, … are `rtl`).
+    pub dir: Option<Direction>,
+    /// The locale dates are written in, when it says more than the code:
+    /// `en-GB` for "28 June 2021" on pages in `en`.
+    pub locale: Option<String>,
+}
+
+/// `languages:` in site.yaml, in the order written (the switcher's order).
+#[derive(Debug, Clone, Default)]
+pub struct LanguageConfigs(pub Vec<(String, LanguageConfig)>);
+
+impl<'de> Deserialize<'de> for LanguageConfigs {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct InOrder;
+        impl<'de> Visitor<'de> for InOrder {
+            type Value = LanguageConfigs;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a mapping of language codes to their settings, e.g. `es: {label: Español}`")
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<LanguageConfigs, A::Error> {
+                let mut list = Vec::new();
+                while let Some((code, config)) = map.next_entry::<String, Option<LanguageConfig>>()? {
+                    list.push((code, config.unwrap_or_default()));
+                }
+                Ok(LanguageConfigs(list))
+            }
+        }
+        deserializer.deserialize_map(InOrder)
+    }
+}
+
+impl Serialize for LanguageConfigs {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_map(self.0.iter().map(|(code, config)| (code, config)))
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Direction {
+    #[default]
+    Ltr,
+    Rtl,
+}
+
+impl Direction {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Direction::Ltr => "ltr",
+            Direction::Rtl => "rtl",
+        }
+    }
+}
+
 fn default_true() -> bool {
     true
 }
@@ -149,13 +227,15 @@ impl SiteConfig {
         Ok(config)
     }
 
-    fn with_title(title: String) -> SiteConfig {
+    pub fn with_title(title: String) -> SiteConfig {
         SiteConfig {
             title,
             description: String::new(),
             base_url: default_base_url(),
             theme: default_theme(),
             language: default_language(),
+            languages: Default::default(),
+            translation_fallback: false,
             output_dir: default_output_dir(),
             menu: Vec::new(),
             strict_links: true,

@@ -412,7 +412,10 @@ impl State {
         let theme_dir = root.join("themes").join(&self.build.theme().name);
         match first.as_str() {
             "site.yaml" if rel == Path::new("site.yaml") => return Kind::Full("site.yaml changed".into()),
-            "data" | markdown::liquid::INCLUDES_DIR => return Kind::Full(format!("{shown} changed")),
+            // Interface strings are on every page.
+            "data" | markdown::liquid::INCLUDES_DIR | crate::i18n::I18N_DIR => {
+                return Kind::Full(format!("{shown} changed"))
+            }
             "content" | "assets" | "templates" => {}
             "themes" if theme_dir.starts_with(path) || path.starts_with(&theme_dir) => {
                 if theme_dir.is_dir() != self.theme_on_disk {
@@ -420,6 +423,9 @@ impl State {
                 }
                 if !self.theme_on_disk {
                     return Kind::Ignore;
+                }
+                if path.starts_with(theme_dir.join(crate::i18n::I18N_DIR)) {
+                    return Kind::Full(format!("{shown} changed"));
                 }
             }
             _ => return Kind::Ignore,

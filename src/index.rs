@@ -5,7 +5,8 @@
 use std::collections::HashMap;
 use std::path::{Component, Path, PathBuf};
 
-use crate::content::{dir_url, ContentAsset, SectionId, SiteTree};
+use crate::content::{dir_url, ContentAsset, DocId, SectionId, SiteTree};
+use crate::languages::{LangId, Languages};
 
 #[derive(Debug, Default, PartialEq, Eq)]
 pub struct SiteIndex {
@@ -15,12 +16,17 @@ pub struct SiteIndex {
     pub files: HashMap<PathBuf, String>,
     /// Per programme section: activity id -> URL path.
     pub activities: HashMap<SectionId, HashMap<String, String>>,
+    /// Markdown file -> the URL path of each of its versions, by language
+    /// (itself among them), for links that go to the same language.
+    pub versions: HashMap<PathBuf, Vec<(LangId, String)>>,
+    /// The site's language codes, by [`LangId`], for `?lang=` in links.
+    pub language_codes: Vec<String>,
 }
 
 impl SiteIndex {
-    pub fn new(tree: &SiteTree, assets: &[ContentAsset]) -> SiteIndex {
+    pub fn new(tree: &SiteTree, assets: &[ContentAsset], languages: &Languages) -> SiteIndex {
         let mut pages = HashMap::new();
-        for section in &tree.sections {
+        for section in tree.sections.iter().filter(|s| !s.hidden) {
             pages.insert(section.doc.rel.clone(), section.url.clone());
         }
         for page in &tree.pages {
@@ -34,7 +40,26 @@ impl SiteIndex {
                 activities.entry(programme).or_default().insert(id, page.url.clone());
             }
         }
-        SiteIndex { pages, files, activities }
+        let mut versions = HashMap::new();
+        if languages.is_multilingual() {
+            let docs = tree
+                .sections
+                .iter_enumerated()
+                .filter(|(_, s)| !s.hidden)
+                .map(|(id, s)| (DocId::Section(id), &s.doc.rel))
+                .chain(tree.pages.iter_enumerated().map(|(id, page)| (DocId::Page(id), &page.doc.rel)));
+            for (doc, rel) in docs {
+                let all = tree.translations_of(doc).iter().map(|&(lang, d)| (lang, tree.url(d).to_string()));
+                versions.insert(rel.clone(), all.collect());
+            }
+        }
+        let language_codes = languages.list.iter().map(|l| l.code.clone()).collect();
+        SiteIndex { pages, files, activities, versions, language_codes }
+    }
+
+    /// The URL path of the version of content file `rel` in `lang`, if it has one.
+    pub fn version_in(&self, rel: &Path, lang: LangId) -> Option<&str> {
+        self.versions.get(rel)?.iter().find(|(l, _)| *l == lang).map(|(_, url)| url.as_str())
     }
 
     /// The URL of a Markdown file or other file inside `content/`.

@@ -58,6 +58,26 @@ pub struct LinkResolver<'a> {
     /// For pages of a programme: its activities, id -> URL path, so that
     /// "Activity 3.1" in the text links to that activity of the same year.
     pub activities: Option<&'a HashMap<String, String>>,
+    /// The page's language: a link to a page goes to its version in it.
+    pub lang: crate::languages::LangId,
+}
+
+/// Which version of a page a link asks for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Version<'q> {
+    /// The one in the linking page's language, else the file itself.
+    Same,
+    /// `?lang=es`: the one in that language, which must exist.
+    Forced(&'q str),
+}
+
+/// `lang=es` in a link's query.
+fn version_asked(query: Option<&str>) -> Version<'_> {
+    query
+        .into_iter()
+        .flat_map(|q| q.split('&'))
+        .find_map(|pair| pair.strip_prefix("lang="))
+        .map_or(Version::Same, Version::Forced)
 }
 
 impl<'a> LinkResolver<'a> {
@@ -80,6 +100,7 @@ impl<'a> LinkResolver<'a> {
             diagnostics: Vec::new(),
             broken,
             activities: None,
+            lang: crate::languages::DEFAULT,
         }
     }
 
@@ -137,7 +158,9 @@ impl<'a> LinkResolver<'a> {
             None => (dest, None),
         };
         if let Some(file) = path_part.strip_prefix("@/") {
-            return self.link_to_content_file(Path::new(&urls::decode_path(file)), anchor, dest, location);
+            let (file, query) = split_query(file);
+            let version = version_asked(query);
+            return self.link_to_content_file(Path::new(&urls::decode_path(file)), anchor, dest, location, version);
         }
         if path_part.is_empty() {
             self.record(String::new(), anchor, dest, location());
@@ -149,13 +172,13 @@ impl<'a> LinkResolver<'a> {
             return urls::site_url(self.base_path, dest);
         }
         // Relative: a Markdown file or a file beside this one in content/.
-        let (path, _query) = split_query(path_part);
+        let (path, query) = split_query(path_part);
         let dir = self.source_rel.parent().unwrap_or(Path::new(""));
         let decoded = urls::decode_path(path);
         let is_markdown = decoded.ends_with(".md");
         if let Some(rel) = join_inside(dir, &decoded) {
             if is_markdown || self.index.url_of(&rel).is_some() {
-                return self.link_to_content_file(&rel, anchor, dest, location);
+                return self.link_to_content_file(&rel, anchor, dest, location, version_asked(query));
             }
         }
         // Otherwise the browser resolves it against the page's URL.
@@ -170,8 +193,19 @@ impl<'a> LinkResolver<'a> {
         anchor: Option<String>,
         written: &str,
         location: impl FnOnce() -> Place,
+        version: Version<'_>,
     ) -> String {
-        let Some(url) = self.index.url_of(rel) else {
+        let url = match version {
+            Version::Same => self.index.version_in(rel, self.lang).or_else(|| self.index.url_of(rel)),
+            Version::Forced(code) => match self.forced_version(rel, code, written) {
+                Ok(url) => url,
+                Err(d) => {
+                    self.diagnostics.push(d.at(self.location_of(location())));
+                    return written.to_string();
+                }
+            },
+        };
+        let Some(url) = url else {
             let location = location();
             let wanted = rel.to_string_lossy();
             let suggestion = closest(&wanted, self.index.sources().map(|p| p.to_string_lossy().into_owned()));
@@ -201,6 +235,45 @@ impl<'a> LinkResolver<'a> {
             out.push_str(&urls::encode_path(&anchor));
         }
         out
+    }
+
+    /// The URL of `rel`'s version in language `code` (`?lang=code`); `None`
+    /// when there is no such file (reported by the caller), an error when
+    /// the site has no such language or the page no version in it.
+    fn forced_version(&self, rel: &Path, code: &str, written: &str) -> Result<Option<&'a str>, Diagnostic> {
+        let index = self.index;
+        let Some(lang) = index.language_codes.iter().position(|c| c.eq_ignore_ascii_case(code)) else {
+            let codes: Vec<String> = index.language_codes.iter().map(|c| format!("`{c}`")).collect();
+            return Err(Diagnostic::with_severity(
+                self.broken,
+                format!("broken link `{written}`: the site has no language `{code}`"),
+            )
+            .code(BROKEN_LINK)
+            .help(format!("write one of the site's languages: {}", codes.join(", "))));
+        };
+        if index.url_of(rel).is_none() {
+            return Ok(None);
+        }
+        // A site of one language: every page is in it.
+        let own = index.versions.get(rel).map_or(Some(index.url_of(rel)), |_| None).flatten();
+        match index.version_in(rel, lang).or(own) {
+            Some(url) => Ok(Some(url)),
+            None => {
+                let have: Vec<String> = index
+                    .versions
+                    .get(rel)
+                    .into_iter()
+                    .flatten()
+                    .map(|(l, _)| format!("`{}`", index.language_codes[*l]))
+                    .collect();
+                Err(Diagnostic::with_severity(
+                    self.broken,
+                    format!("broken link `{written}`: content/{} has no `{code}` version", rel.display()),
+                )
+                .code(BROKEN_LINK)
+                .help(format!("it is written in {}; link to one of those, or translate it", have.join(", "))))
+            }
+        }
     }
 
     fn record(&mut self, path: String, anchor: Option<String>, written: &str, location: Place) {

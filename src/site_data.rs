@@ -50,6 +50,29 @@ pub fn load(root: &Path, warnings: &mut Vec<Diagnostic>) -> Result<yaml::Mapping
     }
 }
 
+/// What templates see as `site.data` on a page in language `code`: the
+/// files under `data/<code>/` over the others, mapping by mapping
+/// (`data/es/navigation.yml` is `site.data.navigation` on Spanish pages;
+/// `site.data.es.navigation` stays where it is).
+pub fn for_language(data: &yaml::Mapping, code: &str) -> yaml::Mapping {
+    let mut merged = data.clone();
+    if let Some(yaml::Value::Mapping(own)) = data.get(code) {
+        merge(&mut merged, own);
+    }
+    merged
+}
+
+fn merge(into: &mut yaml::Mapping, from: &yaml::Mapping) {
+    for (key, value) in from {
+        match (into.get_mut(key), value) {
+            (Some(yaml::Value::Mapping(inner)), yaml::Value::Mapping(more)) => merge(inner, more),
+            _ => {
+                into.insert(key.clone(), value.clone());
+            }
+        }
+    }
+}
+
 fn insert(map: &mut yaml::Mapping, keys: &[String], value: yaml::Value) {
     let Some((first, rest)) = keys.split_first() else { return };
     let key = yaml::Value::String(first.clone());
@@ -79,6 +102,20 @@ mod tests {
         let data = load(dir.path(), &mut Vec::new()).unwrap();
         assert!(data["navigation"].is_sequence());
         assert_eq!(data["menus"]["side"]["a"].as_i64(), Some(1));
+    }
+
+    #[test]
+    fn a_languages_data_comes_first() {
+        let data: yaml::Mapping = serde_yaml::from_str(
+            "contact: {email: a@b.org, label: Write}\nnavigation: [x]\nes: {contact: {label: Escriba}, navigation: [y]}\n",
+        )
+        .unwrap();
+        let es = for_language(&data, "es");
+        assert_eq!(es["contact"]["label"].as_str(), Some("Escriba"));
+        assert_eq!(es["contact"]["email"].as_str(), Some("a@b.org"));
+        assert_eq!(es["navigation"][0].as_str(), Some("y"));
+        assert_eq!(es["es"]["navigation"][0].as_str(), Some("y"));
+        assert_eq!(for_language(&data, "fr")["navigation"][0].as_str(), Some("x"));
     }
 
     #[test]

@@ -12,6 +12,9 @@ mod embedded {
 
 pub const DEFAULT_THEME: &str = "gbif";
 
+/// The folder of interface strings, in a theme and in a site (`i18n/es.yaml`).
+pub const I18N_DIR: &str = "i18n";
+
 /// Bytes of a file the build copies: on disk, or inside the binary.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum FileSource {
@@ -33,6 +36,8 @@ pub struct Theme {
     pub templates: BTreeMap<String, TemplateFile>,
     /// Path in the output -> where its bytes come from.
     pub static_files: BTreeMap<PathBuf, FileSource>,
+    /// Interface strings by language code (`i18n/es.yaml` -> `es`).
+    pub strings: BTreeMap<String, TemplateFile>,
     /// What reading its folder left out (links leaving the site, …).
     pub warnings: Vec<Diagnostic>,
 }
@@ -48,7 +53,8 @@ impl Theme {
             let listing = crate::files::list(&dir.join("static"), root);
             warnings.extend(listing.warnings);
             let static_files = listing.files.into_iter().map(|(rel, path)| (rel, FileSource::Disk(path))).collect();
-            return Ok(Theme { name: name.to_string(), templates, static_files, warnings });
+            let strings = read_strings(&dir.join(I18N_DIR), root, &mut warnings)?;
+            return Ok(Theme { name: name.to_string(), templates, static_files, strings, warnings });
         }
         if name == DEFAULT_THEME {
             return Ok(Theme::embedded());
@@ -61,6 +67,7 @@ impl Theme {
     fn embedded() -> Theme {
         let mut templates = BTreeMap::new();
         let mut static_files = BTreeMap::new();
+        let mut strings = BTreeMap::new();
         for (path, bytes) in embedded::GBIF_THEME {
             if let Some(name) = path.strip_prefix("templates/") {
                 let source = String::from_utf8_lossy(bytes).into_owned();
@@ -68,9 +75,13 @@ impl Theme {
                 templates.insert(name.to_string(), TemplateFile { display, source });
             } else if let Some(rel) = path.strip_prefix("static/") {
                 static_files.insert(PathBuf::from(rel), FileSource::Embedded(bytes));
+            } else if let Some(code) = path.strip_prefix("i18n/").and_then(|f| f.strip_suffix(".yaml")) {
+                let source = String::from_utf8_lossy(bytes).into_owned();
+                let display = PathBuf::from(format!("(built-in theme {DEFAULT_THEME})/i18n/{code}.yaml"));
+                strings.insert(code.to_string(), TemplateFile { display, source });
             }
         }
-        Theme { name: DEFAULT_THEME.to_string(), templates, static_files, warnings: Vec::new() }
+        Theme { name: DEFAULT_THEME.to_string(), templates, static_files, strings, warnings: Vec::new() }
     }
 }
 
@@ -102,4 +113,19 @@ pub fn site_templates(
     warnings: &mut Vec<Diagnostic>,
 ) -> Result<BTreeMap<String, TemplateFile>, Diagnostic> {
     read_templates(&root.join("templates"), root, warnings)
+}
+
+/// The strings files (`es.yaml`, `pt-BR.yml`) directly in `dir`, by the
+/// language their name gives; read like templates.
+pub fn read_strings(
+    dir: &Path,
+    root: &Path,
+    warnings: &mut Vec<Diagnostic>,
+) -> Result<BTreeMap<String, TemplateFile>, Diagnostic> {
+    let files = read_templates(dir, root, warnings)?;
+    let by_language = files.into_iter().filter_map(|(name, file)| {
+        let code = name.strip_suffix(".yaml").or_else(|| name.strip_suffix(".yml"))?;
+        (!code.contains('/')).then(|| (code.to_string(), file))
+    });
+    Ok(by_language.collect())
 }

@@ -207,7 +207,7 @@ fn body_edits_rerender_a_handful_of_pages() {
 
     // A folder reported whole, holding the same files.
     let report = s.incremental("a folder", &["content/nodes"]);
-    assert_eq!((report.pages_rendered, report.documents_read), (0, 2), "{report}");
+    assert_eq!((report.pages_rendered, report.documents_read), (0, 4), "{report}");
 }
 
 #[test]
@@ -280,8 +280,8 @@ fn template_edits_rerender_the_pages_that_use_them() {
     s.full("site templates added", &["templates"]);
 
     s.write("templates/node.html", &node.replacen("{% block", "{# a comment #}{% block", 1));
-    let report = s.incremental("a template used by one page", &["templates/node.html"]);
-    assert_eq!(report.pages_rendered, 1, "{report}");
+    let report = s.incremental("a template used by the node page and its translation", &["templates/node.html"]);
+    assert_eq!(report.pages_rendered, 2, "{report}");
 
     // A comment: every page using it is rendered again, and none changes.
     s.write("templates/page.html", &format!("{page}{{# a comment #}}"));
@@ -586,4 +586,35 @@ fn code_blocks_remembered_across_rebuilds_match_full_builds() {
     s.incremental("a forgotten block again", &["content/code.md"]);
     s.write("content/more-code.md", "---\ntitle: More code\n---\n```python\nprint('no more rust')\n```\n");
     s.incremental("a block replaced by one in another language", &["content/more-code.md"]);
+}
+
+#[test]
+fn translations_rebuild_like_any_page() {
+    let mut s = bundled();
+    // A translation's text: that page alone.
+    s.edit("content/nodes/gbif-cas.es.md", "El nodo GBIF-CAS seguirá", "El nodo GBIF-CAS también seguirá");
+    let report = s.incremental("a translation's body", &["content/nodes/gbif-cas.es.md"]);
+    assert_eq!((report.pages_rendered, report.pages_changed), (1, 1), "{report}");
+
+    // A link from a Spanish page goes to the Spanish version: the same
+    // rebuild as any new link.
+    s.edit("content/_index.es.md", "Por ahora,", "Por ahora (vea el [nodo](@/nodes/gbif-cas.md)),");
+    let report = s.incremental("a link on the Spanish home", &["content/_index.es.md"]);
+    assert!(report.pages_rendered <= 2, "{report}");
+
+    // A translation added or removed changes the switcher of every version.
+    s.write("content/meetings/_index.es.md", "---\ntitle: Reuniones\n---\nLas reuniones de los nodos.\n");
+    s.full("a new translation", &["content/meetings/_index.es.md"]);
+    s.edit("content/meetings/_index.es.md", "Las reuniones", "Todas las reuniones");
+    s.incremental("the new translation's body", &["content/meetings/_index.es.md"]);
+    fs::remove_file(s.site.root().join("content/meetings/_index.es.md")).unwrap();
+    s.full("a translation removed", &["content/meetings/_index.es.md"]);
+
+    // Interface strings are on every page.
+    s.write("i18n/es.yaml", "on_this_page: Contenido de la página\n");
+    s.full("the site's interface strings", &["i18n/es.yaml"]);
+    s.write("i18n/es.yaml", "on_this_page: [not, text]\n");
+    s.fails("interface strings that are not text", &["i18n/es.yaml"]);
+    fs::remove_file(s.site.root().join("i18n/es.yaml")).unwrap();
+    s.full("the site's strings removed", &["i18n/es.yaml"]);
 }

@@ -347,6 +347,7 @@ fn two_languages_keep_every_version_at_its_url() {
         ("en/index.md", "---\ntitle: Home\nlang: en\nlang-ref: home\n---\n{% for item in site.data.en.navigation %}[{{ item.title }}]({{ item.url }}) {% endfor %}\n"),
         ("_data/es/navigation.yml", "- title: Noticias\n  url: /post/2024/taller/\n"),
         ("_data/en/navigation.yml", "- title: News\n  url: /en/post/2024/taller/\n"),
+        ("_data/languages.yml", "es:\n  label: Español\nen:\n  label: English\n"),
         ("_posts/es/2024-05-01-taller.md", "---\ntitle: Taller de datos\nlang-ref: workshop\n---\nUn taller sobre datos.\n"),
         ("_posts/en/2024-05-01-taller.md", "---\ntitle: Data workshop\nlang-ref: workshop\n---\nA workshop about data.\n"),
     ]);
@@ -363,6 +364,35 @@ fn two_languages_keep_every_version_at_its_url() {
     let home_en = html(root.path(), "en/index.html");
     assert_eq!(attr(&select(&home_es, ".prose a")[0], "href"), "/post/2024/taller/");
     assert_eq!(text(&select(&home_en, ".prose a")[0]), "News", "site.data per language");
+
+    // Both languages in site.yaml, Spanish (the home page's) the default.
+    let config = fs::read_to_string(root.path().join("site/site.yaml")).unwrap();
+    assert!(
+        config.contains("language: es\nlanguages:\n  es:\n    label: Español\n  en:\n    label: English\n"),
+        "{config}"
+    );
+    // Each page's translations, by `lang-ref`, both ways; the menu of its language.
+    let switch = |html: &Html| -> Vec<(String, String)> {
+        select(html, ".language-switcher li")
+            .iter()
+            .map(|li| {
+                (
+                    text(li),
+                    li.select(&scraper::Selector::parse("a").unwrap())
+                        .next()
+                        .map(|a| attr(&a, "href"))
+                        .unwrap_or_default(),
+                )
+            })
+            .collect()
+    };
+    assert_eq!(switch(&home_en), [("Español".to_string(), "/".to_string()), ("English".to_string(), String::new())]);
+    assert_eq!(switch(&home_es)[1], ("English".to_string(), "/en/".to_string()));
+    assert_eq!(switch(&en)[0], ("Español".to_string(), "/post/2024/taller/".to_string()));
+    assert_eq!(switch(&es)[1], ("English".to_string(), "/en/post/2024/taller/".to_string()));
+    assert_eq!(attr(&select(&en, "html")[0], "lang"), "en");
+    let menu = |html: &Html| select(html, ".site-nav a").iter().map(text).collect::<Vec<_>>();
+    assert_eq!((menu(&en), menu(&es)), (vec!["News".to_string()], vec!["Noticias".to_string()]));
 }
 
 #[test]

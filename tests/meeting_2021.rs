@@ -64,11 +64,11 @@ fn the_meeting_page_lists_every_slot_of_the_real_schedule_by_day() {
     assert_eq!(
         days,
         [
-            "Monday 28 June 2021",
-            "Tuesday 29 June 2021",
-            "Wednesday 30 June 2021",
-            "Thursday 1 July 2021",
-            "Friday 2 July 2021"
+            "Monday, 28 June 2021",
+            "Tuesday, 29 June 2021",
+            "Wednesday, 30 June 2021",
+            "Thursday, 1 July 2021",
+            "Friday, 2 July 2021"
         ]
     );
     let items = select(&html, ".schedule .schedule-item");
@@ -148,11 +148,11 @@ fn a_session_held_several_times_shows_each_occurrence_with_its_own_calendar() {
     let rows: Vec<String> = occurrences.iter().map(text).collect();
     assert_eq!(rows.len(), 6, "{rows:?}");
     assert!(
-        rows[0].starts_with("Oceania Wednesday 30 June 2021, 07:00–08:30 CEST Aaron Wilton Add to calendar"),
+        rows[0].starts_with("Oceania Wednesday, 30 June 2021, 07:00–08:30 CEST Aaron Wilton Add to calendar"),
         "{}",
         rows[0]
     );
-    assert!(rows[5].starts_with("North America Wednesday 30 June 2021, 18:00–19:30 CEST David Jennings, Carole Sinou"));
+    assert!(rows[5].starts_with("North America Wednesday, 30 June 2021, 18:00–19:30 CEST David Jennings, Carole Sinou"));
     let mut uids = HashSet::new();
     for (i, occurrence) in occurrences.iter().enumerate() {
         let href = attr(&select_in(occurrence, "a.calendar-link")[0], "href");

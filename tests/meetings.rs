@@ -24,7 +24,7 @@ fn meeting_page_lists_sessions_by_day_in_time_order_in_the_meeting_zone() {
     site.build(&[]);
     let html = site.html("meetings/test-meeting/index.html");
     let days: Vec<String> = select(&html, ".schedule h3").iter().map(text).collect();
-    assert_eq!(days, ["Tuesday 22 June 2021", "Wednesday 23 June 2021", "Not yet scheduled"]);
+    assert_eq!(days, ["Tuesday, 22 June 2021", "Wednesday, 23 June 2021", "Not yet scheduled"]);
     let rows: Vec<String> = select(&html, ".schedule-item").iter().map(text).collect();
     assert_eq!(rows.len(), 4);
     assert!(rows[0].starts_with("14:00–15:00 CEST Icebreaker virtual networking activity"), "{}", rows[0]);
@@ -49,7 +49,7 @@ fn session_page_shows_everything_and_offers_a_calendar() {
     site.build(&[]);
     let html = site.html("meetings/test-meeting/panel/index.html");
     let facts: Vec<String> = select(&html, ".session-facts > div").iter().map(spaced_text).collect();
-    assert!(facts[0].starts_with("When Wednesday 23 June 2021, 09:30–11:00 CEST"), "{facts:?}");
+    assert!(facts[0].starts_with("When Wednesday, 23 June 2021, 09:30–11:00 CEST"), "{facts:?}");
     assert!(facts.contains(&"Moderator Mélianie Raymond".to_string()), "{facts:?}");
     assert!(facts.contains(&"Themes strategy, regional capacity".to_string()), "{facts:?}");
     assert_eq!(attr(&select(&html, "a.calendar-link")[0], "href"), "/meetings/test-meeting/panel/calendar.ics");

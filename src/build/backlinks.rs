@@ -74,8 +74,11 @@ impl Backlinks {
     }
 
     fn list(tree: &SiteTree, referrers: &BTreeSet<DocId>) -> Vec<render::Referrer> {
-        let referrer =
-            |&id: &DocId| render::Referrer { title: tree.title(id).to_string(), path: tree.url(id).to_string() };
+        let referrer = |&id: &DocId| render::Referrer {
+            title: tree.title(id).to_string(),
+            path: tree.url(id).to_string(),
+            lang: tree.lang_of(id),
+        };
         referrers.iter().map(referrer).collect()
     }
 

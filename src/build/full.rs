@@ -16,13 +16,16 @@ use super::{
 use crate::config::{self, SiteConfig};
 use crate::content::{self, SiteTree};
 use crate::diagnostics::{Diagnostic, Diagnostics, Error, Severity};
+use crate::i18n::{self, Strings};
 use crate::index::SiteIndex;
 use crate::known_broken::KnownBroken;
+use crate::languages::Languages;
 use crate::links;
 use crate::markdown::{Highlighter, RenderOptions};
 use crate::output::{self, SiteOutput};
 use crate::render::{RenderInputs, SiteValues};
 use crate::site_data;
+use crate::theme::Theme;
 use crate::yaml;
 use crate::{files, markdown};
 
@@ -39,15 +42,22 @@ impl Build {
         let mut timings = Timings::default();
         let mut diagnostics = Diagnostics::default();
 
-        let Settings { config, output_dir, data, broken, known_broken, staging } =
+        let Settings { config, languages, output_dir, data, broken, known_broken, staging } =
             settings(options, stage, &mut diagnostics)?;
         let templates = load_templates(root, &config);
         timings.mark("config and templates");
-        let content = load_content(options, &config, &data, reuse, &mut diagnostics, &mut timings);
+        let content = load_content(options, &config, &languages, &data, reuse, &mut diagnostics, &mut timings);
         let (theme, site_templates, templates) = match templates {
             Ok(t) => t,
             Err(d) => {
                 diagnostics.push(d);
+                return Err(fail(diagnostics));
+            }
+        };
+        let strings = match interface_strings(root, &languages, &theme, &mut diagnostics) {
+            Ok(strings) => strings,
+            Err(problems) => {
+                diagnostics.extend(problems);
                 return Err(fail(diagnostics));
             }
         };
@@ -59,7 +69,7 @@ impl Build {
         }
         let early = std::mem::take(&mut diagnostics.items);
         let Content { tree, excluded, assets, markdown_files } = content;
-        let index = SiteIndex::new(&tree, &assets);
+        let index = SiteIndex::new(&tree, &assets, &languages);
         timings.mark("tree and index");
 
         let md_options = RenderOptions { base_path: config.base_path(), highlighter: &highlighter, html: true };
@@ -81,6 +91,8 @@ impl Build {
             calendars: &calendars,
             tree: &tree,
             backlinks: &backlinks.map,
+            languages: &languages,
+            strings: &strings,
         };
         let values = SiteValues::new(&inputs, &markdown);
         let renderer = Renderer { inputs, values: &values, markdown: &markdown, templates: &templates };
@@ -101,10 +113,13 @@ impl Build {
         let checker = Checker { tree: &tree, links: &links, scans: &pages.scans };
         let checks = checker.check_all(&paths, &ids, config.base_path(), broken);
         drop(paths);
-        let menu = check_menu(&config, &output, broken);
+        let menu = check_menu(&config, &languages, &output, broken);
         timings.mark("links");
         Ok(Build {
             config,
+            missing_strings: strings.missing_warnings(&languages, root),
+            languages,
+            strings,
             data,
             output_dir,
             broken,
@@ -137,6 +152,8 @@ impl Build {
 struct Settings {
     /// site.yaml, with `--base-url` and the navigation data applied.
     config: SiteConfig,
+    /// The site's languages, each with its menu.
+    languages: Languages,
     output_dir: PathBuf,
     /// `data/` files.
     data: yaml::Mapping,
@@ -164,6 +181,8 @@ fn settings(options: &BuildOptions, stage: bool, diagnostics: &mut Diagnostics) 
             config.menu = config::MenuItem::from_data(navigation);
         }
     }
+    let mut languages = Languages::new(&config).map_err(|d| fail(one(d)))?;
+    languages.resolve_menus(&config.menu, &data);
     let staging = match stage {
         true => Some(
             output::Staging::new(&output_dir).map_err(|source| Error::Write { path: output_dir.clone(), source })?,
@@ -172,7 +191,7 @@ fn settings(options: &BuildOptions, stage: bool, diagnostics: &mut Diagnostics) 
     };
     let strict = options.strict_links.unwrap_or(config.strict_links);
     let broken = if strict { Severity::Error } else { Severity::Warning };
-    Ok(Settings { config, output_dir, data, broken, known_broken, staging })
+    Ok(Settings { config, languages, output_dir, data, broken, known_broken, staging })
 }
 
 /// The site's content, read and put in a tree.
@@ -192,6 +211,7 @@ struct Content {
 fn load_content(
     options: &BuildOptions,
     config: &SiteConfig,
+    languages: &Languages,
     data: &yaml::Mapping,
     reuse: &Reuse<'_>,
     diagnostics: &mut Diagnostics,
@@ -210,8 +230,21 @@ fn load_content(
     let markdown_files = loaded.documents.iter().map(|d| d.rel.clone()).collect();
     timings.mark("load");
     let (tree, excluded) =
-        content::build_tree_and_excluded(loaded.documents, options.drafts, &config.title, diagnostics);
+        content::build_tree_and_excluded(loaded.documents, options.drafts, &config.title, languages, diagnostics);
     Content { tree, excluded, assets: loaded.assets, markdown_files }
+}
+
+/// The theme's interface strings with the site's own (`i18n/`) over them,
+/// for every language of the site; a file that is not a mapping of text is
+/// an error at its line.
+fn interface_strings(
+    root: &Path,
+    languages: &Languages,
+    theme: &Theme,
+    diagnostics: &mut Diagnostics,
+) -> Result<Strings, Vec<Diagnostic>> {
+    let site_files = i18n::site_files(root, &mut diagnostics.items).map_err(|d| vec![d])?;
+    Strings::new(languages, &theme.strings, &site_files)
 }
 
 /// Renders every page with its template into `output` (with `staging`,

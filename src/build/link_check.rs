@@ -8,10 +8,11 @@ use std::sync::Arc;
 use rayon::prelude::*;
 
 use super::LinksPass;
-use crate::config::SiteConfig;
+use crate::config::{MenuItem, SiteConfig};
 use crate::content::{DocId, PerDoc, SiteTree};
 use crate::diagnostics::{Diagnostic, Severity};
 use crate::html_scan;
+use crate::languages::Languages;
 use crate::links;
 use crate::output::SiteOutput;
 use crate::urls;
@@ -82,12 +83,19 @@ impl Checker<'_> {
     }
 }
 
-/// Menu entries in site.yaml must lead somewhere, or every page has a broken link.
-pub(super) fn check_menu(config: &SiteConfig, output: &SiteOutput, severity: Severity) -> Vec<Diagnostic> {
+/// Menu entries (of every language) must lead somewhere, or every page has a broken link.
+pub(super) fn check_menu(
+    config: &SiteConfig,
+    languages: &Languages,
+    output: &SiteOutput,
+    severity: Severity,
+) -> Vec<Diagnostic> {
     let output = links::OutputPaths::new(output.paths(), output.implicit_html);
-    config
-        .menu
-        .iter()
+    let mut items: Vec<&MenuItem> = languages.list.iter().flat_map(|l| &l.menu).collect();
+    items.sort_by(|a, b| (&a.title, &a.url).cmp(&(&b.title, &b.url)));
+    items.dedup_by(|a, b| a.title == b.title && a.url == b.url);
+    items
+        .into_iter()
         .filter(|item| item.url.starts_with('/') && !item.url.starts_with("//"))
         .filter(|item| {
             links::output_path_of(&urls::decode_path(item.url.split('#').next().unwrap_or("")), &output).is_none()

@@ -10,6 +10,7 @@ use super::Build;
 use crate::content::{self, DocId, PerDoc, SiteTree};
 use crate::diagnostics::{Diagnostic, Location, Place, Severity};
 use crate::index::SiteIndex;
+use crate::languages::LangId;
 use crate::links::{self, LinkResolver};
 use crate::markdown::{self, RenderOptions, Rendered};
 use crate::render;
@@ -105,7 +106,7 @@ impl MarkdownStage<'_> {
             DocId::Page(page) => body_of(&tree.pages[page]),
             DocId::Section(_) => Cow::Borrowed(doc.body()),
         };
-        self.render(doc, &body, tree.url(id), tree.programme_of(tree.section_of(id)), html)
+        self.render(doc, &body, tree.url(id), tree.lang_of(id), tree.programme_of(tree.section_of(id)), html)
     }
 
     fn render(
@@ -113,12 +114,14 @@ impl MarkdownStage<'_> {
         doc: &content::Document,
         body: &str,
         url: &str,
+        lang: LangId,
         programme: Option<content::SectionId>,
         html: bool,
     ) -> DocMarkdown {
         let options = RenderOptions { html, ..self.options };
         let source = links::SourceText { file: &doc.source, text: &doc.text };
         let mut resolver = LinkResolver::new(self.index, &doc.rel, source, url, options.base_path, self.broken);
+        resolver.lang = lang;
         resolver.activities = programme.and_then(|p| self.index.activities.get(&p));
         let locate = |offset: usize| doc.body_place(offset);
         let mut body = markdown::render(body, options, &mut resolver, &locate);

@@ -26,7 +26,9 @@ use crate::config::SiteConfig;
 use crate::content::{self, DocId, PerDoc, SiteTree};
 use crate::diagnostics::{Diagnostic, Diagnostics, Error, Location, Place, Severity};
 use crate::html_scan;
+use crate::i18n::Strings;
 use crate::index::SiteIndex;
+use crate::languages::Languages;
 use crate::links;
 use crate::markdown::Highlighter;
 use crate::output::{self, SiteOutput};
@@ -88,6 +90,9 @@ pub struct BuiltSite {
     pub diagnostics: Diagnostics,
     /// Time spent in each stage, in order.
     pub timings: Timings,
+    /// Interface strings of the theme that a language of the site lacks,
+    /// one warning per language (`folio check` reports them).
+    pub missing_strings: Vec<Diagnostic>,
     /// Where `build` is writing the site; `None` for sites kept in memory.
     pub staging: Option<output::Staging>,
 }
@@ -205,6 +210,11 @@ impl Reuse<'_> {
 /// what a change touches (see [`incremental`]).
 pub(crate) struct Build {
     config: SiteConfig,
+    languages: Languages,
+    /// The theme's interface strings, per language.
+    strings: Strings,
+    /// What `strings` lacks, as warnings for `folio check`.
+    missing_strings: Vec<Diagnostic>,
     data: yaml::Mapping,
     output_dir: PathBuf,
     /// The severity of broken links.
@@ -296,6 +306,7 @@ impl Build {
             scans: self.pages.scans.clone(),
             diagnostics,
             timings: self.timings.clone(),
+            missing_strings: self.missing_strings.clone(),
             staging: None,
         })
     }

@@ -72,7 +72,10 @@ impl Renderer<'_> {
         let generated = self.values.programmes.generated.iter_enumerated();
         let generated =
             generated.filter(|(_, part)| self.templates.has(part.template)).map(|(id, _)| Unit::Generated(id));
-        self.inputs.tree.doc_ids().map(Unit::Doc).chain(generated).collect()
+        let tree = self.inputs.tree;
+        // A language's root that no file defines is not written.
+        let written = tree.doc_ids().filter(|&id| !matches!(id, DocId::Section(s) if tree.sections[s].hidden));
+        written.map(Unit::Doc).chain(generated).collect()
     }
 
     /// Where a unit is written, and the file it comes from.

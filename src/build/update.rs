@@ -97,6 +97,8 @@ impl Build {
             tree: &self.tree,
             backlinks: &self.backlinks.map,
             calendars: &self.calendars,
+            languages: &self.languages,
+            strings: &self.strings,
         }
     }
 

@@ -69,6 +69,8 @@ pub fn check(options: &CheckOptions) -> CheckReport {
     found.extend(unreachable_pages(&site));
     found.extend(mailto_addresses(&site));
     found.extend(required_fields(&site));
+    // Interface strings a language lacks: shown in the default language.
+    found.extend(site.missing_strings.iter().cloned());
     let external = match &options.external {
         Some(ext) => {
             let results = external::check_all(&site.external_links(), ext);
@@ -156,7 +158,7 @@ fn unreachable_pages(site: &BuiltSite) -> Vec<Diagnostic> {
     }
     let root = &site.tree.sections[crate::content::ROOT].output;
     let pages = site.tree.pages.iter().map(|p| (&p.output, &p.doc.source));
-    let sections = site.tree.sections.iter().map(|s| (&s.output, &s.doc.source));
+    let sections = site.tree.sections.iter().filter(|s| !s.hidden).map(|s| (&s.output, &s.doc.source));
     pages
         .chain(sections)
         .filter(|(output, _)| *output != root && !output.to_str().is_some_and(|o| reached.contains(o)))

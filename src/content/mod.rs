@@ -100,8 +100,27 @@ impl Document {
         }
     }
 
+    /// `_index.md`, or a translation of one: `_index.es.md`.
     pub fn is_section_index(&self) -> bool {
-        self.rel.file_name().is_some_and(|n| n == "_index.md")
+        let Some(name) = self.rel.file_name().and_then(|n| n.to_str()) else { return false };
+        name == "_index.md"
+            || name
+                .strip_prefix("_index.")
+                .and_then(|rest| rest.strip_suffix(".md"))
+                .is_some_and(crate::languages::is_language_tag)
+    }
+
+    /// `lang-ref` in the front matter: the key every translation of a page
+    /// shares, as GBIF's Jekyll sites write it. `Err` when it is not text.
+    pub fn lang_ref(&self) -> Result<Option<String>, Diagnostic> {
+        match self.extra.get("lang-ref") {
+            None | Some(crate::yaml::Value::Null) => Ok(None),
+            Some(crate::yaml::Value::String(s)) => Ok(Some(s.trim().to_string()).filter(|s| !s.is_empty())),
+            Some(crate::yaml::Value::Number(n)) => Ok(Some(n.to_string())),
+            Some(_) => Err(Diagnostic::error("`lang-ref` must be text: the key every translation of the page shares")
+                .at(self.key_location("lang-ref"))
+                .help("write one word or phrase, e.g. `lang-ref: about`, in every translation of the page")),
+        }
     }
 
     /// The location of `child:` inside the top-level `parent:` block.

@@ -14,6 +14,7 @@ use typed_index_collections::TiVec;
 pub use super::ids::{PageId, SectionId};
 use super::{DocId, Document, Kind, PerDoc};
 use crate::diagnostics::{Diagnostic, Diagnostics, Location};
+use crate::languages::{LangId, Languages, DEFAULT};
 use crate::slug::slugify;
 
 #[derive(Debug, Clone)]
@@ -30,6 +31,12 @@ pub struct Section {
     pub parent: Option<SectionId>,
     pub pages: Vec<PageId>,
     pub subsections: Vec<SectionId>,
+    /// Its language, and the key its translations share.
+    pub lang: LangId,
+    pub translation_key: String,
+    /// The root of a language no `_index.<code>.md` defines: it holds that
+    /// language's pages but is not written (its URL is the language's home).
+    pub hidden: bool,
 }
 
 #[derive(Debug, Clone)]
@@ -48,12 +55,20 @@ pub struct Page {
     pub occurrences: Vec<super::schedule::Occurrence>,
     /// For a session: the sessions its `related` names and those that name it.
     pub related: Vec<PageId>,
+    /// Its language, and the key its translations share.
+    pub lang: LangId,
+    pub translation_key: String,
 }
 
 #[derive(Debug, Clone, Default)]
 pub struct SiteTree {
     pub sections: TiVec<SectionId, Section>,
     pub pages: TiVec<PageId, Page>,
+    /// Translation key -> every version of that page, one per language,
+    /// in the order of the site's languages.
+    pub translations: HashMap<String, Vec<(LangId, DocId)>>,
+    /// The root section of each language (`None` for a language without pages).
+    pub roots: Vec<Option<SectionId>>,
 }
 
 /// The home page's section: the tree's first.
@@ -65,9 +80,74 @@ pub fn build_tree(
     documents: Vec<Document>,
     include_drafts: bool,
     site_title: &str,
+    languages: &Languages,
     diagnostics: &mut Diagnostics,
 ) -> SiteTree {
-    build_tree_and_excluded(documents, include_drafts, site_title, diagnostics).0
+    build_tree_and_excluded(documents, include_drafts, site_title, languages, diagnostics).0
+}
+
+/// A document with its language worked out.
+struct Placed {
+    doc: Document,
+    lang: LangId,
+    key: String,
+    /// The path its URL comes from: without the language in its name, and
+    /// with the language's prefix in front unless `lang:` placed it.
+    url_prefix: String,
+    url_rel: PathBuf,
+}
+
+/// The language of a document: its name's (`gbif-cas.es.md`), its front
+/// matter's `lang`, else the default; and the key its translations share
+/// (`lang-ref`, else its path without the language).
+fn place(doc: Document, languages: &Languages) -> Result<Placed, Diagnostic> {
+    let by_name = languages.of_file_name(&doc.rel).map_err(|suffix| {
+        Diagnostic::error(format!(
+            "{} is named for language `{suffix}`, which site.yaml does not list (it has {})",
+            doc.source.display(),
+            languages.codes()
+        ))
+        .at(Location::file(&doc.source))
+        .help(format!("add `{suffix}` under `languages:` in site.yaml, or rename the file"))
+    })?;
+    let by_front = match doc.front.lang.as_deref().map(str::trim).filter(|l| !l.is_empty()) {
+        None => None,
+        Some(code) => Some(languages.find(code).ok_or_else(|| {
+            Diagnostic::error(format!("`lang: {code}` is not one of the site's languages ({})", languages.codes()))
+                .at(doc.key_location("lang"))
+                .help(format!("add `{code}` under `languages:` in site.yaml, or write one of its languages"))
+        })?),
+    };
+    if let (Some((named, _)), Some(written)) = (&by_name, by_front) {
+        if *named != written {
+            return Err(Diagnostic::error(format!(
+                "`lang: {}` contradicts the file's name, which says `{}`",
+                languages.list[written].code, languages.list[*named].code
+            ))
+            .at(doc.key_location("lang"))
+            .help("remove `lang:` (the name says it) or rename the file"));
+        }
+    }
+    let lang_ref = doc.lang_ref()?;
+    let (lang, url_rel, prefixed) = match (by_name, by_front) {
+        (Some((lang, base)), _) => (lang, base, true),
+        (None, Some(lang)) => (lang, doc.rel.clone(), false),
+        (None, None) => (DEFAULT, doc.rel.clone(), true),
+    };
+    let key = match lang_ref {
+        Some(r) => format!("lang-ref:{r}"),
+        None => format!("file:{}", url_rel.to_string_lossy().replace('\\', "/")),
+    };
+    let url_prefix = if prefixed { languages.list[lang].prefix.clone() } else { "/".to_string() };
+    Ok(Placed { doc, lang, key, url_prefix, url_rel })
+}
+
+/// `prefix` (`/es/`) in front of a URL path from the site root.
+fn prefixed(prefix: &str, url: String) -> String {
+    match prefix {
+        "/" => url,
+        _ => format!("{prefix}{}", url.trim_start_matches('/')),
+    }
 }
 
 /// [`build_tree`], also returning the documents it left out (the drafts),
@@ -76,6 +156,7 @@ pub fn build_tree_and_excluded(
     documents: Vec<Document>,
     include_drafts: bool,
     site_title: &str,
+    languages: &Languages,
     diagnostics: &mut Diagnostics,
 ) -> (SiteTree, Vec<Document>) {
     let draft_dirs: Vec<PathBuf> = documents
@@ -87,58 +168,93 @@ pub fn build_tree_and_excluded(
         include_drafts
             || !(d.front.draft || draft_dirs.iter().any(|dir| d.rel.starts_with(dir) && !dir.as_os_str().is_empty()))
     });
-
-    let mut tree = SiteTree::default();
-    let (indexes, pages): (Vec<Document>, Vec<Document>) = documents.into_iter().partition(Document::is_section_index);
-    let mut section_by_dir: HashMap<PathBuf, SectionId> = HashMap::new();
-
-    let mut indexes = indexes;
-    indexes.sort_by(|a, b| a.rel.cmp(&b.rel));
-    if !indexes.first().is_some_and(|d| parent_dir(&d.rel).as_os_str().is_empty()) {
-        tree.sections.push(Section {
-            doc: Document::stand_in(Path::new("_index.md")),
-            dir: PathBuf::new(),
-            title: site_title.to_string(),
-            url: "/".into(),
-            output: "index.html".into(),
-            parent: None,
-            pages: Vec::new(),
-            subsections: Vec::new(),
-        });
-        section_by_dir.insert(PathBuf::new(), ROOT);
+    let mut placed = Vec::with_capacity(documents.len());
+    for doc in documents {
+        match place(doc, languages) {
+            Ok(p) => placed.push(p),
+            Err(d) => diagnostics.push(d),
+        }
     }
-    for doc in indexes {
-        let dir = parent_dir(&doc.rel);
-        let url = doc.front.permalink.clone().map_or_else(|| dir_url(&dir), normalise_permalink);
-        let title = title_of(&doc).0;
-        section_by_dir.insert(dir.clone(), tree.sections.next_key());
+
+    let mut tree = SiteTree { roots: vec![None; languages.list.len()], ..SiteTree::default() };
+    let (mut indexes, pages): (Vec<Placed>, Vec<Placed>) = placed.into_iter().partition(|p| p.doc.is_section_index());
+    let mut section_by_dir: HashMap<(PathBuf, LangId), SectionId> = HashMap::new();
+
+    // The default language's root is section 0 (written even when no
+    // `_index.md` defines it); then the sections in path order.
+    indexes.sort_by_key(|p| (parent_dir(&p.doc.rel), p.lang));
+    if !indexes.first().is_some_and(|p| parent_dir(&p.doc.rel).as_os_str().is_empty() && p.lang == DEFAULT) {
+        tree.sections.push(stand_in_root(site_title, DEFAULT, "_index.md", "/".into(), false));
+        section_by_dir.insert((PathBuf::new(), DEFAULT), ROOT);
+    }
+    for p in indexes {
+        let dir = parent_dir(&p.doc.rel);
+        let url = p
+            .doc
+            .front
+            .permalink
+            .clone()
+            .map_or_else(|| prefixed(&p.url_prefix, dir_url(&parent_dir(&p.url_rel))), normalise_permalink);
+        let title = title_of(&p.doc).0;
+        section_by_dir.insert((dir.clone(), p.lang), tree.sections.next_key());
         tree.sections.push(Section {
             output: output_file(&url),
-            doc,
+            doc: p.doc,
             dir,
             title,
             url,
             parent: None,
             pages: Vec::new(),
             subsections: Vec::new(),
+            lang: p.lang,
+            translation_key: p.key,
+            hidden: false,
         });
     }
-    for id in tree.sections.keys().skip(1) {
-        let parent = nearest_section(&section_by_dir, tree.sections[id].dir.parent());
+    // A language with pages but no root of its own gets a hidden one.
+    let mut languages_used: Vec<LangId> = pages.iter().map(|p| p.lang).collect();
+    languages_used.extend(tree.sections.iter().map(|s| s.lang));
+    languages_used.sort_unstable();
+    languages_used.dedup();
+    for lang in languages_used {
+        if let std::collections::hash_map::Entry::Vacant(root) = section_by_dir.entry((PathBuf::new(), lang)) {
+            let language = &languages.list[lang];
+            let title = language.title.clone().unwrap_or_else(|| site_title.to_string());
+            root.insert(tree.sections.next_key());
+            let rel = format!("_index.{}.md", language.code);
+            tree.sections.push(stand_in_root(&title, lang, &rel, language.prefix.clone(), true));
+        }
+    }
+    for (&(ref dir, lang), &id) in &section_by_dir {
+        if dir.as_os_str().is_empty() {
+            tree.roots[lang] = Some(id);
+        }
+    }
+    for id in tree.sections.keys() {
+        let section = &tree.sections[id];
+        if section.dir.as_os_str().is_empty() {
+            continue;
+        }
+        let parent = nearest_section(&section_by_dir, section.dir.parent(), section.lang);
         tree.sections[id].parent = Some(parent);
         tree.sections[parent].subsections.push(id);
     }
 
-    for doc in pages {
-        let dir = parent_dir(&doc.rel);
-        let section = nearest_section(&section_by_dir, Some(&dir));
-        let url = doc.front.permalink.clone().map_or_else(|| page_url(&doc.rel), normalise_permalink);
-        let (title, title_heading) = title_of(&doc);
+    for p in pages {
+        let dir = parent_dir(&p.doc.rel);
+        let section = nearest_section(&section_by_dir, Some(&dir), p.lang);
+        let url = p
+            .doc
+            .front
+            .permalink
+            .clone()
+            .map_or_else(|| prefixed(&p.url_prefix, page_url(&p.url_rel)), normalise_permalink);
+        let (title, title_heading) = title_of(&p.doc);
         let id = tree.pages.next_key();
         tree.sections[section].pages.push(id);
         tree.pages.push(Page {
             output: output_file(&url),
-            doc,
+            doc: p.doc,
             title,
             title_heading,
             url,
@@ -147,10 +263,14 @@ pub fn build_tree_and_excluded(
             next: None,
             occurrences: Vec::new(),
             related: Vec::new(),
+            lang: p.lang,
+            translation_key: p.key,
         });
     }
+    hidden_root_urls(&mut tree, languages);
 
     activity_urls(&mut tree);
+    group_translations(&mut tree, languages, diagnostics);
     super::schedule::resolve(&mut tree, diagnostics);
     check_unique_outputs(&tree, diagnostics);
     order(&mut tree);
@@ -158,7 +278,100 @@ pub fn build_tree_and_excluded(
     (tree, excluded)
 }
 
+fn stand_in_root(title: &str, lang: LangId, rel: &str, url: String, hidden: bool) -> Section {
+    Section {
+        doc: Document::stand_in(Path::new(rel)),
+        dir: PathBuf::new(),
+        title: title.to_string(),
+        output: output_file(&url),
+        url,
+        parent: None,
+        pages: Vec::new(),
+        subsections: Vec::new(),
+        lang,
+        translation_key: "file:_index.md".into(),
+        hidden,
+    }
+}
+
+/// A hidden root's URL is its language's home: the page at the language's
+/// prefix when there is one (a Jekyll site's `es/index.md`), else the site's home.
+fn hidden_root_urls(tree: &mut SiteTree, languages: &Languages) {
+    for id in tree.sections.keys() {
+        if !tree.sections[id].hidden {
+            continue;
+        }
+        let prefix = &languages.list[tree.sections[id].lang].prefix;
+        let home = tree.pages.iter().find(|p| &p.url == prefix).map(|p| p.url.clone());
+        tree.sections[id].url = home.unwrap_or_else(|| tree.sections[ROOT].url.clone());
+    }
+}
+
+/// Gathers the versions of each page by key; two of one language are an
+/// error at the second one.
+fn group_translations(tree: &mut SiteTree, languages: &Languages, diagnostics: &mut Diagnostics) {
+    let docs = tree
+        .sections
+        .iter_enumerated()
+        .filter(|(_, s)| !s.hidden)
+        .map(|(i, s)| (DocId::Section(i), s.lang, &s.translation_key, &s.doc))
+        .chain(tree.pages.iter_enumerated().map(|(i, p)| (DocId::Page(i), p.lang, &p.translation_key, &p.doc)));
+    let mut groups: HashMap<String, Vec<(LangId, DocId)>> = HashMap::new();
+    let mut first_of: HashMap<(&String, LangId), &Document> = HashMap::new();
+    for (doc_ref, lang, key, doc) in docs {
+        if let Some(first) = first_of.get(&(key, lang)) {
+            let language = &languages.list[lang];
+            let both = format!("{} and {}", first.source.display(), doc.source.display());
+            let language = format!("{} (`{}`)", language.label, language.code);
+            let (message, location, help) = match key.strip_prefix("lang-ref:") {
+                Some(r) => (
+                    format!("{both} share `lang-ref: {r}` and are both in {language}"),
+                    doc.key_location("lang-ref"),
+                    "give each translation of a page a different language, or this page a `lang-ref` of its own",
+                ),
+                None => (
+                    format!("{both} are both the {language} version of one page"),
+                    if doc.front.lang.is_some() { doc.key_location("lang") } else { Location::file(&doc.source) },
+                    "keep one of them, or name the other for the language it is in (`page.es.md`)",
+                ),
+            };
+            diagnostics.push(Diagnostic::error(message).at(location).help(help));
+            continue;
+        }
+        first_of.insert((key, lang), doc);
+        groups.entry(key.clone()).or_default().push((lang, doc_ref));
+    }
+    for versions in groups.values_mut() {
+        versions.sort();
+    }
+    tree.translations = groups;
+}
+
 impl SiteTree {
+    /// The versions of a page or section, one per language (itself among them).
+    pub fn translations_of(&self, doc: DocId) -> &[(LangId, DocId)] {
+        self.translations.get(self.translation_key(doc)).map_or(&[], Vec::as_slice)
+    }
+
+    /// Its version in `lang`, if it has one.
+    pub fn translation(&self, doc: DocId, lang: LangId) -> Option<DocId> {
+        self.translations_of(doc).iter().find(|(l, _)| *l == lang).map(|(_, d)| *d)
+    }
+
+    pub fn translation_key(&self, doc: DocId) -> &str {
+        match doc {
+            DocId::Section(id) => &self.sections[id].translation_key,
+            DocId::Page(id) => &self.pages[id].translation_key,
+        }
+    }
+
+    pub fn lang_of(&self, doc: DocId) -> LangId {
+        match doc {
+            DocId::Section(id) => self.sections[id].lang,
+            DocId::Page(id) => self.pages[id].lang,
+        }
+    }
+
     /// Every document, in site order: sections, then pages.
     pub fn doc_ids(&self) -> impl Iterator<Item = DocId> + '_ {
         self.sections.keys().map(DocId::Section).chain(self.pages.keys().map(DocId::Page))
@@ -251,14 +464,16 @@ fn parent_dir(rel: &Path) -> PathBuf {
     rel.parent().map(Path::to_path_buf).unwrap_or_default()
 }
 
-fn nearest_section(by_dir: &HashMap<PathBuf, SectionId>, mut dir: Option<&Path>) -> SectionId {
+/// The nearest section of language `lang` at or above `dir`; every
+/// language with documents has a root.
+fn nearest_section(by_dir: &HashMap<(PathBuf, LangId), SectionId>, mut dir: Option<&Path>, lang: LangId) -> SectionId {
     while let Some(d) = dir {
-        if let Some(&id) = by_dir.get(d) {
+        if let Some(&id) = by_dir.get(&(d.to_path_buf(), lang)) {
             return id;
         }
         dir = d.parent();
     }
-    ROOT
+    by_dir.get(&(PathBuf::new(), lang)).copied().unwrap_or(ROOT)
 }
 
 /// `meetings/2021 Meeting` -> `/meetings/2021-meeting/`.
@@ -347,6 +562,7 @@ fn check_unique_outputs(tree: &SiteTree, diagnostics: &mut Diagnostics) {
     let docs = tree
         .sections
         .iter()
+        .filter(|s| !s.hidden)
         .map(|s| (s.output.as_path(), &s.doc))
         .chain(tree.pages.iter().map(|p| (p.output.as_path(), &p.doc)));
     for (output, doc) in docs {

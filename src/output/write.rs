@@ -81,7 +81,7 @@ impl Drop for Staging {
 }
 
 /// The folders of a site that people write; no output may replace them.
-pub const AUTHORED: [&str; 5] = ["content", "templates", "themes", "assets", "data"];
+pub const AUTHORED: [&str; 6] = ["content", "templates", "themes", "assets", "data", "i18n"];
 
 /// Refuses an output folder that is the site's root, holds it, or is,
 /// holds or sits inside one of its [`AUTHORED`] folders. Both paths are

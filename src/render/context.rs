@@ -10,6 +10,7 @@ use super::programme::{Part, Programmes};
 use super::RenderInputs;
 use crate::content::schedule::{Occurrence, When};
 use crate::content::{DocId, Document, KindFields, Page, PageId, Section, SectionId, SiteTree, WrittenDate};
+use crate::languages::{LangId, DEFAULT};
 use crate::markdown::{self, Rendered, TocEntry};
 use crate::urls;
 
@@ -18,7 +19,10 @@ pub const GENERATOR: &str = concat!("folio ", env!("CARGO_PKG_VERSION"));
 /// Values shared by every page: `site`, one listing per section, one view
 /// per programme.
 pub struct SiteValues {
-    site: Value,
+    /// `site`, per language (its title, menu and data).
+    site: Vec<Value>,
+    /// `t`, the interface strings, per language.
+    strings: Vec<Value>,
     sections: TiVec<SectionId, Value>,
     pub programmes: Programmes,
 }
@@ -30,10 +34,39 @@ struct SiteView<'a> {
     base_url: &'a str,
     base_path: &'a str,
     language: &'a str,
+    /// The URL of the home page in this language.
+    home: String,
+    /// Every language of the site, with its home page.
+    languages: Vec<LanguageView<'a>>,
     menu: Vec<MenuView<'a>>,
     extra: &'a crate::yaml::Mapping,
-    data: &'a crate::yaml::Mapping,
+    data: crate::yaml::Mapping,
     generator: &'static str,
+}
+
+#[derive(Serialize, Clone)]
+struct LanguageView<'a> {
+    code: &'a str,
+    label: &'a str,
+    dir: &'static str,
+    url: String,
+}
+
+/// One of the site's languages as a page offers it: its version of the
+/// page, or (not `translated`) that language's home page.
+#[derive(Serialize)]
+struct TranslationView<'a> {
+    code: &'a str,
+    label: &'a str,
+    dir: &'static str,
+    url: String,
+    /// The absolute URL when the site's base URL has a host, for `hreflang`.
+    href: String,
+    current: bool,
+    translated: bool,
+    /// For a language the page is not in: that it leads to the home page,
+    /// said in that language.
+    note: Option<&'a str>,
 }
 
 #[derive(Serialize)]
@@ -104,12 +137,22 @@ pub struct PageView<'a> {
     description: Option<&'a str>,
     kind: &'static str,
     is_section: bool,
+    /// The home page of its language (`/`, `/es/`).
+    is_home: bool,
     url: String,
     permalink: String,
     path: &'a str,
     source: String,
     date: Option<&'a WrittenDate>,
     lang: &'a str,
+    dir: &'static str,
+    /// The name of its language in itself.
+    language_label: &'a str,
+    /// Every language of the site (none on a site of one language): the
+    /// page's version in it, or that language's home.
+    translations: Vec<TranslationView<'a>>,
+    /// The default language's version, for `hreflang="x-default"`.
+    x_default: Option<String>,
     /// `toc: true` in front matter: the theme shows the TOC.
     show_toc: bool,
     toc: Vec<TocEntry>,
@@ -185,21 +228,50 @@ impl SiteValues {
     pub fn new(inputs: &RenderInputs<'_>, bodies: &dyn super::programme::Bodies) -> SiteValues {
         let (config, tree) = (inputs.config, inputs.tree);
         let base = config.base_path();
-        let site = SiteView {
-            title: &config.title,
-            description: &config.description,
-            base_url: &config.base_url,
-            base_path: base,
-            language: &config.language,
-            menu: config.menu.iter().map(|m| menu_view(m, base)).collect(),
-            extra: &config.extra,
-            data: inputs.data,
-            generator: GENERATOR,
-        };
+        let languages: Vec<LanguageView> = inputs
+            .languages
+            .list
+            .iter()
+            .enumerate()
+            .map(|(lang, l)| LanguageView {
+                code: &l.code,
+                label: &l.label,
+                dir: l.dir.as_str(),
+                url: urls::site_url(base, language_home(tree, lang)),
+            })
+            .collect();
+        let site = inputs
+            .languages
+            .list
+            .iter()
+            .enumerate()
+            .map(|(lang, language)| {
+                let view = SiteView {
+                    title: language.title.as_deref().unwrap_or(&config.title),
+                    description: language.description.as_deref().unwrap_or(&config.description),
+                    base_url: &config.base_url,
+                    base_path: base,
+                    language: &language.code,
+                    home: languages[lang].url.clone(),
+                    languages: languages.clone(),
+                    menu: language.menu.iter().map(|m| menu_view(m, base)).collect(),
+                    extra: &config.extra,
+                    data: crate::site_data::for_language(inputs.data, &language.code),
+                    generator: GENERATOR,
+                };
+                Value::from_serializable(&view)
+            })
+            .collect();
+        let strings = inputs.strings.tables.iter().map(Value::from_serializable).collect();
+        let fallback = inputs.languages.fallback;
         let sections = tree
             .sections
-            .iter()
-            .map(|s| {
+            .iter_enumerated()
+            .map(|(id, s)| {
+                let mut pages: Vec<Summary> = s.pages.iter().map(|&p| page_summary(&tree.pages[p], base)).collect();
+                if fallback && s.lang != DEFAULT {
+                    pages.extend(untranslated_pages(tree, id).map(|p| page_summary(&tree.pages[p], base)));
+                }
                 let view = SectionView {
                     title: &s.title,
                     url: urls::site_url(base, &s.url),
@@ -207,14 +279,36 @@ impl SiteValues {
                     description: s.doc.front.description.as_deref(),
                     kind: s.doc.front.kind.name(),
                     fields: &s.doc.fields,
-                    pages: s.pages.iter().map(|&p| page_summary(&tree.pages[p], base)).collect(),
+                    pages,
                     subsections: s.subsections.iter().map(|&c| section_summary(&tree.sections[c], base)).collect(),
                 };
                 Value::from_serializable(&view)
             })
             .collect();
-        SiteValues { site: Value::from_serializable(&site), sections, programmes: Programmes::new(inputs, bodies) }
+        SiteValues { site, strings, sections, programmes: Programmes::new(inputs, bodies) }
     }
+}
+
+/// The URL path of a language's home: its root section's (a hidden root
+/// has the language's home page, or the site's, as its URL).
+fn language_home(tree: &SiteTree, lang: LangId) -> &str {
+    let root = tree.roots.get(lang).copied().flatten().unwrap_or(crate::content::ROOT);
+    &tree.sections[root].url
+}
+
+/// For listings with `translation_fallback`: the default language's pages
+/// of the section that `section` translates which have no version in its
+/// language, in their order.
+fn untranslated_pages(tree: &SiteTree, section: SectionId) -> impl Iterator<Item = PageId> + '_ {
+    let lang = tree.sections[section].lang;
+    let original = match tree.translation(DocId::Section(section), DEFAULT) {
+        Some(DocId::Section(original)) => Some(original),
+        _ => None,
+    };
+    original
+        .into_iter()
+        .flat_map(move |original| tree.sections[original].pages.iter().copied())
+        .filter(move |&p| tree.translation(DocId::Page(p), lang).is_none())
 }
 
 pub fn page_summary<'a>(page: &'a Page, base: &str) -> Summary<'a> {
@@ -267,6 +361,10 @@ fn hero(doc: &Document, rendered: &Rendered, base: &str) -> Option<Hero> {
 /// pages folio generates.
 struct Subject<'a> {
     doc: &'a Document,
+    /// The page or section itself (`None` for the pages folio generates,
+    /// which have no translations), and its language.
+    doc_id: Option<DocId>,
+    lang: LangId,
     occurrences: &'a [Occurrence],
     related: Vec<Summary<'a>>,
     schedule: Option<Schedule<'a>>,
@@ -281,9 +379,25 @@ struct Subject<'a> {
 fn view<'a>(inputs: &RenderInputs<'a>, subject: Subject<'a>) -> PageView<'a> {
     let config = inputs.config;
     let base = config.base_path();
-    let Subject { doc, occurrences, related, schedule, title, path, rendered, is_section, neighbours, ancestors } =
-        subject;
+    let Subject {
+        doc,
+        doc_id,
+        lang,
+        occurrences,
+        related,
+        schedule,
+        title,
+        path,
+        rendered,
+        is_section,
+        neighbours,
+        ancestors,
+    } = subject;
     let url = urls::site_url(base, path);
+    let language = &inputs.languages.list[lang];
+    let translations = translations(inputs, doc_id, lang);
+    let x_default = translations.iter().find(|t| t.translated && t.code == inputs.languages.list[DEFAULT].code);
+    let x_default = x_default.map(|t| t.href.clone());
     let toc = match doc.front.toc_max_depth {
         Some(depth) => markdown::toc::limit(&rendered.toc, depth),
         None => rendered.toc.clone(),
@@ -291,19 +405,29 @@ fn view<'a>(inputs: &RenderInputs<'a>, subject: Subject<'a>) -> PageView<'a> {
     let backlinks = inputs
         .backlinks
         .get(path)
-        .map(|refs| refs.iter().map(|r| BacklinkView { title: &r.title, url: urls::site_url(base, &r.path) }).collect())
+        .map(|refs| {
+            refs.iter()
+                .filter(|r| r.lang == lang)
+                .map(|r| BacklinkView { title: &r.title, url: urls::site_url(base, &r.path) })
+                .collect()
+        })
         .unwrap_or_default();
     PageView {
         title,
         description: doc.front.description.as_deref(),
         kind: doc.front.kind.name(),
         is_section,
+        is_home: matches!(doc_id, Some(DocId::Section(s)) if inputs.tree.sections[s].parent.is_none()),
         permalink: crate::render::filters::absolute_url(&config.base_url, &url),
         url,
         path,
         source: doc.source.to_string_lossy().replace('\\', "/"),
         date: doc.front.date.as_ref(),
-        lang: doc.front.lang.as_deref().unwrap_or(&config.language),
+        lang: &language.code,
+        dir: language.dir.as_str(),
+        language_label: &language.label,
+        translations,
+        x_default,
         show_toc: doc.front.toc,
         toc,
         content: &rendered.html,
@@ -324,6 +448,39 @@ fn view<'a>(inputs: &RenderInputs<'a>, subject: Subject<'a>) -> PageView<'a> {
         related,
         schedule,
     }
+}
+
+/// The page in every language of the site: its own version where it has
+/// one, else that language's home page (with a note saying so).
+fn translations<'a>(inputs: &RenderInputs<'a>, doc: Option<DocId>, lang: LangId) -> Vec<TranslationView<'a>> {
+    let (config, tree, languages) = (inputs.config, inputs.tree, inputs.languages);
+    if !languages.is_multilingual() {
+        return Vec::new();
+    }
+    let base = config.base_path();
+    languages
+        .list
+        .iter()
+        .enumerate()
+        .map(|(other, language)| {
+            let version = doc.and_then(|d| tree.translation(d, other));
+            let path = version.map_or_else(|| language_home(tree, other), |v| tree.url(v));
+            let url = urls::site_url(base, path);
+            TranslationView {
+                code: &language.code,
+                label: &language.label,
+                dir: language.dir.as_str(),
+                href: crate::render::filters::absolute_url(&config.base_url, &url),
+                url,
+                current: other == lang,
+                translated: version.is_some(),
+                note: match version {
+                    Some(_) => None,
+                    None => inputs.strings.tables[other].get("language_home_only").map(String::as_str),
+                },
+            }
+        })
+        .collect()
 }
 
 /// A meeting's programme: every occurrence of its sessions by day, in
@@ -373,9 +530,22 @@ fn schedule<'a>(tree: &'a SiteTree, meeting: SectionId, base: &str) -> Schedule<
     Schedule { days, unscheduled, categories }
 }
 
-fn context(values: &SiteValues, page: &PageView<'_>, section: SectionId, programme: Option<SectionId>) -> Context {
+fn context(
+    inputs: &RenderInputs<'_>,
+    values: &SiteValues,
+    page: &PageView<'_>,
+    section: SectionId,
+    programme: Option<SectionId>,
+) -> Context {
+    let lang = inputs.tree.sections[section].lang;
+    let language = &inputs.languages.list[lang];
     let mut context = Context::new();
-    context.insert_value("site", values.site.clone());
+    context.insert_value("site", values.site[lang].clone());
+    // The interface strings (`t.on_this_page`), and the language and the
+    // locale that the `date` filter writes dates in.
+    context.insert_value("t", values.strings[lang].clone());
+    context.insert("lang", &language.code);
+    context.insert("locale", &language.locale);
     context.insert_value("section", values.sections[section].clone());
     context.insert_value("programme", values.programmes.value(programme));
     let page = Value::from_serializable(page);
@@ -406,6 +576,8 @@ fn page_context(inputs: &RenderInputs<'_>, values: &SiteValues, id: PageId, rend
     let neighbour = |n: Option<PageId>| n.map(|n| page_summary(&tree.pages[n], base));
     let subject = Subject {
         doc: &page.doc,
+        doc_id: Some(DocId::Page(id)),
+        lang: page.lang,
         occurrences: &page.occurrences,
         related: page.related.iter().map(|&p| page_summary(&tree.pages[p], base)).collect(),
         schedule: None,
@@ -416,7 +588,7 @@ fn page_context(inputs: &RenderInputs<'_>, values: &SiteValues, id: PageId, rend
         neighbours: (neighbour(previous), neighbour(next)),
         ancestors: ancestors(tree, Some(page.section), base),
     };
-    context(values, &view(inputs, subject), page.section, programme)
+    context(inputs, values, &view(inputs, subject), page.section, programme)
 }
 
 fn section_context(inputs: &RenderInputs<'_>, values: &SiteValues, id: SectionId, rendered: &Rendered) -> Context {
@@ -425,6 +597,8 @@ fn section_context(inputs: &RenderInputs<'_>, values: &SiteValues, id: SectionId
     let is_meeting = section.doc.front.kind == crate::content::Kind::Meeting;
     let subject = Subject {
         doc: &section.doc,
+        doc_id: Some(DocId::Section(id)),
+        lang: section.lang,
         occurrences: &[],
         related: Vec::new(),
         schedule: is_meeting.then(|| schedule(tree, id, inputs.config.base_path())),
@@ -435,7 +609,7 @@ fn section_context(inputs: &RenderInputs<'_>, values: &SiteValues, id: SectionId
         neighbours: (None, None),
         ancestors: ancestors(tree, section.parent, inputs.config.base_path()),
     };
-    context(values, &view(inputs, subject), id, tree.programme_of(id))
+    context(inputs, values, &view(inputs, subject), id, tree.programme_of(id))
 }
 
 /// A page folio makes for a programme (the one-page view, the funding
@@ -445,6 +619,8 @@ pub fn generated_context(inputs: &RenderInputs<'_>, values: &SiteValues, part: &
     let section = &tree.sections[part.programme];
     let subject = Subject {
         doc: &section.doc,
+        doc_id: None,
+        lang: section.lang,
         occurrences: &[],
         related: Vec::new(),
         schedule: None,
@@ -455,5 +631,5 @@ pub fn generated_context(inputs: &RenderInputs<'_>, values: &SiteValues, part: &
         neighbours: (None, None),
         ancestors: ancestors(tree, Some(part.programme), inputs.config.base_path()),
     };
-    context(values, &view(inputs, subject), part.programme, Some(part.programme))
+    context(inputs, values, &view(inputs, subject), part.programme, Some(part.programme))
 }

@@ -4,6 +4,7 @@
 use tera::value::ValueKind;
 use tera::{Kwargs, State, Tera, TeraResult, Value};
 
+use super::dates::DateStyle;
 use crate::content::WrittenDate;
 use crate::{slug, text, urls};
 
@@ -31,14 +32,32 @@ pub fn default(value: Value, kwargs: Kwargs, _: &State) -> TeraResult<Value> {
     Ok(if missing || (boolean && !value.is_truthy()) { fallback } else { value })
 }
 
-/// `{{ page.date | date(format="%e %B %Y") }}` on `YYYY-MM-DD[...]` text.
-/// Takes strftime's conversions (`%A %e %B %Y`); `%e` is the day without
-/// padding.
-pub fn date(value: &str, kwargs: Kwargs, _: &State) -> TeraResult<String> {
-    let format = kwargs.get::<&str>("format")?.unwrap_or("%e %B %Y");
-    format_date(value, format).ok_or_else(|| {
+/// `{{ page.date | date(style="long") }}` on `YYYY-MM-DD[...]` text: the
+/// date as the page's language writes it (the `locale` the page's context
+/// holds, or `locale=` given here); `style` is `long`, `full`, `weekday` or
+/// `short` (see [`super::dates::DateStyle`]). `format="%e %B %Y"` takes
+/// strftime's conversions instead, in English; `%e` is the day without padding.
+pub fn date(value: &str, kwargs: Kwargs, state: &State) -> TeraResult<String> {
+    let not_a_date = || {
         tera::Error::message(format!("`{value}` is not a date in YYYY-MM-DD form; the `date` filter cannot format it"))
-    })
+    };
+    if let Some(format) = kwargs.get::<&str>("format")? {
+        return format_date(value, format).ok_or_else(not_a_date);
+    }
+    let style = match kwargs.get::<&str>("style")? {
+        None => DateStyle::Long,
+        Some(name) => DateStyle::from_name(name).ok_or_else(|| {
+            tera::Error::message(format!(
+                "`date(style=\"{name}\")`: the styles are \"long\", \"full\", \"weekday\" and \"short\""
+            ))
+        })?,
+    };
+    let locale = match kwargs.get::<String>("locale")? {
+        Some(locale) => locale,
+        None => state.get::<String>("locale")?.unwrap_or_else(|| "en".into()),
+    };
+    let date = WrittenDate::parse(value).ok_or_else(not_a_date)?.date();
+    Ok(super::dates::format(date, style, &locale))
 }
 
 pub fn format_date(value: &str, format: &str) -> Option<String> {

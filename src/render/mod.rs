@@ -4,6 +4,7 @@
 //! template file and line.
 
 mod context;
+pub mod dates;
 pub mod filters;
 mod limits;
 pub mod programme;
@@ -30,6 +31,9 @@ pub struct RenderInputs<'a> {
     pub backlinks: &'a HashMap<String, Vec<Referrer>>,
     /// Page URL path -> URL path of its calendar file.
     pub calendars: &'a HashMap<String, String>,
+    pub languages: &'a crate::languages::Languages,
+    /// The theme's interface strings in each language.
+    pub strings: &'a crate::i18n::Strings,
 }
 
 /// A page that refers to another one.
@@ -37,6 +41,8 @@ pub struct RenderInputs<'a> {
 pub struct Referrer {
     pub title: String,
     pub path: String,
+    /// Its language: a page lists the referrers in its own.
+    pub lang: crate::languages::LangId,
 }
 
 pub struct Templates {

@@ -12,7 +12,7 @@ use notify::{EventKind, RecursiveMode, Watcher};
 use super::ServeError;
 
 /// Folders of the site that a build reads, watched recursively.
-pub const WATCHED_DIRS: [&str; 6] = ["content", "templates", "themes", "assets", "data", "includes"];
+pub const WATCHED_DIRS: [&str; 7] = ["content", "templates", "themes", "assets", "data", "includes", "i18n"];
 /// Files at the site's root that a build reads.
 pub const WATCHED_FILES: [&str; 1] = ["site.yaml"];
 

@@ -551,6 +551,7 @@ impl<'o> Planner<'o> {
         self.settle_shared_urls(&mut files);
         let base_path = self.config.base_path.clone();
         let links = body::Links { by_path: &by_path, posts: &posts, base_path: &base_path };
+        let languages = self.site_languages();
         let (pages, mut planned, rewrites) = self.convert_pages(links);
         let data_files = self.convert_data(&mut planned);
         for (inner, full) in &self.includes {
@@ -564,7 +565,7 @@ impl<'o> Planner<'o> {
             }
         }
         // (`/404.html` is that name on every host.)
-        match self.site_yaml(pages.iter().any(|p| p.url.ends_with(".html") && p.url != "/404.html")) {
+        match self.site_yaml(pages.iter().any(|p| p.url.ends_with(".html") && p.url != "/404.html"), &languages) {
             Ok(text) => planned
                 .push(PlannedFile { target: crate::config::CONFIG_FILE.into(), content: PlannedContent::Text(text) }),
             Err(d) => self.errors.push(d),
@@ -1057,7 +1058,7 @@ impl<'o> Planner<'o> {
     /// rest, and what keeps the pages working as Jekyll served them:
     /// `implicit_html` when pages were published as `.html` files (the
     /// host answered `/schedule` with `schedule.html`), `liquid`.
-    fn site_yaml(&self, html_urls: bool) -> Result<String, Diagnostic> {
+    fn site_yaml(&self, html_urls: bool, languages: &SiteLanguages) -> Result<String, Diagnostic> {
         let config = &self.config;
         let mut map = Mapping::new();
         let title =
@@ -1069,8 +1070,19 @@ impl<'o> Planner<'o> {
         if let Some(base) = &config.base_url {
             map.insert("base_url".into(), Value::String(base.clone()));
         }
-        if let Some(lang) = config.lang.as_ref().filter(|l| !l.trim().is_empty()) {
+        if let Some(lang) = &languages.default {
             map.insert("language".into(), Value::String(lang.clone()));
+        }
+        if languages.list.len() > 1 {
+            let mut list = Mapping::new();
+            for (code, label) in &languages.list {
+                let mut entry = Mapping::new();
+                if let Some(label) = label {
+                    entry.insert("label".into(), Value::String(label.clone()));
+                }
+                list.insert(Value::String(code.clone()), Value::Mapping(entry));
+            }
+            map.insert("languages".into(), Value::Mapping(list));
         }
         if html_urls {
             map.insert("implicit_html".into(), Value::Bool(true));
@@ -1088,6 +1100,52 @@ impl<'o> Planner<'o> {
         let at = Embedded { file: shown, file_source: &text, lines_before: 0, what: crate::config::CONFIG_FILE };
         yaml::parse::<crate::config::SiteConfig>(&text, at)?;
         Ok(text)
+    }
+}
+
+/// The languages of the Jekyll site: the default (`algae.rootLang` of the
+/// hosted-portal theme, else `lang` in `_config.yml`, else the home page's
+/// `lang`) first, then those `_data/languages.yml` names and those pages
+/// are written in, each with the label `languages.yml` gives it.
+struct SiteLanguages {
+    default: Option<String>,
+    list: Vec<(String, Option<String>)>,
+}
+
+impl Planner<'_> {
+    fn site_languages(&self) -> SiteLanguages {
+        let text = |v: &Value| config::scalar_text(v).map(|t| t.trim().to_string()).filter(|t| !t.is_empty());
+        let page_lang = |s: &Source| s.front.get("lang").or_else(|| s.defaults.get("lang")).and_then(text);
+        let root_lang = self.config.extra.get("algae").and_then(|a| a.get("rootLang")).and_then(text);
+        let home_lang = self.sources.iter().find(|s| s.url == "/").and_then(page_lang);
+        let default = root_lang.or_else(|| self.config.lang.clone().filter(|l| !l.trim().is_empty())).or(home_lang);
+        let declared: Vec<(String, Option<String>)> = self
+            .data
+            .iter()
+            .find(|(rel, _)| matches!(rel.as_str(), "_data/languages.yml" | "_data/languages.yaml"))
+            .and_then(|(_, full)| fs::read_to_string(full).ok())
+            .and_then(|t| serde_yaml::from_str::<Mapping>(&t).ok())
+            .map(|m| m.iter().filter_map(|(code, v)| Some((text(code)?, v.get("label").and_then(text)))).collect())
+            .unwrap_or_default();
+        let mut list: Vec<(String, Option<String>)> = Vec::new();
+        let mut add = |code: String, label: Option<String>| {
+            if crate::languages::is_language_tag(&code) && !list.iter().any(|(c, _)| c.eq_ignore_ascii_case(&code)) {
+                list.push((code, label));
+            }
+        };
+        let label_of = |code: &str| declared.iter().find(|(c, _)| c == code).and_then(|(_, l)| l.clone());
+        if let Some(d) = &default {
+            add(d.clone(), label_of(d));
+        }
+        for (code, label) in &declared {
+            add(code.clone(), label.clone());
+        }
+        for code in self.sources.iter().filter_map(page_lang) {
+            let label = label_of(&code);
+            add(code, label);
+        }
+        let default = default.or_else(|| (list.len() > 1).then(|| list[0].0.clone()));
+        SiteLanguages { default, list }
     }
 }
 

@@ -4,16 +4,21 @@
 // whose clock is already on the meeting's offset gets nothing added.
 (function () {
   "use strict";
+  // Dates in the page's language (<html lang>), and the label the template
+  // wrote in it; the browser's own language only when the page has none.
+  var script = document.currentScript;
+  var label = (script && script.getAttribute("data-your-time")) || "Your time:";
+  var locale = document.documentElement.lang || undefined;
   var times = document.querySelectorAll("[data-local-time]");
   if (!times.length || !window.Intl || !Intl.DateTimeFormat) return;
   var zone = Intl.DateTimeFormat().resolvedOptions().timeZone;
-  var format = new Intl.DateTimeFormat(undefined, {
+  var format = new Intl.DateTimeFormat(locale, {
     weekday: "short", day: "numeric", month: "short", hour: "numeric", minute: "2-digit", timeZoneName: "short"
   });
   // In a day's schedule the date is in the heading: the time is enough,
   // unless the reader's day is another one.
-  var short = new Intl.DateTimeFormat(undefined, { hour: "numeric", minute: "2-digit", timeZoneName: "short" });
-  var clock = new Intl.DateTimeFormat(undefined, { hour: "numeric", minute: "2-digit" });
+  var short = new Intl.DateTimeFormat(locale, { hour: "numeric", minute: "2-digit", timeZoneName: "short" });
+  var clock = new Intl.DateTimeFormat(locale, { hour: "numeric", minute: "2-digit" });
   // "12:00 – 1:30 PM UTC": the zone once, after the end. formatRange is
   // missing only in old browsers, which get the start's zone instead.
   function span(fmt, start, end) {
@@ -43,7 +48,7 @@
     var text = span(shortForm && sameDay ? short : format, start, end);
     var local = document.createElement("span");
     local.className = "local-time";
-    local.textContent = "Your time: " + text;
+    local.textContent = label + " " + text;
     local.title = zone;
     el.insertAdjacentElement("afterend", local);
     added++;

@@ -10,6 +10,9 @@
   var days = Array.prototype.slice.call(document.querySelectorAll(".schedule-day"));
   var status = form.querySelector(".schedule-filter__status");
   var params = new URLSearchParams(window.location.search);
+  // The status line in the page's language, written by the template.
+  var none = form.getAttribute("data-none") || "No session matches this choice.";
+  var showing = form.getAttribute("data-showing") || "Showing {shown} of {total} sessions.";
 
   function chosen(name) {
     var input = form.querySelector('input[name="' + name + '"]:checked');
@@ -31,7 +34,7 @@
     });
     var filtered = day || format;
     status.textContent = filtered
-      ? (shown === 0 ? "No session matches this choice." : "Showing " + shown + " of " + items.length + " sessions.")
+      ? (shown === 0 ? none : showing.replace("{shown}", shown).replace("{total}", items.length))
       : "";
     try {
       var query = new URLSearchParams(window.location.search);

@@ -3,6 +3,10 @@
 // until the reader presses "Play here".
 (function () {
   "use strict";
+  // The button's words in the page's language, written by the template.
+  var script = document.currentScript;
+  var playHere = (script && script.getAttribute("data-play-here")) || "Play here";
+  var playTitleHere = (script && script.getAttribute("data-play-title-here")) || "Play {title} here (loads the player from the video host)";
   function player(url) {
     var m = url.match(/vimeo\.com\/(?:video\/)?(\d+)(?:\/([0-9a-f]+))?/);
     if (m) return "https://player.vimeo.com/video/" + m[1] + (m[2] ? "?h=" + m[2] : "");
@@ -16,8 +20,8 @@
     var button = document.createElement("button");
     button.type = "button";
     button.className = "video-load";
-    button.textContent = "Play here";
-    button.setAttribute("aria-label", "Play " + link.textContent + " here (loads the player from the video host)");
+    button.textContent = playHere;
+    button.setAttribute("aria-label", playTitleHere.replace("{title}", link.textContent));
     button.addEventListener("click", function () {
       var frame = document.createElement("iframe");
       frame.className = "video-frame";
