@@ -348,7 +348,8 @@ fn two_languages_keep_every_version_at_its_url() {
         ("_data/es/navigation.yml", "- title: Noticias\n  url: /post/2024/taller/\n"),
         ("_data/en/navigation.yml", "- title: News\n  url: /en/post/2024/taller/\n"),
         ("_data/languages.yml", "es:\n  label: Español\nen:\n  label: English\n"),
-        ("_posts/es/2024-05-01-taller.md", "---\ntitle: Taller de datos\nlang-ref: workshop\n---\nUn taller sobre datos.\n"),
+        ("_data/translations.yml", "tocTitle:\n  en: \"On this page\"\n  es: \"Contenido\"\nrelatedPosts:\n  es: Relacionados\n"),
+        ("_posts/es/2024-05-01-taller.md", "---\ntitle: Taller de datos\nlang-ref: workshop\ntoc: true\n---\nUn taller sobre datos.\n\n## Detalles\n\nMás.\n"),
         ("_posts/en/2024-05-01-taller.md", "---\ntitle: Data workshop\nlang-ref: workshop\n---\nA workshop about data.\n"),
     ]);
     let (root, report) = import(site.path());
@@ -391,6 +392,10 @@ fn two_languages_keep_every_version_at_its_url() {
     assert_eq!(switch(&en)[0], ("Español".to_string(), "/post/2024/taller/".to_string()));
     assert_eq!(switch(&es)[1], ("English".to_string(), "/en/post/2024/taller/".to_string()));
     assert_eq!(attr(&select(&en, "html")[0], "lang"), "en");
+    // The hosted-portal theme's words the gbif theme shows too.
+    let strings = fs::read_to_string(root.path().join("site/i18n/es.yaml")).unwrap();
+    assert!(strings.contains("on_this_page: Contenido\n") && !strings.contains("Relacionados"), "{strings}");
+    assert_eq!(text(&select(&es, ".toc__title")[0]), "Contenido");
     let menu = |html: &Html| select(html, ".site-nav a").iter().map(text).collect::<Vec<_>>();
     assert_eq!((menu(&en), menu(&es)), (vec!["News".to_string()], vec!["Noticias".to_string()]));
 }

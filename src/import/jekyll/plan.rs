@@ -553,6 +553,8 @@ impl<'o> Planner<'o> {
         let links = body::Links { by_path: &by_path, posts: &posts, base_path: &base_path };
         let languages = self.site_languages();
         let (pages, mut planned, rewrites) = self.convert_pages(links);
+        // (Before the data files are converted: they are taken then.)
+        planned.extend(self.interface_strings(&languages));
         let data_files = self.convert_data(&mut planned);
         for (inner, full) in &self.includes {
             let target = format!("{}/{inner}", crate::markdown::liquid::INCLUDES_DIR);
@@ -1120,11 +1122,7 @@ impl Planner<'_> {
         let home_lang = self.sources.iter().find(|s| s.url == "/").and_then(page_lang);
         let default = root_lang.or_else(|| self.config.lang.clone().filter(|l| !l.trim().is_empty())).or(home_lang);
         let declared: Vec<(String, Option<String>)> = self
-            .data
-            .iter()
-            .find(|(rel, _)| matches!(rel.as_str(), "_data/languages.yml" | "_data/languages.yaml"))
-            .and_then(|(_, full)| fs::read_to_string(full).ok())
-            .and_then(|t| serde_yaml::from_str::<Mapping>(&t).ok())
+            .data_mapping("languages")
             .map(|m| m.iter().filter_map(|(code, v)| Some((text(code)?, v.get("label").and_then(text)))).collect())
             .unwrap_or_default();
         let mut list: Vec<(String, Option<String>)> = Vec::new();
@@ -1146,6 +1144,49 @@ impl Planner<'_> {
         }
         let default = default.or_else(|| (list.len() > 1).then(|| list[0].0.clone()));
         SiteLanguages { default, list }
+    }
+
+    /// `_data/<name>.yml` as a mapping, when it is one (the data import
+    /// reports a file it cannot read).
+    fn data_mapping(&self, name: &str) -> Option<Mapping> {
+        let (_, full) = self.data.iter().find(|(rel, _)| {
+            let file = rel.strip_prefix("_data/").and_then(|f| f.strip_prefix(name));
+            file.is_some_and(|ext| matches!(ext, ".yml" | ".yaml"))
+        })?;
+        serde_yaml::from_str::<Mapping>(&fs::read_to_string(full).ok()?).ok()
+    }
+
+    /// The words of the hosted-portal theme (`_data/translations.yml`: key ->
+    /// language -> text) that the gbif theme shows too, as the site's
+    /// `i18n/<code>.yaml`, so that a site of several languages keeps its wording.
+    fn interface_strings(&self, languages: &SiteLanguages) -> Vec<PlannedFile> {
+        const SAME: [(&str, &str); 3] = [
+            ("tocTitle", "on_this_page"),
+            ("differentLanguage", "languages_of_this_page"),
+            ("languageSelector", "language"),
+        ];
+        let Some(table) = self.data_mapping("translations").filter(|_| languages.list.len() > 1) else {
+            return Vec::new();
+        };
+        let text = |v: &Value| config::scalar_text(v).map(|t| t.trim().to_string()).filter(|t| !t.is_empty());
+        languages
+            .list
+            .iter()
+            .filter_map(|(code, _)| {
+                let mut strings = Mapping::new();
+                for (theirs, ours) in SAME {
+                    if let Some(t) = table.get(theirs).and_then(|t| t.get(code.as_str())).and_then(text) {
+                        strings.insert(ours.into(), Value::String(t));
+                    }
+                }
+                let header = "# From _data/translations.yml by `folio import jekyll`: the words of the\n\
+                              # hosted-portal theme that the gbif theme shows too.\n";
+                (!strings.is_empty()).then(|| PlannedFile {
+                    target: format!("{}/{code}.yaml", crate::theme::I18N_DIR),
+                    content: PlannedContent::Text(format!("{header}{}", yaml::to_string(&strings))),
+                })
+            })
+            .collect()
     }
 }
 
