@@ -79,7 +79,9 @@ impl MenuItem {
     /// A menu from a Jekyll data file (`data/navigation.yml`), as GBIF's
     /// hosted-portal sites write it: a list, possibly under
     /// `topNavigation`, of items with `name`/`title`, `url`/`href` and
-    /// `menu`/`children`/`items` for the dropdown.
+    /// `menu`/`children`/`items` for the dropdown. The hosted-portal theme
+    /// wrote each URL through `relative_url`, so `about/team` is the site
+    /// path `/about/team` on every page.
     pub fn from_data(value: &yaml::Value) -> Vec<MenuItem> {
         let list = match value {
             yaml::Value::Mapping(m) => ["topNavigation", "menu", "main", "items"]
@@ -97,7 +99,7 @@ impl MenuItem {
                 .iter()
                 .map(|item| MenuItem {
                     title: text(item, &["title", "name", "text"]),
-                    url: text(item, &["url", "href", "link"]),
+                    url: crate::urls::jekyll_relative(&text(item, &["url", "href", "link"])),
                     children: ["menu", "children", "items", "subMenu"]
                         .iter()
                         .find_map(|k| item.get(*k))

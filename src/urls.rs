@@ -78,9 +78,32 @@ pub fn site_url(base_path: &str, url: &str) -> String {
     }
 }
 
+/// A URL as Jekyll's `relative_url` filter wrote it, before the base
+/// path: a path written without its leading `/` (`about/team`, as GBIF's
+/// navigation data files often have it) is the site path `/about/team`,
+/// not a path relative to the page. Full URLs (`https:`, `mailto:`, `//`)
+/// and the empty string are left alone.
+pub fn jekyll_relative(url: &str) -> String {
+    if url.is_empty() || url.starts_with('/') || is_external(url) {
+        url.to_string()
+    } else {
+        format!("/{url}")
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn jekyll_relative_urls_start_at_the_site_root() {
+        assert_eq!(jekyll_relative("a_propos/team"), "/a_propos/team");
+        assert_eq!(jekyll_relative("#top"), "/#top");
+        assert_eq!(jekyll_relative("/x/"), "/x/");
+        assert_eq!(jekyll_relative("https://gbif.org/x"), "https://gbif.org/x");
+        assert_eq!(jekyll_relative("mailto:a@b.org"), "mailto:a@b.org");
+        assert_eq!(jekyll_relative(""), "");
+    }
 
     #[test]
     fn encodes_spaces_commas_and_accents_once() {

@@ -674,13 +674,14 @@ fn to_json(value: &dyn ValueView) -> serde_json::Value {
     }
 }
 
-/// `relative_url` / `absolute_url`: the base in front of a site path;
-/// full URLs are left alone.
+/// `relative_url` / `absolute_url`: the base in front of a site path
+/// (`about` is `/about`, as in Jekyll); full URLs are left alone.
 fn join_url(base: &str, path: &str) -> String {
-    if crate::urls::is_external(path) || path.starts_with("//") {
+    if crate::urls::is_external(path) {
         return path.to_string();
     }
-    format!("{}/{}", base.trim_end_matches('/'), path.trim_start_matches('/'))
+    let path = if path.is_empty() { "/".to_string() } else { crate::urls::jekyll_relative(path) };
+    format!("{}{path}", base.trim_end_matches('/'))
 }
 
 /// `markdownify`: Markdown to HTML (without folio's link checks: the

@@ -15,6 +15,11 @@ pub fn register(tera: &mut Tera, base_url: &str, base_path: &str) {
     tera.register_filter("urlencode", |s: &str, _: Kwargs, _: &State| urls::encode_path(s));
     let base = base_path.to_string();
     tera.register_filter("url", move |s: &str, _: Kwargs, _: &State| urls::site_url(&base, s));
+    // Jekyll's: `about/team` is the site path `/about/team` (navigation data).
+    let base = base_path.to_string();
+    tera.register_filter("relative_url", move |s: &str, _: Kwargs, _: &State| {
+        urls::site_url(&base, &urls::jekyll_relative(s))
+    });
     let base = base_url.to_string();
     tera.register_filter("absolute_url", move |s: &str, _: Kwargs, _: &State| absolute_url(&base, s));
     tera.register_filter("eur", |n: f64, _: Kwargs, _: &State| text::euros(n));
