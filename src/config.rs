@@ -49,6 +49,14 @@ pub struct SiteConfig {
     /// and `folio serve` follow it; `folio import jekyll` turns it on.
     #[serde(default)]
     pub implicit_html: bool,
+    /// URL prefixes an application on the same host answers (a GBIF
+    /// hosted portal's `/dataset/<key>`, served by the page holding its
+    /// data widget): links below them are not checked, and `folio serve`
+    /// answers them with the route's page. `folio import jekyll` fills it
+    /// in from the site's `_key_` pages, its `serve.json` rewrites and
+    /// application pages that route the URLs below their own.
+    #[serde(default)]
+    pub app_routes: Vec<AppRoute>,
     /// Run each page's Markdown and the values the theme shows (title,
     /// description, background, imageLicense, preTitle) through Liquid
     /// first, with `site`, `site.data`, `page` and the includes in
@@ -181,6 +189,28 @@ impl Direction {
     }
 }
 
+/// URLs an application on the same host answers: every path below
+/// `prefix` (not the prefix itself), unless a page of the site is there.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct AppRoute {
+    /// `/dataset/`.
+    pub prefix: String,
+    /// The page the host answered them with (`/dataset/_key_/`), whose
+    /// script reads the rest of the URL; none when another application
+    /// answers them.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub page: Option<String>,
+}
+
+impl AppRoute {
+    /// Whether the route answers the site path `path` (decoded, from the
+    /// site root).
+    pub fn answers(&self, path: &str) -> bool {
+        path.len() > self.prefix.len() && path.starts_with(&self.prefix)
+    }
+}
+
 fn default_true() -> bool {
     true
 }
@@ -242,6 +272,7 @@ impl SiteConfig {
             menu: Vec::new(),
             strict_links: true,
             implicit_html: false,
+            app_routes: Vec::new(),
             liquid: false,
             extra: yaml::Mapping::new(),
             source: String::new(),
@@ -255,6 +286,23 @@ impl SiteConfig {
                 .at(Location::at_line(file, source, line, col))
                 .help("write an absolute URL such as `https://example.org/` or a path such as `/`")
         })?;
+        for route in &mut self.app_routes {
+            let place = |value: &str| {
+                let line = source.lines().position(|l| l.contains("prefix:") && l.contains(value)).map_or(1, |i| i + 1);
+                Location::at_line(file, source, line, 1)
+            };
+            if !route.prefix.starts_with('/') || route.prefix.trim_matches('/').is_empty() {
+                return Err(Diagnostic::error(format!(
+                    "`app_routes`: the prefix `{}` must be a path below the site root, such as `/dataset/`",
+                    route.prefix
+                ))
+                .at(place(&route.prefix))
+                .help("write the part of the URL the application answers, starting and ending with `/`"));
+            }
+            if !route.prefix.ends_with('/') {
+                route.prefix.push('/');
+            }
+        }
         Ok(self)
     }
 

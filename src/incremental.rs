@@ -321,7 +321,7 @@ impl State {
         }
 
         let by_url = build.units_by_url();
-        let paths = links::OutputPaths::new(build.output().paths(), build.output().implicit_html);
+        let paths = links::OutputPaths::new(build.output().paths(), &build.output().host);
         let checker = build.checker();
         let anchors = tree.per_doc(|id| checker.anchor_targets(id, &paths, build.config().base_path()));
         let anchor_referrers = ReverseIndex::new(anchors.iter().map(|(id, targets)| (id, targets.as_slice())));
@@ -631,7 +631,7 @@ impl State {
     /// ids changed.
     fn recheck(&mut self, edited: &[DocId], changed: &ChangedPages) {
         let build = &self.build;
-        let paths = links::OutputPaths::new(build.output().paths(), build.output().implicit_html);
+        let paths = links::OutputPaths::new(build.output().paths(), &build.output().host);
         let checker = build.checker();
         let mut recheck: BTreeSet<DocId> = edited.iter().copied().collect();
         for &unit in &changed.units {

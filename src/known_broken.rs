@@ -5,6 +5,7 @@
 //! site with an old typo builds; a link an edit breaks later is an error
 //! as always. Fixing a link and removing its entry is all it takes.
 
+use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
@@ -60,12 +61,9 @@ impl KnownBroken {
         )
     }
 
-    fn lists(&self, d: &Diagnostic) -> bool {
-        if d.severity != Severity::Error || !matches!(d.code, BROKEN_LINK | BROKEN_ANCHOR) {
-            return false;
-        }
-        let (Some(location), Some(link)) = (d.location.as_deref(), written_link(&d.message)) else { return false };
-        self.entries.iter().any(|e| e.file == location.file && e.link == link)
+    /// The entries, for a lookup per broken link.
+    pub fn listed(&self) -> Listed<'_> {
+        Listed(self.entries.iter().map(|e| (e.file.as_path(), e.link.as_str())).collect())
     }
 
     /// Listed broken links and anchors become warnings that say so.
@@ -73,14 +71,32 @@ impl KnownBroken {
         if self.entries.is_empty() {
             return;
         }
+        let listed = self.listed();
         for d in &mut diagnostics.items {
-            if self.lists(d) {
+            if listed.lists(d) {
                 d.severity = Severity::Warning;
                 d.code = KNOWN_BROKEN;
                 d.message = format!("{} (already broken when the site was imported)", d.message);
                 d.help = Some(format!("fix it, then remove its entry from {FILE}"));
             }
         }
+    }
+}
+
+/// The (file, link) pairs of a list.
+pub struct Listed<'a>(HashSet<(&'a Path, &'a str)>);
+
+impl Listed<'_> {
+    pub fn contains(&self, file: &Path, link: &str) -> bool {
+        self.0.contains(&(file, link))
+    }
+
+    fn lists(&self, d: &Diagnostic) -> bool {
+        if d.severity != Severity::Error || !matches!(d.code, BROKEN_LINK | BROKEN_ANCHOR) {
+            return false;
+        }
+        let (Some(location), Some(link)) = (d.location.as_deref(), written_link(&d.message)) else { return false };
+        self.contains(&location.file, link)
     }
 }
 

@@ -5,7 +5,9 @@
 
 use std::collections::{HashMap, HashSet};
 use std::path::Path;
+use std::sync::OnceLock;
 
+use crate::config::AppRoute;
 use crate::diagnostics::{Diagnostic, Location, Place, Severity};
 use crate::html_scan::Scanned;
 use crate::index::{join_inside, SiteIndex};
@@ -314,18 +316,40 @@ pub fn resolve_relative(page_url: &str, rel: &str) -> String {
     url
 }
 
+/// How the site's host answered URLs beyond its files, from site.yaml:
+/// `implicit_html` (`/a` also finds `a.html`) and `app_routes` (prefixes
+/// an application on the same host answered).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct HostRules {
+    pub implicit_html: bool,
+    pub app_routes: Vec<AppRoute>,
+}
+
+impl HostRules {
+    pub fn of(config: &crate::config::SiteConfig) -> HostRules {
+        HostRules { implicit_html: config.implicit_html, app_routes: config.app_routes.clone() }
+    }
+}
+
 /// The site's output paths as text (`a/b/index.html`), for lookups that
 /// are quick when made for every link of every page.
 pub struct OutputPaths<'a> {
     paths: HashSet<&'a str>,
-    implicit_html: bool,
+    host: &'a HostRules,
+    /// Built on the first broken link, once for all of them.
+    suggestions: OnceLock<Suggestions>,
 }
 
 impl<'a> OutputPaths<'a> {
-    /// The paths of every file of the site (`SiteOutput::paths`), and whether
-    /// `/a` may name `a.html` (`SiteOutput::implicit_html`).
-    pub fn new(paths: impl Iterator<Item = &'a Path>, implicit_html: bool) -> OutputPaths<'a> {
-        OutputPaths { paths: paths.filter_map(Path::to_str).collect(), implicit_html }
+    /// The paths of every file of the site (`SiteOutput::paths`), and how
+    /// its host answers other URLs (`SiteOutput::host`).
+    pub fn new(paths: impl Iterator<Item = &'a Path>, host: &'a HostRules) -> OutputPaths<'a> {
+        OutputPaths { paths: paths.filter_map(Path::to_str).collect(), host, suggestions: OnceLock::new() }
+    }
+
+    /// The site's URLs, indexed for "did you mean".
+    pub fn suggestions(&self) -> &Suggestions {
+        self.suggestions.get_or_init(|| Suggestions::new(self.paths.iter().filter_map(|p| site_path_of(Path::new(p)))))
     }
 
     pub fn contains(&self, path: &str) -> bool {
@@ -337,32 +361,68 @@ impl<'a> OutputPaths<'a> {
     }
 }
 
-/// Where the file a site path names sits in the output, if anywhere.
-pub fn output_path_of(path: &str, output: &OutputPaths<'_>) -> Option<String> {
-    served_file(path, |p| output.contains(p), output.implicit_html).map(|(file, _)| file)
+/// What answers a URL path.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Served {
+    /// A file of the output; `redirect`: a server sends `/a` to `/a/`
+    /// first (the file is `a/index.html`).
+    File { file: String, redirect: bool },
+    /// An application on the same host (`app_routes`), through the output
+    /// file of the route's page when it has one.
+    App { page: Option<String> },
 }
 
-/// How a URL path is answered: the output file, and whether a server
-/// redirects to the folder's URL first (`/a` for `a/index.html`).
-/// `/a/` -> `a/index.html`; `/a` -> `a`, else `a/index.html`. With
-/// `implicit_html` (as GitHub Pages and Netlify answered Jekyll sites),
-/// `/a` and `/a/` also find `a.html` when the folder has no page.
-pub fn served_file(path: &str, exists: impl Fn(&str) -> bool, implicit_html: bool) -> Option<(String, bool)> {
+impl Served {
+    /// The output file whose bytes answer, if the site has one.
+    pub fn file(&self) -> Option<&str> {
+        match self {
+            Served::File { file, .. } => Some(file),
+            Served::App { page } => page.as_deref(),
+        }
+    }
+}
+
+/// What answers the site path `path` in the output, if anything.
+pub fn output_path_of(path: &str, output: &OutputPaths<'_>) -> Option<Served> {
+    served_file(path, |p| output.contains(p), output.host)
+}
+
+/// How a URL path is answered. `/a/` -> `a/index.html`; `/a` -> `a`, else
+/// a redirect to `a/` (`a/index.html`). With `implicit_html` (as GitHub
+/// Pages and Netlify answered Jekyll sites), `/a` and `/a/` also find
+/// `a.html` when the folder has no page. A path no file answers, below
+/// one of the `app_routes`, is the application's.
+pub fn served_file(path: &str, exists: impl Fn(&str) -> bool, host: &HostRules) -> Option<Served> {
+    if let Some(served) = file_of(path, &exists, host.implicit_html) {
+        return Some(served);
+    }
+    let rooted = format!("/{}", path.trim_start_matches('/'));
+    let route = host.app_routes.iter().find(|r| r.answers(&rooted))?;
+    let page = route.page.as_deref().and_then(|page| file_of(page, &exists, host.implicit_html));
+    Some(Served::App { page: page.and_then(|p| p.file().map(str::to_string)) })
+}
+
+fn file_of(path: &str, exists: &impl Fn(&str) -> bool, implicit_html: bool) -> Option<Served> {
     let trimmed = path.trim_start_matches('/');
+    let found = |file: String, redirect: bool| Some(Served::File { file, redirect });
     let html = |stem: &str| {
         let file = format!("{stem}.html");
-        (implicit_html && !stem.is_empty() && exists(&file)).then_some((file, false))
+        if implicit_html && !stem.is_empty() && exists(&file) {
+            found(file, false)
+        } else {
+            None
+        }
     };
     if trimmed.is_empty() || trimmed.ends_with('/') {
         let p = format!("{trimmed}index.html");
-        return if exists(&p) { Some((p, false)) } else { html(trimmed.trim_end_matches('/')) };
+        return if exists(&p) { found(p, false) } else { html(trimmed.trim_end_matches('/')) };
     }
     if exists(trimmed) {
-        return Some((trimmed.to_string(), false));
+        return found(trimmed.to_string(), false);
     }
     let index = format!("{trimmed}/index.html");
     if exists(&index) {
-        return Some((index, true));
+        return found(index, true);
     }
     html(trimmed)
 }
@@ -383,15 +443,19 @@ pub struct PageLinks<'a> {
 }
 
 /// Checks every internal URL in a page's HTML (from its Markdown or its
-/// template): the target must be in the output, and an anchor must be an id
-/// the target page really has (ids from headings and from templates alike).
-/// Problems in the Markdown are reported at their line and column.
+/// template): the target must be in the output (or below one of the host's
+/// `app_routes`), and an anchor must be an id the target page really has
+/// (ids from headings and from templates alike). Problems in the Markdown
+/// are reported at their line and column. A "did you mean" is worked out
+/// only for a link that is not `known` to be broken already (file, link as
+/// written): a listed link is reported with the list's own advice.
 pub fn check(
     page: &PageLinks<'_>,
     base_path: &str,
     output: &OutputPaths<'_>,
     ids: &HashMap<&str, HashSet<&str>>,
     severity: Severity,
+    known: &dyn Fn(&Path, &str) -> bool,
 ) -> Vec<Diagnostic> {
     // Markdown links by target, last first, so that each occurrence in the
     // HTML takes the next one's position.
@@ -418,24 +482,37 @@ pub fn check(
             ),
         };
         let own = page.output.to_str().unwrap_or_default();
-        let target = if path.is_empty() { Some(own.to_string()) } else { output_path_of(&path, output) };
-        let Some(target) = target else {
-            let (location, written, origin) = described();
-            let pages = output.iter().filter_map(|p| site_path_of(Path::new(p)));
-            let help = match closest(&path, pages) {
-                Some(s) => format!("did you mean `{s}`?"),
-                None => "check the URL; site-absolute links start at the site root".to_string(),
-            };
-            problems.push(
-                Diagnostic::with_severity(
+        let target = if path.is_empty() {
+            Some(Served::File { file: own.to_string(), redirect: false })
+        } else {
+            output_path_of(&path, output)
+        };
+        let target = match target {
+            // The application checks its own URLs and anchors.
+            Some(Served::App { .. }) => continue,
+            Some(Served::File { file, .. }) => file,
+            None => {
+                let (location, written, origin) = described();
+                let help = if known(page.source, &written) {
+                    None
+                } else {
+                    Some(match output.suggestions().closest(&path) {
+                        Some(s) => format!("did you mean `{s}`?"),
+                        None => "check the URL; site-absolute links start at the site root".to_string(),
+                    })
+                };
+                let mut d = Diagnostic::with_severity(
                     severity,
                     format!("broken link `{written}`: nothing in the site is at {path}{origin}"),
                 )
                 .code(BROKEN_LINK)
-                .at(location)
-                .help(help),
-            );
-            continue;
+                .at(location);
+                if let Some(help) = help {
+                    d = d.help(help);
+                }
+                problems.push(d);
+                continue;
+            }
         };
         let Some(anchor) = anchor else { continue };
         let Some(page_ids) = ids.get(target.as_str()) else { continue };
@@ -444,19 +521,21 @@ pub fn check(
         }
         let (location, written, origin) = described();
         let where_ = if path.is_empty() { "this page".to_string() } else { path.clone() };
-        let help = match closest(&anchor, page_ids.iter().map(|id| id.to_string())) {
-            Some(s) => format!("did you mean `#{s}`?"),
-            None => format!("{where_} has no id like that; link to one of its headings, or add `{{#{anchor}}}` to one"),
-        };
-        problems.push(
-            Diagnostic::with_severity(
-                severity,
-                format!("broken anchor `{written}`: {where_} has no id `{anchor}`{origin}"),
-            )
-            .code(BROKEN_ANCHOR)
-            .at(location)
-            .help(help),
-        );
+        let mut d = Diagnostic::with_severity(
+            severity,
+            format!("broken anchor `{written}`: {where_} has no id `{anchor}`{origin}"),
+        )
+        .code(BROKEN_ANCHOR)
+        .at(location);
+        if !known(page.source, &written) {
+            d = d.help(match closest(&anchor, page_ids.iter().map(|id| id.to_string())) {
+                Some(s) => format!("did you mean `#{s}`?"),
+                None => {
+                    format!("{where_} has no id like that; link to one of its headings, or add `{{#{anchor}}}` to one")
+                }
+            });
+        }
+        problems.push(d);
     }
     problems
 }
@@ -473,7 +552,10 @@ pub fn anchor_targets(page: &PageLinks<'_>, base_path: &str, output: &OutputPath
         .filter(|url| url.url.contains('#') && !url.url.starts_with('#'))
         .filter_map(|url| internal_target(url.url, page.url, base_path))
         .filter(|(path, anchor)| anchor.is_some() && !path.is_empty())
-        .filter_map(|(path, _)| output_path_of(&path, output))
+        .filter_map(|(path, _)| match output_path_of(&path, output) {
+            Some(Served::File { file, .. }) => Some(file),
+            _ => None,
+        })
         .filter(|target| target != own)
         .collect();
     targets.sort();
@@ -521,27 +603,79 @@ pub fn site_path_of(output: &Path) -> Option<String> {
 /// The candidate nearest to `wanted` by edit distance, if it is near enough
 /// to be a likely typo.
 pub fn closest(wanted: &str, candidates: impl IntoIterator<Item = String>) -> Option<String> {
-    closest_within(wanted, candidates, (wanted.chars().count() / 3).max(2))
+    closest_within(wanted, candidates, typo_limit(wanted))
 }
 
-/// The candidate nearest to `wanted`, at most `limit` edits away.
+/// How many edits still make a likely typo of `wanted`.
+fn typo_limit(wanted: &str) -> usize {
+    (wanted.chars().count() / 3).max(2)
+}
+
+/// The candidate nearest to `wanted`, at most `limit` edits away (the
+/// first in order among equals).
 pub fn closest_within(wanted: &str, candidates: impl IntoIterator<Item = String>, limit: usize) -> Option<String> {
-    candidates.into_iter().map(|c| (levenshtein(wanted, &c), c)).filter(|(d, _)| *d <= limit).min().map(|(_, c)| c)
-}
-
-fn levenshtein(a: &str, b: &str) -> usize {
-    let b: Vec<char> = b.chars().collect();
-    let mut row: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.chars().enumerate() {
-        let mut prev = row[0];
-        row[0] = i + 1;
-        for (j, cb) in b.iter().enumerate() {
-            let next = (prev + usize::from(ca != *cb)).min(row[j] + 1).min(row[j + 1] + 1);
-            prev = row[j + 1];
-            row[j + 1] = next;
+    let wanted: Vec<char> = wanted.chars().collect();
+    let mut best: Option<(usize, String)> = None;
+    for c in candidates {
+        let bound = best.as_ref().map_or(limit, |(d, _)| *d);
+        if let Some(d) = edits_within(&wanted, &c, bound) {
+            if best.as_ref().is_none_or(|(bd, bc)| (d, &c) < (*bd, bc)) {
+                best = Some((d, c));
+            }
         }
     }
-    row[b.len()]
+    best.map(|(_, c)| c)
+}
+
+/// A site's URLs for "did you mean", by length: a URL more than the typo
+/// limit longer or shorter than the broken one cannot be near it, so only
+/// those of about its length are compared, and each comparison stops as
+/// soon as it exceeds the best distance found so far.
+pub struct Suggestions {
+    /// (length in characters, URL), shortest first.
+    by_length: Vec<(usize, String)>,
+}
+
+impl Suggestions {
+    pub fn new(urls: impl Iterator<Item = String>) -> Suggestions {
+        let mut by_length: Vec<(usize, String)> = urls.map(|u| (u.chars().count(), u)).collect();
+        by_length.sort();
+        Suggestions { by_length }
+    }
+
+    /// The URL nearest to `wanted`, if it is near enough to be a likely typo.
+    pub fn closest(&self, wanted: &str) -> Option<String> {
+        let length = wanted.chars().count();
+        let limit = typo_limit(wanted);
+        let first = self.by_length.partition_point(|(l, _)| *l + limit < length);
+        let near = self.by_length[first..].iter().take_while(|(l, _)| *l <= length + limit);
+        closest_within(wanted, near.map(|(_, u)| u.clone()), limit)
+    }
+}
+
+/// The edit distance (Levenshtein) from `a` to `b`, if it is at most
+/// `limit`; the work stops once every way on is over the limit.
+fn edits_within(a: &[char], b: &str, limit: usize) -> Option<usize> {
+    let b: Vec<char> = b.chars().collect();
+    if a.len().abs_diff(b.len()) > limit {
+        return None;
+    }
+    let mut row: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.iter().enumerate() {
+        let mut prev = row[0];
+        row[0] = i + 1;
+        let mut smallest = row[0];
+        for (j, cb) in b.iter().enumerate() {
+            let next = (prev + usize::from(ca != cb)).min(row[j] + 1).min(row[j + 1] + 1);
+            prev = row[j + 1];
+            row[j + 1] = next;
+            smallest = smallest.min(next);
+        }
+        if smallest > limit {
+            return None;
+        }
+    }
+    Some(row[b.len()]).filter(|d| *d <= limit)
 }
 
 #[cfg(test)]
@@ -559,15 +693,49 @@ mod tests {
     fn implicit_html_answers_as_static_hosts_did() {
         let files = ["sessions.html", "sessions/monday.html", "about/index.html", "a.pdf"];
         let exists = |p: &str| files.contains(&p);
-        let served = |path: &str, implicit| served_file(path, exists, implicit).map(|(f, _)| f);
+        let host = |implicit_html| HostRules { implicit_html, app_routes: Vec::new() };
+        let served = |path: &str, implicit| {
+            served_file(path, exists, &host(implicit)).and_then(|s| s.file().map(str::to_string))
+        };
         assert_eq!(served("/sessions", true).as_deref(), Some("sessions.html"));
         assert_eq!(served("/sessions/", true).as_deref(), Some("sessions.html"));
         assert_eq!(served("/sessions/monday", true).as_deref(), Some("sessions/monday.html"));
         assert_eq!(served("/sessions", false), None);
-        assert_eq!(served_file("/about", exists, true), Some(("about/index.html".into(), true)));
+        assert_eq!(
+            served_file("/about", exists, &host(true)),
+            Some(Served::File { file: "about/index.html".into(), redirect: true })
+        );
         assert_eq!(served("/about/", true).as_deref(), Some("about/index.html"));
         assert_eq!(served("/a.pdf", true).as_deref(), Some("a.pdf"));
         assert_eq!(served("/", true), None);
+    }
+
+    #[test]
+    fn app_routes_answer_below_their_prefix_where_no_file_does() {
+        let files = ["dataset/_key_/index.html", "dataset/search/index.html", "taxonomy/taxon.html"];
+        let exists = |p: &str| files.contains(&p);
+        let route = |prefix: &str, page: Option<&str>| AppRoute { prefix: prefix.into(), page: page.map(Into::into) };
+        let host = HostRules {
+            implicit_html: true,
+            app_routes: vec![
+                route("/dataset/", Some("/dataset/_key_/")),
+                route("/taxonomy/taxon/", Some("/taxonomy/taxon")),
+                route("/api/", None),
+            ],
+        };
+        let served = |path: &str| served_file(path, exists, &host);
+        let app = |page: Option<&str>| Some(Served::App { page: page.map(Into::into) });
+        assert_eq!(served("/dataset/b7700738-3e8b/project"), app(Some("dataset/_key_/index.html")));
+        assert_eq!(served("/taxonomy/taxon/3331481"), app(Some("taxonomy/taxon.html")));
+        assert_eq!(served("/api/v1/x"), app(None));
+        assert_eq!(served("dataset/x"), app(Some("dataset/_key_/index.html")), "as serve asks, without the slash");
+        // A page of the site wins; the prefix alone is not the application's.
+        assert_eq!(
+            served("/dataset/search/"),
+            Some(Served::File { file: "dataset/search/index.html".into(), redirect: false })
+        );
+        assert_eq!(served("/dataset/"), None);
+        assert_eq!(served("/datasets/x"), None);
     }
 
     #[test]
@@ -575,6 +743,23 @@ mod tests {
         let ids = ["regional-nodes-sessions".to_string(), "live-demos".to_string()];
         assert_eq!(closest("regional-node-sessions", ids.clone()), Some("regional-nodes-sessions".into()));
         assert_eq!(closest("something-else-entirely", ids), None);
-        assert_eq!(levenshtein("kitten", "sitting"), 3);
+        let kitten: Vec<char> = "kitten".chars().collect();
+        assert_eq!(edits_within(&kitten, "sitting", 3), Some(3));
+        assert_eq!(edits_within(&kitten, "sitting", 2), None);
+        // Ties go to the first in order, as a plain scan would pick.
+        assert_eq!(closest_within("ab", ["ax".to_string(), "aa".to_string()], 1), Some("aa".into()));
+    }
+
+    #[test]
+    fn the_url_index_finds_what_a_scan_of_every_url_finds() {
+        let urls: Vec<String> = (0..300)
+            .map(|i| format!("/taxonomy/{}/{i}/", ["caesalpinioideae", "cercidoideae", "detarioideae"][i % 3]))
+            .chain(["/about/".to_string(), "/a/".to_string(), "/media/report-2022.pdf".to_string()])
+            .collect();
+        let index = Suggestions::new(urls.iter().cloned());
+        for wanted in ["/abuot/", "/taxonomy/cercidoideae/1/", "/media/report-2021.pdf", "/b/", "/nowhere/at/all/"] {
+            assert_eq!(index.closest(wanted), closest(wanted, urls.iter().cloned()), "{wanted}");
+        }
+        assert_eq!(index.closest("/abuot/").as_deref(), Some("/about/"));
     }
 }

@@ -337,6 +337,12 @@ pub fn to_string<T: serde::Serialize>(value: &T) -> String {
     serde_yaml::to_string(value).unwrap_or_default()
 }
 
+/// `value` as a YAML value (plain data cannot fail; should serde_yaml
+/// refuse a value anyway, the result is null).
+pub fn to_value<T: serde::Serialize>(value: &T) -> Value {
+    serde_yaml::to_value(value).unwrap_or(Value::Null)
+}
+
 /// The line (1-based, within `yaml`) and column of a top-level `key:`, for
 /// errors about a value that parsed but means something wrong.
 pub fn key_position(yaml: &str, key: &str) -> Option<(usize, usize)> {

@@ -11,33 +11,24 @@ use std::fs;
 use std::path::Path;
 use std::process::Output;
 
-use assert_cmd::Command;
 use scraper::Html;
 
-use common::{attr, jekyll_site, select, stderr, stdout, text};
+use common::{attr, jekyll_site, select, stderr, text};
 
 fn folio(dir: &Path, args: &[&str]) -> Output {
-    Command::cargo_bin("folio").expect("binary").current_dir(dir).args(args).output().expect("runs")
+    common::folio_in(dir, args)
 }
 
-/// Imports `source` into `site/` of a new folder, which must work; (folder, report).
 fn import(source: &Path) -> (tempfile::TempDir, String) {
-    let root = tempfile::tempdir().unwrap();
-    let out = folio(root.path(), &["import", "jekyll", source.to_str().unwrap(), "--into", "site"]);
-    assert!(out.status.success(), "import failed:\n{}{}", stdout(&out), stderr(&out));
-    (root, stdout(&out))
+    common::import_jekyll_site(source)
 }
 
-/// Builds the imported site, which must give no error; (stdout, stderr).
 fn build(root: &Path) -> (String, String) {
-    let out = folio(&root.join("site"), &["build"]);
-    assert!(out.status.success(), "build failed:\n{}{}", stdout(&out), stderr(&out));
-    (stdout(&out), stderr(&out))
+    common::build_imported(root)
 }
 
 fn html(root: &Path, rel: &str) -> Html {
-    let path = root.join("site/public").join(rel);
-    Html::parse_document(&fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display())))
+    common::imported_html(root, rel)
 }
 
 fn hrefs(page: &Html, css: &str) -> Vec<String> {
@@ -69,4 +60,65 @@ fn navigation_urls_without_a_leading_slash_lead_to_the_site_root() {
     assert_eq!(current, ["Équipe"], "the page is marked as the theme marked it");
     let glossary = html(root.path(), "ressources/glossaire/index.html");
     assert_eq!(hrefs(&glossary, ".site-nav a"), ["/a_propos/team", "/ressources/glossaire"]);
+}
+
+#[test]
+fn urls_the_portal_application_answered_are_routes_not_broken_links() {
+    let site = jekyll_site(&[
+        ("_config.yml", "title: Legumes\npermalink: pretty\n"),
+        (
+            "index.md",
+            "---\ntitle: Home\n---\nSee [a dataset](/dataset/b7700738-3e8b/project), [the search](/dataset/search), \
+             [Afzelia](/taxonomy/taxon/2624953), [a specimen](/specimen/abc-1) and [an old typo](/datasets/b7700738).\n",
+        ),
+        ("datasetKey.md", "---\ntitle: Dataset\nlayout: dataset-key\npermalink: /dataset/_key_\n---\n"),
+        ("dataset.md", "---\ntitle: Datasets\nlayout: dataset\npermalink: /dataset/search\n---\n"),
+        (
+            "taxonomy/taxon.md",
+            "---\ntitle: Taxon\npermalink: /taxonomy/taxon\n---\n<div id=\"taxon\"></div>\n<script>\nconst config = { pathToTaxon: '/taxonomy/taxon/', pathToTree: '/taxonomy/browse' };\n</script>\n",
+        ),
+        ("specimen/view.md", "---\ntitle: Specimen\n---\nThe specimen widget.\n"),
+        ("serve.json", "{\"rewrites\": [{\"source\": \"/specimen/*-*\", \"destination\": \"/specimen/view/index.html\"}]}\n"),
+    ]);
+    let (root, report) = import(site.path());
+    assert!(
+        report.contains(
+            "Application routes (the portal's application answered these URLs; links below them are not checked): 3\n\
+             \x20 /dataset/* -> /dataset/_key_/  (declared by datasetKey.md (its permalink))\n\
+             \x20 /specimen/* -> /specimen/view/  (declared by serve.json)\n\
+             \x20 /taxonomy/taxon/* -> /taxonomy/taxon/  (declared by taxonomy/taxon.md (its script routes the URLs below it))\n"
+        ),
+        "{report}"
+    );
+    // Only the link that was broken on the old site is listed as such.
+    assert!(report.contains("Already broken on the Jekyll site: 1 link,"), "{report}");
+    assert!(report.contains("  content/_index.md: /datasets/b7700738\n"), "{report}");
+    let yaml: serde_yaml::Value =
+        serde_yaml::from_str(&fs::read_to_string(root.path().join("site/site.yaml")).unwrap()).unwrap();
+    assert_eq!(yaml["app_routes"][0]["prefix"], "/dataset/");
+    assert_eq!(yaml["app_routes"][0]["page"], "/dataset/_key_/");
+    let (out, err) = build(root.path());
+    assert!(out.contains(" 1 warning "), "{out}\n{err}");
+    let home = html(root.path(), "index.html");
+    assert_eq!(
+        hrefs(&home, ".prose a"),
+        [
+            "/dataset/b7700738-3e8b/project",
+            "/dataset/search",
+            "/taxonomy/taxon/2624953",
+            "/specimen/abc-1",
+            "/datasets/b7700738"
+        ]
+    );
+
+    // Without the routes the application's URLs would be broken links.
+    let site_yaml = root.path().join("site/site.yaml");
+    let text = fs::read_to_string(&site_yaml).unwrap();
+    fs::write(&site_yaml, &text[..text.find("app_routes:").unwrap()]).unwrap();
+    let out = folio(&root.path().join("site"), &["build"]);
+    assert_eq!(out.status.code(), Some(1));
+    let err = stderr(&out);
+    for link in ["/dataset/b7700738-3e8b/project", "/taxonomy/taxon/2624953", "/specimen/abc-1"] {
+        assert!(err.contains(&format!("error: broken link `{link}`")), "{link}: {err}");
+    }
 }

@@ -13,33 +13,24 @@ use std::fs;
 use std::path::Path;
 use std::process::Output;
 
-use assert_cmd::Command;
 use scraper::Html;
 
 use common::{attr, jekyll_site, select, stderr, stdout, text};
 
 fn folio(dir: &Path, args: &[&str]) -> Output {
-    Command::cargo_bin("folio").expect("binary").current_dir(dir).args(args).output().expect("runs")
+    common::folio_in(dir, args)
 }
 
-/// Imports `source` into a new folder, which must work; (folder, report).
 fn import(source: &Path) -> (tempfile::TempDir, String) {
-    let root = tempfile::tempdir().unwrap();
-    let out = folio(root.path(), &["import", "jekyll", source.to_str().unwrap(), "--into", "site"]);
-    assert!(out.status.success(), "import failed:\n{}{}", stdout(&out), stderr(&out));
-    (root, stdout(&out))
+    common::import_jekyll_site(source)
 }
 
-/// Builds the imported site, which must give no error; (stdout, stderr).
 fn build(root: &Path) -> (String, String) {
-    let out = folio(&root.join("site"), &["build"]);
-    assert!(out.status.success(), "build failed:\n{}{}", stdout(&out), stderr(&out));
-    (stdout(&out), stderr(&out))
+    common::build_imported(root)
 }
 
 fn html(root: &Path, rel: &str) -> Html {
-    let path = root.join("site/public").join(rel);
-    Html::parse_document(&fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display())))
+    common::imported_html(root, rel)
 }
 
 fn copy_dir(from: &Path, to: &Path) {

@@ -205,6 +205,31 @@ fn with_implicit_html_urls_without_the_extension_are_answered_as_the_old_host_di
 }
 
 #[test]
+fn app_routes_are_answered_with_their_page_as_the_portal_host_did() {
+    let site = small_site();
+    site.write(
+        "site.yaml",
+        "title: Test site\napp_routes:\n  - prefix: /dataset/\n    page: /dataset/_key_/\n  - prefix: /api\n",
+    )
+    .write("content/dataset-key.md", "---\ntitle: Dataset\npermalink: /dataset/_key_/\n---\nThe dataset widget.\n")
+    .write("content/dataset-search.md", "---\ntitle: Datasets\npermalink: /dataset/search/\n---\nSearch them.\n")
+    .write(
+        "content/a.md",
+        "---\ntitle: Page A\n---\n[A dataset](/dataset/b7700738-3e8b/project), [the API](/api/v1/x).\n",
+    );
+    let dev = serve(site);
+    for url in ["/dataset/b7700738-3e8b", "/dataset/b7700738-3e8b/project?tab=x"] {
+        assert!(body_text(&dev.page(url)).contains("The dataset widget."), "{url}");
+    }
+    // A page of the site wins over the route; the prefix alone is nobody's.
+    assert!(body_text(&dev.page("/dataset/search/")).contains("Search them."));
+    assert_eq!(dev.get("/dataset/").status, 404);
+    let elsewhere = dev.get("/api/v1/x");
+    assert_eq!(elsewhere.status, 404);
+    assert!(elsewhere.text().contains("answered by another application"), "{}", elsewhere.text());
+}
+
+#[test]
 fn with_liquid_edits_to_pages_data_and_includes_show_on_the_next_build() {
     let site = small_site();
     site.write("site.yaml", "title: Test site\nliquid: true\n")

@@ -96,7 +96,7 @@ impl Build {
         };
         let values = SiteValues::new(&inputs, &markdown);
         let renderer = Renderer { inputs, values: &values, markdown: &markdown, templates: &templates };
-        let mut output = SiteOutput { implicit_html: config.implicit_html, ..SiteOutput::default() };
+        let mut output = SiteOutput { host: links::HostRules::of(&config), ..SiteOutput::default() };
         let (pages, mut output_problems) = render_pages(&renderer, staging.as_ref(), &mut output);
         timings.mark("templates");
         output_problems.extend(add_static_files(&mut output, &theme, &site_assets.files, &assets));
@@ -109,8 +109,8 @@ impl Build {
         }
 
         let ids = ids_of(&pages.scans, None);
-        let paths = links::OutputPaths::new(output.paths(), output.implicit_html);
-        let checker = Checker { tree: &tree, links: &links, scans: &pages.scans };
+        let paths = links::OutputPaths::new(output.paths(), &output.host);
+        let checker = Checker { tree: &tree, links: &links, scans: &pages.scans, known: &known_broken };
         let checks = checker.check_all(&paths, &ids, config.base_path(), broken);
         drop(paths);
         let menu = check_menu(&config, &languages, &output, broken);

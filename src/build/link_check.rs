@@ -2,7 +2,7 @@
 //! file of the site, and its anchor to an id of that page.
 
 use std::collections::{BTreeMap, HashMap, HashSet};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use rayon::prelude::*;
@@ -12,6 +12,7 @@ use crate::config::{MenuItem, SiteConfig};
 use crate::content::{DocId, PerDoc, SiteTree};
 use crate::diagnostics::{Diagnostic, Severity};
 use crate::html_scan;
+use crate::known_broken::{KnownBroken, Listed};
 use crate::languages::Languages;
 use crate::links;
 use crate::output::SiteOutput;
@@ -23,6 +24,9 @@ pub(crate) struct Checker<'a> {
     pub tree: &'a SiteTree,
     pub links: &'a PerDoc<Arc<LinksPass>>,
     pub scans: &'a BTreeMap<PathBuf, Arc<html_scan::Scanned>>,
+    /// Links already broken when the site was imported: no "did you mean"
+    /// is worked out for them (thousands, on some GBIF sites).
+    pub known: &'a KnownBroken,
 }
 
 impl Checker<'_> {
@@ -49,7 +53,8 @@ impl Checker<'_> {
         base_path: &str,
         severity: Severity,
     ) -> Vec<Vec<Diagnostic>> {
-        which.par_iter().map(|&id| self.check_one(id, paths, ids, base_path, severity)).collect()
+        let listed = self.known.listed();
+        which.par_iter().map(|&id| self.check_one(id, paths, ids, base_path, severity, &listed)).collect()
     }
 
     /// The problems of every document.
@@ -60,7 +65,8 @@ impl Checker<'_> {
         base_path: &str,
         severity: Severity,
     ) -> PerDoc<Vec<Diagnostic>> {
-        self.tree.per_doc(|id| self.check_one(id, paths, ids, base_path, severity))
+        let listed = self.known.listed();
+        self.tree.per_doc(|id| self.check_one(id, paths, ids, base_path, severity, &listed))
     }
 
     fn check_one(
@@ -70,9 +76,11 @@ impl Checker<'_> {
         ids: &HashMap<&str, HashSet<&str>>,
         base_path: &str,
         severity: Severity,
+        listed: &Listed<'_>,
     ) -> Vec<Diagnostic> {
+        let known = |file: &Path, link: &str| listed.contains(file, link);
         match self.page(id) {
-            Some(page) => links::check(&page, base_path, paths, ids, severity),
+            Some(page) => links::check(&page, base_path, paths, ids, severity, &known),
             None => Vec::new(),
         }
     }
@@ -90,7 +98,7 @@ pub(super) fn check_menu(
     output: &SiteOutput,
     severity: Severity,
 ) -> Vec<Diagnostic> {
-    let output = links::OutputPaths::new(output.paths(), output.implicit_html);
+    let output = links::OutputPaths::new(output.paths(), &output.host);
     let mut items: Vec<&MenuItem> = languages.list.iter().flat_map(|l| &l.menu).collect();
     items.sort_by(|a, b| (&a.title, &a.url).cmp(&(&b.title, &b.url)));
     items.dedup_by(|a, b| a.title == b.title && a.url == b.url);

@@ -104,7 +104,7 @@ impl Build {
 
     /// The link checks over this build's pages.
     pub fn checker(&self) -> Checker<'_> {
-        Checker { tree: &self.tree, links: &self.links, scans: &self.pages.scans }
+        Checker { tree: &self.tree, links: &self.links, scans: &self.pages.scans, known: &self.known_broken }
     }
 
     /// Puts `docs` in place of the tree's documents of the same ids (whose

@@ -101,7 +101,9 @@ pub fn after_jekyll_import(report: &JekyllReport) -> Result<ImportCheck, Error> 
     }
 
     let paths: HashSet<&str> = site.output.paths().filter_map(Path::to_str).collect();
-    let served = |url: &str| links::served_file(url, |p| paths.contains(p), site.output.implicit_html).map(|(f, _)| f);
+    let served = |url: &str| {
+        links::served_file(url, |p| paths.contains(p), &site.output.host).and_then(|s| s.file().map(str::to_string))
+    };
     for page in report.import.pages.iter().filter(|p| !p.draft) {
         check.pages += 1;
         match served(&page.jekyll_url) {

@@ -139,7 +139,7 @@ fn heading_location(site: &BuiltSite, source: &Path, id: &str) -> Location {
 /// only find them by typing their URL.
 fn unreachable_pages(site: &BuiltSite) -> Vec<Diagnostic> {
     let base = site.config.base_path();
-    let paths = links::OutputPaths::new(site.output.paths(), site.output.implicit_html);
+    let paths = links::OutputPaths::new(site.output.paths(), &site.output.host);
     let mut reached: HashSet<String> = HashSet::new();
     for (output, scan) in &site.scans {
         let page_url = links::site_path_of(output).unwrap_or_default();
@@ -153,7 +153,7 @@ fn unreachable_pages(site: &BuiltSite) -> Vec<Diagnostic> {
     }
     for item in &site.config.menu {
         if let Some(target) = links::output_path_of(&urls::decode_path(&item.url), &paths) {
-            reached.insert(target);
+            reached.extend(target.file().map(str::to_string));
         }
     }
     let root = &site.tree.sections[crate::content::ROOT].output;
@@ -182,7 +182,7 @@ fn resolve_in_site(url: &str, page_url: &str, base: &str, paths: &links::OutputP
         _ if path.starts_with('/') => return None,
         _ => links::resolve_relative(page_url, &path),
     };
-    links::output_path_of(&site_path, paths)
+    links::output_path_of(&site_path, paths).and_then(|served| served.file().map(str::to_string))
 }
 
 fn mailto_addresses(site: &BuiltSite) -> Vec<Diagnostic> {

@@ -25,6 +25,7 @@ mod body;
 mod config;
 mod front;
 mod plan;
+mod routes;
 mod urls;
 
 use std::fmt::Write as _;
@@ -197,6 +198,8 @@ pub struct JekyllImport {
     pub includes: Vec<String>,
     /// Files to copy, in the order of their URLs.
     pub files: Vec<CopiedFile>,
+    /// URLs the portal's application answered (site.yaml's `app_routes`).
+    pub app_routes: Vec<routes::FoundRoute>,
     pub rewrites: Vec<Rewrite>,
     /// Warnings with code [`NOT_CARRIED_OVER`], by file and line.
     pub not_carried_over: Diagnostics,
@@ -286,6 +289,17 @@ impl JekyllImport {
         for f in &self.files {
             let changed = if f.url_kept { String::new() } else { format!("  URL CHANGED, was {}", f.jekyll_url) };
             let _ = writeln!(out, "  {:<width$}  {} -> {}{changed}", f.url, f.source, f.target);
+        }
+        if !self.app_routes.is_empty() {
+            let _ = writeln!(
+                out,
+                "Application routes (the portal's application answered these URLs; links below them are not checked): {}",
+                self.app_routes.len()
+            );
+            for found in &self.app_routes {
+                let page = found.route.page.as_deref().map(|p| format!(" -> {p}")).unwrap_or_default();
+                let _ = writeln!(out, "  {}*{page}  (declared by {})", found.route.prefix, found.declared_by);
+            }
         }
         if !self.includes.is_empty() {
             let _ = writeln!(out, "Includes: {} copied from _includes/ to includes/", self.includes.len());

@@ -33,9 +33,10 @@ pub struct SiteOutput {
     /// (`folio build`), by path, with the input that made them: their bytes
     /// are not kept, so a large site does not sit in memory twice.
     pub written: BTreeMap<PathBuf, PathBuf>,
-    /// The host also answers `/a` and `/a/` with `a.html` (`implicit_html`
-    /// in site.yaml): links, anchors and `folio serve` resolve that way.
-    pub implicit_html: bool,
+    /// How the host answers URLs beyond the files (`implicit_html` and
+    /// `app_routes` in site.yaml): links, anchors and `folio serve`
+    /// resolve that way.
+    pub host: crate::links::HostRules,
 }
 
 #[derive(Debug, Clone)]

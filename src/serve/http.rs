@@ -12,6 +12,7 @@ use super::server::{Body, Outcome, Request, Response};
 use super::snapshot::{self, content_type, is_html};
 use super::{Live, Shared};
 use crate::files::Boundary;
+use crate::links::Served;
 
 /// The URL the live-reload script listens on.
 pub const EVENTS_PATH: &str = "/__folio/events";
@@ -101,9 +102,12 @@ fn lookup(live: &Live, boundary: &Boundary, url: &UrlPath, query: Option<&str>, 
         path.push('/');
     }
     let exists = |key: &str| live.snapshot.get(key).is_some();
-    match crate::links::served_file(&path, exists, live.snapshot.implicit_html) {
-        Some((key, false)) => file(live, boundary, &key, 200, server_id),
-        Some((_, true)) => {
+    match crate::links::served_file(&path, exists, &live.snapshot.host) {
+        Some(Served::File { file: key, redirect: false }) => file(live, boundary, &key, 200, server_id),
+        // As the portal's host did: the route's page, whose script reads the URL.
+        Some(Served::App { page: Some(key) }) => file(live, boundary, &key, 200, server_id),
+        Some(Served::App { page: None }) => not_here(live, &path, server_id),
+        Some(Served::File { redirect: true, .. }) => {
             // Relative links on a folder's page only work with the slash.
             let mut location: String =
                 url.segments.iter().map(|s| format!("/{}", utf8_percent_encode(s, SEGMENT))).collect();
@@ -116,6 +120,14 @@ fn lookup(live: &Live, boundary: &Boundary, url: &UrlPath, query: Option<&str>, 
         }
         None => not_found(live, boundary, &url.segments, server_id),
     }
+}
+
+/// A URL another application answers on the published site (`app_routes`
+/// without a page): said so, rather than a plain "not found".
+fn not_here(live: &Live, path: &str, server_id: &str) -> Reply {
+    let shown: String = path.chars().take(200).collect();
+    let page = inject::elsewhere_page(&format!("/{}", shown.trim_start_matches('/')));
+    html(live, page.as_bytes(), 404, server_id)
 }
 
 fn not_found(live: &Live, boundary: &Boundary, segments: &[String], server_id: &str) -> Reply {

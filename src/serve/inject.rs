@@ -104,16 +104,34 @@ pub fn overlay(diagnostics: &Diagnostics, last_good: bool) -> String {
 
 /// A small page for URLs the site lacks, when it has no 404.html of its own.
 pub(crate) fn not_found_page(path: &str) -> String {
+    notice_page("Not found", &format!("<code>{}</code> is not a page of this site.", escape(path)))
+}
+
+/// A small page for URLs that another application answers on the
+/// published site (`app_routes` without a page).
+pub(crate) fn elsewhere_page(path: &str) -> String {
+    notice_page(
+        "Answered by another application",
+        &format!(
+            "<code>{}</code> is answered by another application on the published site \
+             (<code>app_routes</code> in site.yaml); <code>folio serve</code> has no copy of it.",
+            escape(path)
+        ),
+    )
+}
+
+fn notice_page(title: &str, message: &str) -> String {
     format!(
         concat!(
             "<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">",
             "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">",
-            "<title>Not found</title></head>\n",
+            "<title>{title}</title></head>\n",
             "<body style=\"font:16px/1.5 system-ui,sans-serif;max-width:40rem;margin:3rem auto;padding:0 1rem\">\n",
-            "<h1>Not found</h1>\n<p><code>{}</code> is not a page of this site.</p>\n",
+            "<h1>{title}</h1>\n<p>{message}</p>\n",
             "<p><a href=\"/\">Go to the home page</a></p>\n</body></html>\n"
         ),
-        escape(path)
+        title = title,
+        message = message
     )
 }
 

@@ -72,8 +72,9 @@ impl Entry {
 #[derive(Debug, Default)]
 pub struct Snapshot {
     files: HashMap<String, Entry>,
-    /// `/a` and `/a/` also find `a.html` (`implicit_html` in site.yaml).
-    pub implicit_html: bool,
+    /// How the host answers URLs beyond the files (`implicit_html`,
+    /// `app_routes` in site.yaml).
+    pub host: crate::links::HostRules,
 }
 
 impl Snapshot {
@@ -81,7 +82,7 @@ impl Snapshot {
     /// files that did not change; `changed` are the source files the watcher
     /// reported, which are always read again.
     pub(crate) fn new(output: SiteOutput, previous: &Snapshot, changed: &HashSet<PathBuf>) -> Snapshot {
-        let implicit_html = output.implicit_html;
+        let host = output.host.clone();
         let mut files = HashMap::with_capacity(output.files.len());
         for (path, file) in output.files {
             let Some(key) = key_of(&path) else { continue };
@@ -96,7 +97,7 @@ impl Snapshot {
             };
             files.insert(key, entry);
         }
-        Snapshot { files, implicit_html }
+        Snapshot { files, host }
     }
 
     pub(crate) fn get(&self, key: &str) -> Option<&Entry> {

@@ -87,6 +87,34 @@ pub fn jekyll_site(files: &[(&str, &str)]) -> tempfile::TempDir {
     dir
 }
 
+/// Runs `folio` in `dir`.
+pub fn folio_in(dir: &Path, args: &[&str]) -> Output {
+    Command::cargo_bin("folio").expect("binary").current_dir(dir).args(args).output().expect("runs")
+}
+
+/// Imports the Jekyll site `source` into `site/` of a new folder, which
+/// must work; (folder, report).
+pub fn import_jekyll_site(source: &Path) -> (tempfile::TempDir, String) {
+    let root = tempfile::tempdir().unwrap();
+    let out = folio_in(root.path(), &["import", "jekyll", source.to_str().unwrap(), "--into", "site"]);
+    assert!(out.status.success(), "import failed:\n{}{}", stdout(&out), stderr(&out));
+    (root, stdout(&out))
+}
+
+/// Builds the site imported into `root/site`, which must give no error;
+/// (stdout, stderr).
+pub fn build_imported(root: &Path) -> (String, String) {
+    let out = folio_in(&root.join("site"), &["build"]);
+    assert!(out.status.success(), "build failed:\n{}{}", stdout(&out), stderr(&out));
+    (stdout(&out), stderr(&out))
+}
+
+/// A page the build of `root/site` wrote, parsed.
+pub fn imported_html(root: &Path, rel: &str) -> Html {
+    let path = root.join("site/public").join(rel);
+    Html::parse_document(&fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display())))
+}
+
 pub fn stderr(out: &Output) -> String {
     String::from_utf8_lossy(&out.stderr).into_owned()
 }

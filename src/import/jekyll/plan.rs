@@ -549,6 +549,7 @@ impl<'o> Planner<'o> {
         let (mut by_path, posts) = self.decide_urls();
         let mut files = self.static_files(&mut by_path);
         self.settle_shared_urls(&mut files);
+        let app_routes = self.app_routes(&files);
         let base_path = self.config.base_path.clone();
         let links = body::Links { by_path: &by_path, posts: &posts, base_path: &base_path };
         let languages = self.site_languages();
@@ -567,7 +568,7 @@ impl<'o> Planner<'o> {
             }
         }
         // (`/404.html` is that name on every host.)
-        match self.site_yaml(pages.iter().any(|p| p.url.ends_with(".html") && p.url != "/404.html"), &languages) {
+        match self.site_yaml(pages.iter().any(|p| p.url.ends_with(".html") && p.url != "/404.html"), &languages, &app_routes) {
             Ok(text) => planned
                 .push(PlannedFile { target: crate::config::CONFIG_FILE.into(), content: PlannedContent::Text(text) }),
             Err(d) => self.errors.push(d),
@@ -577,7 +578,23 @@ impl<'o> Planner<'o> {
             errors.sort();
             return Err(errors);
         }
-        Ok(self.into_import(pages, data_files, files, rewrites, planned))
+        Ok(self.into_import(pages, data_files, files, rewrites, planned, app_routes))
+    }
+
+    /// The URLs the portal's application answered, as the pages and
+    /// `serve.json` declare them.
+    fn app_routes(&mut self, files: &[CopiedFile]) -> Vec<super::routes::FoundRoute> {
+        let serve_json = files
+            .iter()
+            .find(|f| f.source == "serve.json")
+            .and_then(|_| self.statics.iter().find(|(rel, _)| rel == "serve.json"))
+            .and_then(|(_, full)| fs::read_to_string(full).ok());
+        let pages: Vec<super::routes::RoutePage<'_>> = self
+            .sources
+            .iter()
+            .map(|s| super::routes::RoutePage { source: &s.rel, jekyll_url: &s.jekyll_url, url: &s.url, text: &s.text })
+            .collect();
+        super::routes::find(&pages, serve_json.as_deref())
     }
 
     /// Two inputs that would be written to one file of the folio site
@@ -803,6 +820,7 @@ impl<'o> Planner<'o> {
         mut files: Vec<CopiedFile>,
         rewrites: Vec<super::Rewrite>,
         mut planned: Vec<PlannedFile>,
+        app_routes: Vec<super::routes::FoundRoute>,
     ) -> JekyllImport {
         planned.sort_by(|a, b| a.target.cmp(&b.target));
         pages.sort_by(|a, b| a.url.cmp(&b.url));
@@ -828,6 +846,7 @@ impl<'o> Planner<'o> {
             data_files,
             includes: self.includes.iter().map(|(inner, _)| inner.clone()).collect(),
             files,
+            app_routes,
             rewrites,
             not_carried_over,
             skipped: self.skipped,
@@ -1060,7 +1079,12 @@ impl<'o> Planner<'o> {
     /// rest, and what keeps the pages working as Jekyll served them:
     /// `implicit_html` when pages were published as `.html` files (the
     /// host answered `/schedule` with `schedule.html`), `liquid`.
-    fn site_yaml(&self, html_urls: bool, languages: &SiteLanguages) -> Result<String, Diagnostic> {
+    fn site_yaml(
+        &self,
+        html_urls: bool,
+        languages: &SiteLanguages,
+        app_routes: &[super::routes::FoundRoute],
+    ) -> Result<String, Diagnostic> {
         let config = &self.config;
         let mut map = Mapping::new();
         let title =
@@ -1088,6 +1112,10 @@ impl<'o> Planner<'o> {
         }
         if html_urls {
             map.insert("implicit_html".into(), Value::Bool(true));
+        }
+        if !app_routes.is_empty() {
+            let routes: Vec<&crate::config::AppRoute> = app_routes.iter().map(|f| &f.route).collect();
+            map.insert("app_routes".into(), yaml::to_value(&routes));
         }
         map.insert("liquid".into(), Value::Bool(true));
         if !config.extra.is_empty() {
