@@ -122,3 +122,48 @@ fn urls_the_portal_application_answered_are_routes_not_broken_links() {
         assert!(err.contains(&format!("error: broken link `{link}`")), "{link}: {err}");
     }
 }
+
+#[test]
+fn documents_of_published_collections_are_pages_at_their_jekyll_urls() {
+    let site = jekyll_site(&[
+        (
+            "_config.yml",
+            "title: SBDI\npermalink: pretty\ncollections:\n  news:\n    output: true\n    permalink: /:collection/:year/:slug/\n  \
+             events:\n    output: true\n  courses:\n    output: true\n    permalink: /support/courses/:slug/\n  team:\n    output: false\n\
+             defaults:\n  - scope: {path: \"\", type: news}\n    values: {layout: post}\n",
+        ),
+        ("index.md", "---\ntitle: Home\n---\nRead [the news](/news/2026/tools-in-the-ocean/) and [the course](/support/courses/basic-python/).\n"),
+        ("_news/2026-05-22-Tools in the ocean.md", "---\ntitle: Tools in the ocean\n---\nThe digital twin of the ocean now has our tools.\n"),
+        ("_events/2025-10-17-open-data.md", "---\ntitle: Open data\n---\nA day about open data for academia.\n"),
+        ("_events/2026/holiday.html", "---\ntitle: Holiday\n---\n<p>The office is closed.</p>\n"),
+        ("_courses/Basic Python.md", "---\ntitle: Basic Python for biologists\nslug: basic-python\n---\nLearn Python in a week.\n"),
+        ("_courses/notes.txt", "Not a page.\n"),
+        ("_team/ana.md", "---\nname: Ana\n---\nAna runs the node.\n"),
+    ]);
+    let (root, report) = import(site.path());
+    assert!(report.contains("Found 1 page, 0 posts, 4 documents of collections, "), "{report}");
+    // Jekyll published 5 pages; the team was not published (output: false).
+    assert!(report.contains("\nPages at their Jekyll URL: 5 of 5\n"), "{report}");
+    let words = report.rsplit("on the page: ").next().unwrap().trim();
+    let (found, of) = words.split_once(" of ").unwrap();
+    assert_eq!(found, of, "{report}");
+    assert!(of.parse::<usize>().unwrap() >= 30, "the documents' words are counted: {report}");
+    assert!(report.contains("_team/: the documents of the collection `team` (1 file)"), "{report}");
+    assert!(report.contains("_courses/notes.txt: not imported: a file without front matter"), "{report}");
+    assert!(!report.contains("Already broken"), "{report}");
+    build(root.path());
+    for (file, text_on_page) in [
+        ("news/2026/tools-in-the-ocean/index.html", "The digital twin of the ocean now has our tools."),
+        ("events/2025-10-17-open-data/index.html", "A day about open data for academia."),
+        ("events/2026/holiday/index.html", "The office is closed."),
+        ("support/courses/basic-python/index.html", "Learn Python in a week."),
+    ] {
+        let page = html(root.path(), file);
+        let prose: Vec<String> = select(&page, ".prose").iter().map(text).collect();
+        assert!(prose.concat().contains(text_on_page), "{file}: {prose:?}");
+    }
+    // Posts-like documents, in a folder per collection, with their date.
+    let news = fs::read_to_string(root.path().join("site/content/news/2026-05-22-Tools in the ocean.md")).unwrap();
+    assert!(news.contains("date: 2026-05-22") && news.contains("layout: post"), "{news}");
+    assert!(!root.path().join("site/content/team").exists());
+}

@@ -90,6 +90,9 @@ pub enum PageKind {
     Html,
     /// A post from `_posts/`.
     Post,
+    /// A document of another collection Jekyll published (`_news/`, with
+    /// `output: true`).
+    Document,
 }
 
 /// How a page's URL is kept.
@@ -247,9 +250,13 @@ impl JekyllImport {
         }
         let _ = writeln!(out, "site.yaml: {}", site.join(", "));
         let html = self.count(PageKind::Html);
+        let documents = match self.count(PageKind::Document) {
+            0 => String::new(),
+            n => format!(", {} of collections", count(n, "document")),
+        };
         let _ = writeln!(
             out,
-            "Found {}{}, {}, {}, {} to copy (permalink style: {})",
+            "Found {}{}, {}{documents}, {}, {} to copy (permalink style: {})",
             count(self.count(PageKind::Page) + html, "page"),
             if html > 0 { format!(" ({html} in HTML)") } else { String::new() },
             count(self.count(PageKind::Post), "post"),

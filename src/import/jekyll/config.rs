@@ -61,6 +61,17 @@ const BUILD_SETTINGS: &[&str] = &[
     "paginate_path",
 ];
 
+/// A collection other than posts, as `collections` declares it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CollectionConfig {
+    /// `news`: its documents are in `_news/`.
+    pub label: String,
+    /// Jekyll published each document as a page (`output: true`).
+    pub output: bool,
+    /// The URL template of its documents, if it has its own.
+    pub permalink: Option<String>,
+}
+
 /// One entry of `defaults`: front matter values for the files in its scope.
 #[derive(Debug, Clone)]
 pub struct DefaultSet {
@@ -91,7 +102,7 @@ pub struct JekyllConfig {
     pub exclude: Vec<String>,
     pub include: Vec<String>,
     /// Collections other than posts.
-    pub collections: Vec<String>,
+    pub collections: Vec<CollectionConfig>,
     /// `destination` (`_site`), never read.
     pub destination: String,
     /// Keys folio does not know, kept for templates as `site.extra`.
@@ -231,19 +242,25 @@ impl JekyllConfig {
                 );
             }
             "collections" => {
-                let labels: Vec<String> = match value {
-                    Value::Mapping(m) => m.keys().filter_map(scalar_text).collect(),
-                    other => string_list(other).unwrap_or_default(),
+                let collections: Vec<CollectionConfig> = match value {
+                    Value::Mapping(m) => m
+                        .iter()
+                        .filter_map(|(label, settings)| {
+                            let setting = |key: &str| settings.get(key).and_then(scalar_text);
+                            Some(CollectionConfig {
+                                label: scalar_text(label)?,
+                                output: settings.get("output").and_then(Value::as_bool).unwrap_or(false),
+                                permalink: setting("permalink").filter(|p| !p.is_empty()),
+                            })
+                        })
+                        .collect(),
+                    other => string_list(other)
+                        .unwrap_or_default()
+                        .into_iter()
+                        .map(|label| CollectionConfig { label, output: false, permalink: None })
+                        .collect(),
                 };
-                let labels: Vec<String> = labels.into_iter().filter(|l| l != "posts").collect();
-                if !labels.is_empty() {
-                    self.not_carried(
-                        name,
-                        format!("`collections` ({}) is not carried over: only posts are imported", labels.join(", ")),
-                        "move the documents of each collection into ordinary pages (a folder with a page per document) if they should be published",
-                    );
-                }
-                self.collections = labels;
+                self.collections = collections.into_iter().filter(|c| c.label != "posts").collect();
             }
             "sass" => self.not_carried(
                 name,

@@ -52,6 +52,33 @@ struct WriteOrder {
     key: String,
 }
 
+/// The collection a document belongs to, as its URL needs it.
+struct Collection<'a> {
+    /// `posts`, `news`.
+    label: &'a str,
+    /// The folders above `_posts/` (`news/_posts/`): the post's categories.
+    path_categories: &'a [String],
+    /// The collection's `permalink` in `_config.yml`.
+    permalink: Option<&'a str>,
+}
+
+/// A document's categories: the folders above `_posts/`, then its
+/// `categories` (a list, or words) and `category`.
+fn document_categories(path_categories: &[String], merged: &Mapping) -> Vec<String> {
+    let mut categories: Vec<String> = path_categories.to_vec();
+    let listed = |key: &str| match merged.get(key) {
+        Some(Value::String(s)) if key == "categories" => s.split_whitespace().map(str::to_string).collect(),
+        Some(v) => config::string_list(v).unwrap_or_default(),
+        None => Vec::new(),
+    };
+    for c in listed("categories").into_iter().chain(listed("category")) {
+        if !c.is_empty() && !categories.contains(&c) {
+            categories.push(c);
+        }
+    }
+    categories
+}
+
 pub(super) struct Planner<'o> {
     options: &'o JekyllOptions,
     config: JekyllConfig,
@@ -209,12 +236,15 @@ impl<'o> Planner<'o> {
                 format!("drafts ({}) are not imported", count(files, "file")),
                 "give a draft a date and move it to _posts/ to import it; folio marks unpublished pages with `draft: true`",
             );
-        } else if self.config.collections.iter().any(|c| c == label) {
-            self.not_carried(
-                location,
-                format!("the documents of the collection `{label}` ({}) are not imported", count(files, "file")),
-                format!("move them into an ordinary folder of pages (e.g. `{label}/`) in the Jekyll site and import again, or write them as pages in content/"),
-            );
+        } else if let Some(collection) = self.config.collections.iter().find(|c| c.label == label).cloned() {
+            if collection.output {
+                self.walk_collection(&collection, full, name);
+            } else {
+                self.skip(
+                    &format!("{name}/"),
+                    format!("the documents of the collection `{label}` ({}): `output` is not true, so Jekyll published no page of them", count(files, "file")),
+                );
+            }
         } else {
             self.skip(&format!("{name}/"), "Jekyll does not publish folders starting with `_`");
         }
@@ -257,6 +287,35 @@ impl<'o> Planner<'o> {
                     self.skip(&post_rel, "a post's file name must start with its date: YYYY-MM-DD-title.md")
                 }
                 (false, _) => self.skip(&post_rel, "not a post (only Markdown and HTML files in _posts/ are posts)"),
+            }
+        }
+    }
+
+    /// A collection Jekyll published: each document with front matter is
+    /// a page at its collection's URL, in `content/<label>/`.
+    fn walk_collection(&mut self, collection: &super::config::CollectionConfig, dir: &Path, rel: &str) {
+        let published =
+            Collection { label: &collection.label, path_categories: &[], permalink: collection.permalink.as_deref() };
+        for (inner, full) in self.list(dir) {
+            let name = full.file_name().unwrap_or_default().to_string_lossy().into_owned();
+            let inner = inner.to_string_lossy().replace('\\', "/");
+            let doc_rel = format!("{rel}/{inner}");
+            if name.starts_with(['.', '#'])
+                || name.ends_with('~')
+                || urls::listed(&self.config.exclude, &doc_rel, false)
+            {
+                continue;
+            }
+            let ext = extension(&name);
+            let page_like = MARKDOWN_EXTENSIONS.contains(&ext.as_str()) || ext == "html";
+            if page_like && starts_with_front_matter(&full).unwrap_or(false) {
+                self.read_document(doc_rel, &full, &published, &inner);
+            } else {
+                self.not_carried(
+                    Location::file(Path::new(&doc_rel)),
+                    format!("not imported: a file without front matter in the collection `{}`, which Jekyll copied as it is", collection.label),
+                    format!("put it in assets/ or content/{}/ of the folio site if pages link to it", collection.label),
+                );
             }
         }
     }
@@ -439,90 +498,94 @@ impl<'o> Planner<'o> {
     }
 
     fn read_post(&mut self, rel: String, full: &Path, path_categories: &[String], inner: &str) {
-        let Some((text, yaml_text, has_front, body_start, front)) = self.read_text(&rel, full, false) else { return };
+        let collection = Collection { label: "posts", path_categories, permalink: None };
+        self.read_document(rel, full, &collection, inner);
+    }
+
+    /// A document of a collection (`_posts/` or another with `output:
+    /// true`): its date and title from the file name where the front
+    /// matter has none, its URL from its collection's template.
+    fn read_document(&mut self, rel: String, full: &Path, collection: &Collection<'_>, inner: &str) {
+        let post = collection.label == "posts";
+        let Some((text, yaml_text, has_front, body_start, front)) = self.read_text(&rel, full, !post) else { return };
         let shown = Path::new(&rel);
-        let (defaults, sets) = self.config.defaults_for(&rel, "posts");
+        let (defaults, sets) = self.config.defaults_for(&rel, if post { "posts" } else { collection.label });
         let default_lines = sets.iter().map(|s| s.line).collect();
         let mut merged = defaults.clone();
         config::deep_merge(&mut merged, &front);
         let name = Path::new(&rel).file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
-        let Some((file_date, rest)) = urls::leading_date(&name) else { return };
-        let file_slug = rest.trim_start_matches('-').to_string();
+        let file_date = urls::leading_date(&name).filter(|(_, rest)| rest.starts_with('-'));
+        let file_slug = file_date.map_or(name.as_str(), |(_, rest)| rest).trim_start_matches('-').to_string();
         let text_of = |key: &str| merged.get(key).and_then(config::scalar_text).filter(|s| !s.is_empty());
         let mut edits = Vec::new();
-        let (date, time) = match text_of("date") {
-            None => {
-                edits.push(Edit::Set("date".into(), Value::String(iso(file_date))));
-                (file_date, ("00".to_string(), "00".to_string(), "00".to_string()))
-            }
-            Some(written) => {
-                match urls::leading_date(&written) {
-                    Some((d, rest)) => {
-                        let time = time_of(rest);
-                        let normal = format!("{}{rest}", iso(d));
-                        if normal != written {
-                            edits.push(Edit::Set("date".into(), Value::String(normal)));
-                        }
-                        (d, time)
-                    }
-                    None => {
-                        // Ruby's Time.parse read something into it; folio takes
-                        // the file name's date, which Jekyll's URL used too.
-                        self.not_carried_over.push(
-                        Diagnostic::warning(format!("`date: {written}` is not a date folio reads: the file name's date, {}, is used", iso(file_date)))
-                            .code(NOT_CARRIED_OVER)
-                            .at(key_location(shown, &text, &yaml_text, "date"))
-                            .help("write the date as YYYY-MM-DD, optionally with a time: `date: 2021-06-01 10:00:00 +0200`"),
-                    );
-                        edits.push(Edit::Set("date".into(), Value::String(iso(file_date))));
-                        (file_date, ("00".to_string(), "00".to_string(), "00".to_string()))
-                    }
-                }
-            }
-        };
+        let written = text_of("date");
+        let date_key = || key_location(shown, &text, &yaml_text, "date");
+        let (date, time) = self.document_date(written.as_deref(), file_date.map(|(d, _)| d), date_key, &mut edits);
         let slug = text_of("slug").unwrap_or_else(|| file_slug.clone());
         if text_of("title").is_none() {
             edits.push(Edit::Set("title".into(), Value::String(urls::titleize_slug(&slug))));
         }
-        let mut categories: Vec<String> = path_categories.to_vec();
-        let listed = |key: &str| match merged.get(key) {
-            Some(Value::String(s)) if key == "categories" => s.split_whitespace().map(str::to_string).collect(),
-            Some(v) => config::string_list(v).unwrap_or_default(),
-            None => Vec::new(),
-        };
-        for c in listed("categories").into_iter().chain(listed("category")) {
-            if !c.is_empty() && !categories.contains(&c) {
-                categories.push(c);
-            }
-        }
+        let categories = document_categories(collection.path_categories, &merged);
         let permalink = text_of("permalink");
-        let order = WriteOrder { group: 2, key: format!("{} {}:{}:{}", iso(date), time.0, time.1, time.2) };
-        let facts = PostFacts { date, time, slug, name, categories };
-        let jekyll_url = match urls::post_url(&facts, permalink.as_deref(), &self.config.permalink) {
+        let path = inner.rsplit_once('.').map_or(inner, |(stem, _)| stem).to_string();
+        let order_key = match date {
+            Some(d) => format!("{} {} {}:{}:{}", collection.label, d, time.0, time.1, time.2),
+            None => format!("{} {path}", collection.label),
+        };
+        let order = WriteOrder { group: 2, key: order_key };
+        let template = match (permalink.as_deref().or(collection.permalink), post) {
+            (Some(own), _) => own.to_string(),
+            (None, true) => self.config.permalink.post_template().to_string(),
+            (None, false) => format!("/:collection/:path{}", self.config.permalink.page_suffix()),
+        };
+        // An undated document's URL may name no part of a date.
+        let facts = PostFacts {
+            date: date.unwrap_or(jiff::civil::Date::MIN),
+            time,
+            slug,
+            name,
+            categories,
+            collection: collection.label.to_string(),
+            path: path.clone(),
+        };
+        let url = match (date, post) {
+            (Some(_), true) => urls::post_url(&facts, permalink.as_deref(), &self.config.permalink),
+            (None, false) if urls::uses_date(&template) => {
+                Err("it has no date, and its URL is made of one".to_string())
+            }
+            (_, false) => {
+                urls::collection_url(&facts, permalink.as_deref(), collection.permalink, &self.config.permalink)
+            }
+            (None, true) => Err("a post's file name starts with its date".to_string()),
+        };
+        let jekyll_url = match url {
             Ok(url) => url,
             Err(why) => {
                 let location = if permalink.is_some() {
                     key_location(shown, &text, &yaml_text, "permalink")
-                } else {
+                } else if post || collection.permalink.is_none() {
                     self.config.location("permalink")
+                } else {
+                    self.config.location("collections")
                 };
                 self.not_carried(
                     location,
-                    format!("not imported: the post's URL cannot be worked out ({why}); Jekyll stopped at it too"),
-                    "use Jekyll's placeholders: :year, :month, :day, :title, :slug, :categories, :output_ext",
+                    format!("not imported: the document's URL cannot be worked out ({why}); Jekyll stopped at it too"),
+                    "use Jekyll's placeholders: :year, :month, :day, :title, :slug, :categories, :collection, :path, :output_ext; give a dated document its date",
                 );
                 return;
             }
         };
-        let prefix = path_categories.join("/");
+        let folder = if post { "posts" } else { collection.label };
+        let prefix = collection.path_categories.join("/");
         let target = if prefix.is_empty() {
-            format!("content/posts/{}", with_md_extension(inner))
+            format!("content/{folder}/{}", with_md_extension(inner))
         } else {
-            format!("content/posts/{prefix}/{}", with_md_extension(inner))
+            format!("content/{folder}/{prefix}/{}", with_md_extension(inner))
         };
         self.sources.push(Source {
             rel,
-            kind: PageKind::Post,
+            kind: if post { PageKind::Post } else { PageKind::Document },
             text,
             yaml: yaml_text,
             has_front,
@@ -539,6 +602,49 @@ impl<'o> Planner<'o> {
             draft: false,
             order,
         });
+    }
+
+    /// A document's date and time, as Jekyll read them: the front matter's
+    /// `date`, else the file name's; the front matter is given the date
+    /// folio reads (`YYYY-MM-DD`, the time kept).
+    fn document_date(
+        &mut self,
+        written: Option<&str>,
+        file_date: Option<jiff::civil::Date>,
+        date_key: impl FnOnce() -> Location,
+        edits: &mut Vec<Edit>,
+    ) -> (Option<jiff::civil::Date>, (String, String, String)) {
+        let midnight = || ("00".to_string(), "00".to_string(), "00".to_string());
+        let from_file = |edits: &mut Vec<Edit>| {
+            if let Some(d) = file_date {
+                edits.push(Edit::Set("date".into(), Value::String(d.to_string())));
+            }
+            (file_date, midnight())
+        };
+        let Some(written) = written else { return from_file(edits) };
+        match urls::leading_date(written) {
+            Some((d, rest)) => {
+                let normal = format!("{d}{rest}");
+                if normal != written {
+                    edits.push(Edit::Set("date".into(), Value::String(normal)));
+                }
+                (Some(d), time_of(rest))
+            }
+            None => {
+                // Ruby's Time.parse read something into it; folio takes the
+                // file name's date, which Jekyll's URL used too.
+                let used = file_date.map_or("none".to_string(), |d| d.to_string());
+                self.not_carried_over.push(
+                    Diagnostic::warning(format!(
+                        "`date: {written}` is not a date folio reads: the file name's date, {used}, is used"
+                    ))
+                    .code(NOT_CARRIED_OVER)
+                    .at(date_key())
+                    .help("write the date as YYYY-MM-DD, optionally with a time: `date: 2021-06-01 10:00:00 +0200`"),
+                );
+                from_file(edits)
+            }
+        }
     }
 
     /// Decides URLs, settles what Jekyll settled (two files on one URL or
@@ -963,7 +1069,7 @@ impl<'o> Planner<'o> {
         if s.kind != PageKind::Post {
             if let Some(written) = s.front.get("date").and_then(config::scalar_text) {
                 if let Some((d, rest)) = urls::leading_date(&written) {
-                    let normal = format!("{}{rest}", iso(d));
+                    let normal = format!("{d}{rest}");
                     if normal != written {
                         edits.push(Edit::Set("date".into(), Value::String(normal)));
                     }
@@ -1295,10 +1401,6 @@ fn key_location(shown: &Path, text: &str, yaml_text: &str, key: &str) -> Locatio
 
 fn yaml_title(front_yaml: &str) -> Option<String> {
     front::parse_mapping(front_yaml)?.get("title").and_then(config::scalar_text)
-}
-
-fn iso(d: (i16, i8, i8)) -> String {
-    format!("{:04}-{:02}-{:02}", d.0, d.1, d.2)
 }
 
 /// `HH:MM:SS` after a date (`2021-06-01 10:30:00 +0200`), else zeros.

@@ -63,7 +63,7 @@ impl PermalinkStyle {
 
     /// What follows `/:path/:basename` in a page's URL
     /// (`Utils.add_permalink_suffix`).
-    fn page_suffix(&self) -> &'static str {
+    pub fn page_suffix(&self) -> &'static str {
         match self {
             PermalinkStyle::Pretty => "/",
             PermalinkStyle::Pattern(p) if p.ends_with('/') => "/",
@@ -89,11 +89,11 @@ pub fn page_url(rel: &Path, permalink: Option<&str>, style: &PermalinkStyle) -> 
     sanitize(&url)
 }
 
-/// What a post's URL is made of.
+/// What the URL of a post, or of another collection's document, is made of.
 #[derive(Debug, Clone)]
 pub struct PostFacts {
-    /// `YYYY-MM-DD` (from the front matter's `date`, else the file name).
-    pub date: (i16, i8, i8),
+    /// From the front matter's `date`, else the file name.
+    pub date: jiff::civil::Date,
     /// `HH`, `MM`, `SS` when the front matter's `date` has a time.
     pub time: (String, String, String),
     /// `welcome` (front matter `slug`, else from the file name).
@@ -101,6 +101,11 @@ pub struct PostFacts {
     /// The file name without its extension: `2021-06-01-welcome`.
     pub name: String,
     pub categories: Vec<String>,
+    /// The collection: `posts`, `news`.
+    pub collection: String,
+    /// The file's path in its collection's folder, without extension:
+    /// `2021-06-01-welcome`, `2026/holiday`.
+    pub path: String,
 }
 
 /// The URL Jekyll gives a post: its `permalink`, else the style's template,
@@ -108,8 +113,25 @@ pub struct PostFacts {
 /// error, as in Jekyll.
 pub fn post_url(facts: &PostFacts, permalink: Option<&str>, style: &PermalinkStyle) -> Result<String, String> {
     let template = permalink.unwrap_or_else(|| style.post_template());
-    let date = jiff::civil::Date::new(facts.date.0, facts.date.1, facts.date.2)
-        .map_err(|e| format!("{:04}-{:02}-{:02} is not a date: {e}", facts.date.0, facts.date.1, facts.date.2))?;
+    document_url(facts, template)
+}
+
+/// The URL Jekyll gives a document of another collection: its
+/// `permalink`, else the collection's, else `/:collection/:path` with the
+/// style's ending (`Collection#url_template`).
+pub fn collection_url(
+    facts: &PostFacts,
+    permalink: Option<&str>,
+    collection_permalink: Option<&str>,
+    style: &PermalinkStyle,
+) -> Result<String, String> {
+    let default = format!("/:collection/:path{}", style.page_suffix());
+    document_url(facts, permalink.or(collection_permalink).unwrap_or(&default))
+}
+
+/// A document's URL template with `Drops::UrlDrop`'s placeholders filled.
+fn document_url(facts: &PostFacts, template: &str) -> Result<String, String> {
+    let date = facts.date;
     let mut out = String::with_capacity(template.len() + 16);
     let mut rest = template;
     while let Some(colon) = rest.find(':') {
@@ -181,10 +203,35 @@ fn placeholder(name: &str, facts: &PostFacts, date: jiff::civil::Date) -> Option
             }
             seen.join("/")
         }
-        "collection" => "posts".to_string(),
+        "collection" => facts.collection.clone(),
+        "path" => facts.path.clone(),
         "output_ext" => ".html".to_string(),
         _ => return None,
     })
+}
+
+/// Whether a URL template names a part of a date (`:year`, `:month`, …).
+pub fn uses_date(template: &str) -> bool {
+    const DATE_PARTS: &[&str] = &[
+        ":year",
+        ":short_year",
+        ":month",
+        ":i_month",
+        ":short_month",
+        ":long_month",
+        ":day",
+        ":i_day",
+        ":y_day",
+        ":short_day",
+        ":long_day",
+        ":week",
+        ":w_year",
+        ":w_day",
+        ":hour",
+        ":minute",
+        ":second",
+    ];
+    DATE_PARTS.iter().any(|p| template.contains(p))
 }
 
 /// `Jekyll::URL#sanitize_url`: a leading `/`, no `..` or `./`, no `//`.
@@ -280,7 +327,7 @@ pub fn folio_permalink(permalink: &str) -> String {
 
 /// A `YYYY-MM-DD` at the start of `text` (months and days of one or two
 /// digits, as Jekyll's file names allow), with what follows it.
-pub fn leading_date(text: &str) -> Option<((i16, i8, i8), &str)> {
+pub fn leading_date(text: &str) -> Option<(jiff::civil::Date, &str)> {
     let mut parts = text.splitn(3, '-');
     let year = parts.next()?;
     let month = parts.next()?;
@@ -292,8 +339,7 @@ pub fn leading_date(text: &str) -> Option<((i16, i8, i8), &str)> {
     if !(digits(year, 2, 4) && digits(month, 1, 2) && digits(day, 1, 2)) {
         return None;
     }
-    let date = (year.parse().ok()?, month.parse().ok()?, day.parse().ok()?);
-    jiff::civil::Date::new(date.0, date.1, date.2).ok()?;
+    let date = jiff::civil::Date::new(year.parse().ok()?, month.parse().ok()?, day.parse().ok()?).ok()?;
     Some((date, &rest[day_len..]))
 }
 
@@ -339,12 +385,15 @@ mod tests {
     use super::*;
 
     fn facts(date: (i16, i8, i8), slug: &str, categories: &[&str]) -> PostFacts {
+        let date = jiff::civil::date(date.0, date.1, date.2);
         PostFacts {
             date,
             time: ("00".into(), "00".into(), "00".into()),
             slug: slug.into(),
-            name: format!("{:04}-{:02}-{:02}-{slug}", date.0, date.1, date.2),
+            name: format!("{date}-{slug}"),
             categories: categories.iter().map(|c| c.to_string()).collect(),
+            collection: "posts".into(),
+            path: format!("{date}-{slug}"),
         }
     }
 
@@ -380,6 +429,23 @@ mod tests {
     }
 
     #[test]
+    fn collection_documents_follow_their_collection() {
+        let mut event = facts((2025, 4, 3), "Atelier-TDWG", &[]);
+        event.collection = "events".into();
+        event.path = "2025-04-03-Atelier-TDWG".into();
+        let pretty = PermalinkStyle::Pretty;
+        assert_eq!(collection_url(&event, None, None, &pretty).unwrap(), "/events/2025-04-03-Atelier-TDWG/");
+        assert_eq!(
+            collection_url(&event, None, None, &PermalinkStyle::Date).unwrap(),
+            "/events/2025-04-03-Atelier-TDWG.html"
+        );
+        assert_eq!(collection_url(&event, None, Some("/news/:title/"), &pretty).unwrap(), "/news/Atelier-TDWG/");
+        let sbdi = "/:collection/:year/:month/:slug/";
+        assert_eq!(collection_url(&event, None, Some(sbdi), &pretty).unwrap(), "/events/2025/04/atelier-tdwg/");
+        assert_eq!(collection_url(&event, Some("/x/"), Some(sbdi), &pretty).unwrap(), "/x/", "its own permalink first");
+    }
+
+    #[test]
     fn slugs_and_titles() {
         assert_eq!(jekyll_slugify("The _config.yml file?!", SlugMode::Default, false), "the-config-yml-file");
         assert_eq!(jekyll_slugify("The _config.yml file?!", SlugMode::Pretty, true), "The-_config.yml-file-!");
@@ -397,7 +463,7 @@ mod tests {
 
     #[test]
     fn dates_globs_and_lists() {
-        assert_eq!(leading_date("2021-6-01-welcome"), Some(((2021, 6, 1), "-welcome")));
+        assert_eq!(leading_date("2021-6-01-welcome"), Some((jiff::civil::date(2021, 6, 1), "-welcome")));
         assert_eq!(leading_date("2021-02-30-x"), None);
         assert_eq!(leading_date("about"), None);
         assert!(glob_match("*.gemspec", "folio.gemspec"));
