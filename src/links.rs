@@ -170,7 +170,7 @@ impl<'a> LinkResolver<'a> {
         }
         if path_part.starts_with('/') {
             let (path, _query) = split_query(path_part);
-            self.record(urls::decode_path(path), anchor, dest, location());
+            self.record(without_dot_segments(&urls::decode_path(path)), anchor, dest, location());
             return urls::site_url(self.base_path, dest);
         }
         // Relative: a Markdown file or a file beside this one in content/.
@@ -292,6 +292,15 @@ fn split_query(path: &str) -> (&str, Option<&str>) {
     match path.split_once('?') {
         Some((p, q)) => (p, Some(q)),
         None => (path, None),
+    }
+}
+
+/// A site-absolute path as a browser requests it: `/../../a/./b` -> `/a/b`.
+fn without_dot_segments(path: &str) -> String {
+    if path.contains("/.") {
+        resolve_relative("/", path)
+    } else {
+        path.to_string()
     }
 }
 
@@ -567,6 +576,8 @@ pub fn anchor_targets(page: &PageLinks<'_>, base_path: &str, output: &OutputPath
 /// page's HTML points at; `None` for URLs that leave the site, placeholders
 /// and `data:` URLs. A same-page `#anchor` has an empty path.
 fn internal_target(url: &str, page_url: &str, base_path: &str) -> Option<(String, Option<String>)> {
+    // As a browser reads `href`: spaces and line breaks around it do not count.
+    let url = url.trim_matches(|c: char| c.is_ascii_whitespace() || c.is_ascii_control());
     if url.is_empty() || url == "#" || urls::is_external(url) {
         return None;
     }
@@ -580,6 +591,7 @@ fn internal_target(url: &str, page_url: &str, base_path: &str) -> Option<(String
     }
     let path = urls::decode_path(path);
     let site_path = if path.starts_with('/') {
+        let path = without_dot_segments(&path);
         match path.strip_prefix(base_path.trim_end_matches('/')) {
             Some(rest) if rest.starts_with('/') => rest.to_string(),
             // Outside the base path: cannot be in this site.
@@ -687,6 +699,14 @@ mod tests {
         assert_eq!(resolve_relative("/meetings/2021/", "sessions/"), "/meetings/2021/sessions/");
         assert_eq!(resolve_relative("/meetings/2021/sessions/", "../"), "/meetings/2021/");
         assert_eq!(resolve_relative("/a/b.html", "c.png"), "/a/c.png");
+        assert_eq!(without_dot_segments("/../../a_propos/patrinat"), "/a_propos/patrinat");
+        assert_eq!(without_dot_segments("/a/./b/../c/"), "/a/c/");
+        assert_eq!(
+            internal_target("\n    /about/#team ", "/x/", "/"),
+            Some(("/about/".to_string(), Some("team".to_string()))),
+            "spaces and line breaks around an href do not count"
+        );
+        assert_eq!(internal_target("\n  https://data.canadensys.net/ipt", "/x/", "/"), None);
     }
 
     #[test]

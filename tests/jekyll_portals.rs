@@ -167,3 +167,24 @@ fn documents_of_published_collections_are_pages_at_their_jekyll_urls() {
     assert!(news.contains("date: 2026-05-22") && news.contains("layout: post"), "{news}");
     assert!(!root.path().join("site/content/team").exists());
 }
+
+#[test]
+fn links_a_browser_follows_are_not_taken_for_broken_ones() {
+    let site = jekyll_site(&[
+        ("_config.yml", "title: GBIF France\npermalink: pretty\n"),
+        ("a_propos/patrinat.md", "---\ntitle: PatriNat\n---\nL'unité.\n"),
+        (
+            "a_propos/gbif-france.md",
+            "---\ntitle: GBIF France\n---\nIl a rejoint [PatriNat](/../../a_propos/patrinat).\n\n\
+             <a href=\"\n    https://data.canadensys.net/ipt/resource?r=fish\">Fish</a> and <a href=\" /a_propos/patrinat/ \">again</a>\n",
+        ),
+        ("index.md", "---\ntitle: Accueil\n---\nVoir [l'équipe](/a_propos/equipe).\n"),
+    ]);
+    let (root, report) = import(site.path());
+    // Only the link that really led nowhere is listed.
+    assert!(report.contains("Already broken on the Jekyll site: 1 link,"), "{report}");
+    assert!(report.contains("  content/_index.md: /a_propos/equipe\n"), "{report}");
+    build(root.path());
+    let page = html(root.path(), "a_propos/gbif-france/index.html");
+    assert_eq!(hrefs(&page, ".prose a")[0], "/../../a_propos/patrinat", "written as the author wrote it");
+}

@@ -529,22 +529,27 @@ fn whole_lines(text: &str, range: Range<usize>) -> Range<usize> {
     }
 }
 
-/// HTML without its blank lines (kept inside `<pre>` and `<textarea>`),
-/// so that CommonMark reads it as one HTML block, as kramdown did.
-fn compact_html(html: &str) -> String {
+/// HTML without its blank lines, so that CommonMark reads it as one HTML
+/// block, as kramdown did; inside `<pre>` and `<textarea>` an empty
+/// comment keeps the line (a blank line there would end the block too).
+pub fn compact_html(html: &str) -> String {
     if !html.contains('\n') {
         return html.to_string();
     }
     let mut out = String::with_capacity(html.len());
     let mut in_pre = 0usize;
     for line in html.split_inclusive('\n') {
-        if line.trim().is_empty() && in_pre == 0 {
+        if line.trim().is_empty() {
+            if in_pre > 0 {
+                out.push_str("<!---->\n");
+            }
             continue;
         }
         out.push_str(line);
         let lower = line.to_ascii_lowercase();
-        let opens = lower.matches("<pre").count() + lower.matches("<textarea").count();
-        let closes = lower.matches("</pre>").count() + lower.matches("</textarea>").count();
+        let opens: usize =
+            ["<pre>", "<pre ", "<textarea>", "<textarea "].iter().map(|t| lower.matches(t).count()).sum();
+        let closes: usize = ["</pre>", "</textarea>"].iter().map(|t| lower.matches(t).count()).sum();
         in_pre = (in_pre + opens).saturating_sub(closes);
     }
     out

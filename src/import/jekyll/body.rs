@@ -98,20 +98,41 @@ fn unquote(s: &str) -> Option<&str> {
     ['"', '\''].iter().find_map(|q| s.strip_prefix(*q)?.strip_suffix(*q))
 }
 
+/// A tag's replacement and what it was (`URL`, `video include`).
+type Replacement = Option<(String, &'static str)>;
+
 /// Converts the body of the page `file` (`text` is the whole file, the
 /// body starts at `body_start`); `html` for a page written in HTML.
 pub fn convert(file: &Path, text: &str, body_start: usize, html: bool, links: Links<'_>) -> Body {
     let body = &text[body_start..];
     let locate = |offset: usize| Location::at_offset(file, text, body_start + offset);
-    let base_no_slash = links.base_path.trim_end_matches('/');
     let mut out = Body::default();
-    let mut edits: Vec<(Range<usize>, String)> = Vec::new();
-
     let tags: Vec<(Range<usize>, Tag)> = crate::markdown::jekyll::find_liquid(body)
         .into_iter()
         .map(|(range, _)| (range.clone(), classify(&body[range])))
         .collect();
-    let mut replacements: Vec<Option<(String, &'static str)>> = vec![None; tags.len()];
+    let replacements = replacements(body, &tags, html, links, &locate, &mut out);
+    let mut edits = rewrite_runs(file, body, &tags, replacements, &locate, &mut out);
+    if !html {
+        markdown_checks(body, &locate, &mut edits, &mut out);
+    }
+    let converted = apply_edits(body, edits);
+    out.text = if html { one_html_block(&converted) } else { converted };
+    out
+}
+
+/// What each URL-building tag becomes (`None`: it stays for the build to
+/// evaluate); problems with `{% link %}` and `{% post_url %}` go to `out`.
+fn replacements(
+    body: &str,
+    tags: &[(Range<usize>, Tag)],
+    html: bool,
+    links: Links<'_>,
+    locate: &dyn Fn(usize) -> Location,
+    out: &mut Body,
+) -> Vec<Replacement> {
+    let base_no_slash = links.base_path.trim_end_matches('/');
+    let mut replacements: Vec<Replacement> = vec![None; tags.len()];
     let mut block: Option<&'static str> = None;
     let mut chain_start = 0;
     for (i, (range, tag)) in tags.iter().enumerate() {
@@ -187,8 +208,21 @@ pub fn convert(file: &Path, text: &str, body_start: usize, html: bool, links: Li
         replacements[i] = replacement.map(|r| (r, what));
     }
 
-    // One rewrite per run of adjacent rewritten tags, shown with the path
-    // that follows: `{{ site.baseurl }}/about/` -> `/about/`.
+    replacements
+}
+
+/// One rewrite per run of adjacent rewritten tags, shown with the path
+/// that follows (`{{ site.baseurl }}/about/` -> `/about/`); the text edits
+/// that make them.
+fn rewrite_runs(
+    file: &Path,
+    body: &str,
+    tags: &[(Range<usize>, Tag)],
+    mut replacements: Vec<Replacement>,
+    locate: &dyn Fn(usize) -> Location,
+    out: &mut Body,
+) -> Vec<(Range<usize>, String)> {
+    let mut edits: Vec<(Range<usize>, String)> = Vec::new();
     let mut i = 0;
     while i < tags.len() {
         if replacements[i].is_none() {
@@ -223,9 +257,12 @@ pub fn convert(file: &Path, text: &str, body_start: usize, html: bool, links: Li
         });
     }
 
-    if !html {
-        markdown_checks(body, &locate, &mut edits, &mut out);
-    }
+    edits
+}
+
+/// `body` with `edits` (ranges of it, each replaced); an edit overlapping
+/// an earlier one is dropped.
+fn apply_edits(body: &str, mut edits: Vec<(Range<usize>, String)>) -> String {
     edits.sort_by_key(|(r, _)| r.start);
     let mut converted = String::with_capacity(body.len());
     let mut done = 0;
@@ -238,8 +275,7 @@ pub fn convert(file: &Path, text: &str, body_start: usize, html: bool, links: Li
         done = range.end;
     }
     converted.push_str(&body[done..]);
-    out.text = if html { one_html_block(&converted) } else { converted };
-    out
+    converted
 }
 
 /// Whether the text before a tag on its line makes the tag the start of a
@@ -448,26 +484,7 @@ fn starts_block(line: &str) -> bool {
 /// empty comment keeps the line), and a body that does not open with a
 /// block tag is wrapped in `<div class="jekyll-html">`.
 fn one_html_block(body: &str) -> String {
-    let mut out = String::with_capacity(body.len() + 40);
-    let mut in_pre = 0usize;
-    for line in body.split_inclusive('\n') {
-        if line.trim().is_empty() {
-            if in_pre > 0 {
-                out.push_str("<!---->\n");
-            }
-            continue;
-        }
-        if out.is_empty() {
-            out.push_str(line.trim_start());
-        } else {
-            out.push_str(line);
-        }
-        let lower = line.to_ascii_lowercase();
-        let opens: usize =
-            ["<pre>", "<pre ", "<textarea>", "<textarea "].iter().map(|t| lower.matches(t).count()).sum();
-        let closes: usize = ["</pre>", "</textarea>"].iter().map(|t| lower.matches(t).count()).sum();
-        in_pre = (in_pre + opens).saturating_sub(closes);
-    }
+    let mut out = crate::markdown::liquid::compact_html(body.trim_start());
     if !out.ends_with('\n') && !out.is_empty() {
         out.push('\n');
     }
