@@ -235,6 +235,18 @@ impl JekyllImport {
             self.source.display(),
             self.root.display()
         );
+        self.write_site(&mut out);
+        self.write_found(&mut out);
+        self.write_urls(&mut out);
+        self.write_routes_includes_and_data(&mut out);
+        self.write_rewrites(&mut out);
+        self.write_not_carried_over(&mut out);
+        self.write_skipped(&mut out);
+        out
+    }
+
+    /// What site.yaml takes from `_config.yml`.
+    fn write_site(&self, out: &mut String) {
         let mut site = vec![format!("title{}", if self.title_from_folder { " (from the folder's name)" } else { "" })];
         if self.description.is_some() {
             site.push("description".into());
@@ -249,6 +261,10 @@ impl JekyllImport {
             site.push(format!("extra ({})", self.extra_keys.join(", ")));
         }
         let _ = writeln!(out, "site.yaml: {}", site.join(", "));
+    }
+
+    /// What the Jekyll site holds.
+    fn write_found(&self, out: &mut String) {
         let html = self.count(PageKind::Html);
         let documents = match self.count(PageKind::Document) {
             0 => String::new(),
@@ -264,6 +280,10 @@ impl JekyllImport {
             count(self.files.len(), "file"),
             self.permalink_style
         );
+    }
+
+    /// Which URLs are kept, and every page and file at its URL.
+    fn write_urls(&self, out: &mut String) {
         let kept = self.pages.iter().filter(|p| p.url_kept).count();
         let added = self.pages.iter().filter(|p| p.permalink == PermalinkAction::Added).count();
         let rewritten = self.pages.iter().filter(|p| matches!(p.permalink, PermalinkAction::Rewritten(_))).count();
@@ -297,6 +317,10 @@ impl JekyllImport {
             let changed = if f.url_kept { String::new() } else { format!("  URL CHANGED, was {}", f.jekyll_url) };
             let _ = writeln!(out, "  {:<width$}  {} -> {}{changed}", f.url, f.source, f.target);
         }
+    }
+
+    /// The application routes, includes and data files.
+    fn write_routes_includes_and_data(&self, out: &mut String) {
         if !self.app_routes.is_empty() {
             let _ = writeln!(
                 out,
@@ -318,6 +342,10 @@ impl JekyllImport {
                 let _ = writeln!(out, "  {} -> {}{how}", d.source, d.target);
             }
         }
+    }
+
+    /// Liquid replaced by what it meant, at most a few lines per file.
+    fn write_rewrites(&self, out: &mut String) {
         let _ = writeln!(out, "Rewritten: {}", self.rewrites.len());
         let mut shown = PerFile::default();
         for r in &self.rewrites {
@@ -327,7 +355,11 @@ impl JekyllImport {
             let what = if r.what == "URL" { String::new() } else { format!(" ({})", r.what) };
             let _ = writeln!(out, "  {}:{}:{}: {} -> {}{what}", r.file.display(), r.line, r.column, r.from, r.to);
         }
-        shown.write_rest(&mut out);
+        shown.write_rest(out);
+    }
+
+    /// What the import could not carry over, with what to do.
+    fn write_not_carried_over(&self, out: &mut String) {
         let _ = writeln!(out, "Not carried over: {}", self.not_carried_over.items.len());
         let mut shown = PerFile::default();
         for d in &self.not_carried_over.items {
@@ -344,14 +376,17 @@ impl JekyllImport {
                 let _ = writeln!(out, "      help: {help}");
             }
         }
-        shown.write_rest(&mut out);
+        shown.write_rest(out);
+    }
+
+    /// What Jekyll did not publish either.
+    fn write_skipped(&self, out: &mut String) {
         if !self.skipped.is_empty() {
             let _ = writeln!(out, "Skipped (Jekyll did not publish them either): {}", self.skipped.len());
             for s in &self.skipped {
                 let _ = writeln!(out, "  {}: {}", s.path, s.reason);
             }
         }
-        out
     }
 }
 

@@ -968,17 +968,40 @@ impl<'o> Planner<'o> {
         let in_file = |key: &str| s.front.contains_key(key);
         let mut merged = s.defaults.clone();
         config::deep_merge(&mut merged, &s.front);
-        // `defaults`, written out: folio has no such mechanism.
-        for key in s.defaults.keys() {
-            let Some(name) = key.as_str() else { continue };
-            if matches!(name, "permalink" | "published" | "layout") {
-                continue;
-            }
-            if !in_file(name) || merged.get(name) != s.front.get(name) {
-                edits.push(Edit::Set(name.to_string(), merged[name].clone()));
-            }
+        edits.extend(defaults_written_out(s, &merged));
+        edits.extend(self.layout_edits(s, &merged));
+        let (published, draft) = published_edits(s, &merged);
+        edits.extend(published);
+        s.draft |= draft;
+        // `redirect_from` (jekyll-redirect-from): old URLs are lost.
+        if let Some(from) = merged.get("redirect_from") {
+            let urls = config::string_list(from).unwrap_or_default();
+            self.not_carried(
+                key_location(&shown, &s.text, &s.yaml, "redirect_from"),
+                format!(
+                    "`redirect_from` ({}) is not carried over: folio does not write redirect pages",
+                    urls.join(", ")
+                ),
+                "configure these redirects in the web server, or keep the key for later: it stays in the front matter",
+            );
         }
-        // `layout`: kept when folio has the template.
+        if toc && !in_file("toc") {
+            edits.push(Edit::Set("toc".into(), Value::Bool(true)));
+        }
+        edits.extend(text_edits(s));
+        edits.extend(permalink_edits(s));
+        let yaml_text = front::apply(&s.yaml, &s.front, &edits);
+        if !s.has_front && yaml_text.is_empty() {
+            return String::new();
+        }
+        yaml_text
+    }
+
+    /// `layout`: kept when folio has the template, else left out (and said).
+    fn layout_edits(&mut self, s: &Source, merged: &Mapping) -> Vec<Edit> {
+        let shown = PathBuf::from(&s.rel);
+        let in_file = |key: &str| s.front.contains_key(key);
+        let mut edits = Vec::new();
         let layout_location = |planner: &Self| {
             if in_file("layout") {
                 key_location(&shown, &s.text, &s.yaml, "layout")
@@ -1031,67 +1054,7 @@ impl<'o> Planner<'o> {
                 }
             }
         }
-        // `published: false` -> `draft: true`.
-        if let Some(published) = merged.get("published") {
-            if in_file("published") {
-                edits.push(Edit::Remove("published".into()));
-            }
-            if published.as_bool() == Some(false) {
-                edits.push(Edit::Set("draft".into(), Value::Bool(true)));
-                s.draft = true;
-            }
-        }
-        if let Some(Value::Bool(true)) = merged.get("draft") {
-            s.draft = true;
-        }
-        // `redirect_from` (jekyll-redirect-from): old URLs are lost.
-        if let Some(from) = merged.get("redirect_from") {
-            let urls = config::string_list(from).unwrap_or_default();
-            self.not_carried(
-                key_location(&shown, &s.text, &s.yaml, "redirect_from"),
-                format!(
-                    "`redirect_from` ({}) is not carried over: folio does not write redirect pages",
-                    urls.join(", ")
-                ),
-                "configure these redirects in the web server, or keep the key for later: it stays in the front matter",
-            );
-        }
-        if toc && !in_file("toc") {
-            edits.push(Edit::Set("toc".into(), Value::Bool(true)));
-        }
-        // Text keys folio reads as text: numbers and booleans become text.
-        for key in ["title", "description", "lang", "height", "background", "imageLicense"] {
-            if let Some(value @ (Value::Number(_) | Value::Bool(_))) = s.front.get(key) {
-                edits.push(Edit::Set(key.into(), Value::String(config::scalar_text(value).unwrap_or_default())));
-            }
-        }
-        // A page's `date` as folio reads it.
-        if s.kind != PageKind::Post {
-            if let Some(written) = s.front.get("date").and_then(config::scalar_text) {
-                if let Some((d, rest)) = urls::leading_date(&written) {
-                    let normal = format!("{d}{rest}");
-                    if normal != written {
-                        edits.push(Edit::Set("date".into(), Value::String(normal)));
-                    }
-                }
-            }
-        }
-        match &s.permalink {
-            PermalinkAction::Derived => {
-                if in_file("permalink") {
-                    edits.push(Edit::Remove("permalink".into()));
-                }
-            }
-            PermalinkAction::Kept => {}
-            PermalinkAction::Added | PermalinkAction::Rewritten(_) => {
-                edits.push(Edit::Set("permalink".into(), Value::String(s.url.clone())));
-            }
-        }
-        let yaml_text = front::apply(&s.yaml, &s.front, &edits);
-        if !s.has_front && yaml_text.is_empty() {
-            return String::new();
-        }
-        yaml_text
+        edits
     }
 
     /// A data file as folio reads it (YAML under `data/`). What Jekyll's
@@ -1322,6 +1285,73 @@ impl Planner<'_> {
             })
             .collect()
     }
+}
+
+/// `defaults`, written out: folio has no such mechanism.
+fn defaults_written_out(s: &Source, merged: &Mapping) -> Vec<Edit> {
+    let mut edits = Vec::new();
+    for key in s.defaults.keys() {
+        let Some(name) = key.as_str() else { continue };
+        if matches!(name, "permalink" | "published" | "layout") {
+            continue;
+        }
+        if !s.front.contains_key(name) || merged.get(name) != s.front.get(name) {
+            edits.push(Edit::Set(name.to_string(), merged[name].clone()));
+        }
+    }
+    edits
+}
+
+/// `published: false` -> `draft: true`; whether the page is a draft.
+fn published_edits(s: &Source, merged: &Mapping) -> (Vec<Edit>, bool) {
+    let mut edits = Vec::new();
+    let unpublished = merged.get("published").and_then(Value::as_bool) == Some(false);
+    if s.front.contains_key("published") {
+        edits.push(Edit::Remove("published".into()));
+    }
+    if unpublished {
+        edits.push(Edit::Set("draft".into(), Value::Bool(true)));
+    }
+    (edits, unpublished || merged.get("draft") == Some(&Value::Bool(true)))
+}
+
+/// Text keys folio reads as text (numbers and booleans become text), and a
+/// page's `date` as folio reads it.
+fn text_edits(s: &Source) -> Vec<Edit> {
+    let mut edits = Vec::new();
+    for key in ["title", "description", "lang", "height", "background", "imageLicense"] {
+        if let Some(value @ (Value::Number(_) | Value::Bool(_))) = s.front.get(key) {
+            edits.push(Edit::Set(key.into(), Value::String(config::scalar_text(value).unwrap_or_default())));
+        }
+    }
+    // A page's `date` as folio reads it.
+    if !matches!(s.kind, PageKind::Post | PageKind::Document) {
+        if let Some(written) = s.front.get("date").and_then(config::scalar_text) {
+            if let Some((d, rest)) = urls::leading_date(&written) {
+                let normal = format!("{d}{rest}");
+                if normal != written {
+                    edits.push(Edit::Set("date".into(), Value::String(normal)));
+                }
+            }
+        }
+    }
+    edits
+}
+
+/// The page's `permalink`, as [`decide_url`] decided it.
+fn permalink_edits(s: &Source) -> Vec<Edit> {
+    match &s.permalink {
+        PermalinkAction::Derived => {
+            if s.front.contains_key("permalink") {
+                return vec![Edit::Remove("permalink".into())];
+            }
+        }
+        PermalinkAction::Kept => {}
+        PermalinkAction::Added | PermalinkAction::Rewritten(_) => {
+            return vec![Edit::Set("permalink".into(), Value::String(s.url.clone()))];
+        }
+    }
+    Vec::new()
 }
 
 /// Picks the page's URL: Jekyll's, with a `permalink` where folio would
