@@ -29,6 +29,9 @@ pub struct Scanned {
     text: String,
     /// Every `id` in document order (duplicates kept, so they can be reported).
     ids: Vec<Span>,
+    /// Every `name` of an `<a>` (`<a name="1.3"></a>`): browsers scroll to
+    /// it for `#1.3` as to an id, and older pages use it so.
+    names: Vec<Span>,
     urls: Vec<Url>,
 }
 
@@ -49,6 +52,11 @@ struct Url {
 impl Scanned {
     pub fn ids(&self) -> impl Iterator<Item = &str> + Clone {
         self.ids.iter().map(|&span| self.get(span))
+    }
+
+    /// What a `#fragment` can scroll to: the ids, and the names of `<a>`s.
+    pub fn anchor_targets(&self) -> impl Iterator<Item = &str> + Clone {
+        self.ids.iter().chain(&self.names).map(|&span| self.get(span))
     }
 
     pub fn urls(&self) -> impl Iterator<Item = UrlRef<'_>> + Clone {
@@ -96,10 +104,14 @@ pub fn scan(html: &str) -> Scanned {
         i += name_len;
         let mut rel = None;
         found.clear();
+        let is_a = tag.eq_ignore_ascii_case("a");
         i = attributes(html, i, |name, value| {
             if name.eq_ignore_ascii_case("id") {
                 let span = out.push(value);
                 out.ids.push(span);
+            } else if is_a && name.eq_ignore_ascii_case("name") {
+                let span = out.push(value);
+                out.names.push(span);
             } else if name.eq_ignore_ascii_case("href") || name.eq_ignore_ascii_case("src") {
                 if !crate::urls::is_external(value) {
                     found.push((name.eq_ignore_ascii_case("href"), value));
@@ -247,6 +259,13 @@ mod tests {
         assert_eq!((urls[0].tag, urls[0].attr, urls[0].rel), ("link", "href", Some("stylesheet")));
         assert_eq!((urls[1].tag, urls[1].rel), ("a", None));
         assert_eq!((urls[2].tag, urls[2].attr), ("img", "src"));
+    }
+
+    #[test]
+    fn names_of_links_are_anchor_targets_but_not_ids() {
+        let s = scan(r#"<h2 id="one">One</h2><a name="1.3"></a><input name="q"><a NAME='top' id="top2"></a>"#);
+        assert_eq!(s.ids().collect::<Vec<_>>(), ["one", "top2"], "the duplicate id check sees ids only");
+        assert_eq!(s.anchor_targets().collect::<Vec<_>>(), ["one", "top2", "1.3", "top"]);
     }
 
     #[test]

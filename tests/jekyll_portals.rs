@@ -172,10 +172,10 @@ fn documents_of_published_collections_are_pages_at_their_jekyll_urls() {
 fn links_a_browser_follows_are_not_taken_for_broken_ones() {
     let site = jekyll_site(&[
         ("_config.yml", "title: GBIF France\npermalink: pretty\n"),
-        ("a_propos/patrinat.md", "---\ntitle: PatriNat\n---\nL'unité.\n"),
+        ("a_propos/patrinat.md", "---\ntitle: PatriNat\n---\n## Suzanne Koptur (1955--) <a name=\"1.3\"></a>\n\nL'unité.\n"),
         (
             "a_propos/gbif-france.md",
-            "---\ntitle: GBIF France\n---\nIl a rejoint [PatriNat](/../../a_propos/patrinat).\n\n\
+            "---\ntitle: GBIF France\n---\nIl a rejoint [PatriNat](/../../a_propos/patrinat) ([Suzanne](/a_propos/patrinat/#1.3)).\n\n\
              <a href=\"\n    https://data.canadensys.net/ipt/resource?r=fish\">Fish</a> and <a href=\" /a_propos/patrinat/ \">again</a>\n",
         ),
         ("index.md", "---\ntitle: Accueil\n---\nVoir [l'équipe](/a_propos/equipe).\n"),

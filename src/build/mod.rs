@@ -347,7 +347,7 @@ pub(crate) fn ids_of<'a>(
         .iter()
         .filter_map(|(path, scan)| Some((path.to_str()?, scan)))
         .filter(|(path, _)| only.is_none_or(|only| only.contains(path)))
-        .map(|(path, scan)| (path, scan.ids().collect()))
+        .map(|(path, scan)| (path, scan.anchor_targets().collect()))
         .collect()
 }
 

@@ -48,7 +48,7 @@ impl Pages {
         if old.bytes == out.bytes {
             return None;
         }
-        let ids_changed = !old.scan.ids().eq(out.scan.ids());
+        let ids_changed = !old.scan.anchor_targets().eq(out.scan.anchor_targets());
         let bytes = Arc::clone(out.bytes.as_ref().expect("pages rendered anew are kept in memory"));
         output.files.get_mut(&path).expect("the page is in the output").content = OutputContent::Rendered(bytes);
         self.scans.insert(path, Arc::clone(&out.scan));
