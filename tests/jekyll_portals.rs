@@ -188,3 +188,39 @@ fn links_a_browser_follows_are_not_taken_for_broken_ones() {
     let page = html(root.path(), "a_propos/gbif-france/index.html");
     assert_eq!(hrefs(&page, ".prose a")[0], "/../../a_propos/patrinat", "written as the author wrote it");
 }
+
+#[test]
+fn a_lang_ref_two_pages_of_one_language_share_stays_with_the_first() {
+    // hp-asean's dashfactsv1.md is a copy of dashfacts.md, `lang-ref` and all;
+    // Jekyll published both, and so does folio.
+    let site = jekyll_site(&[
+        ("_config.yml", "title: ASEAN\nlang: en\npermalink: pretty\n"),
+        ("_data/languages.yml", "en:\n  label: English\nid:\n  label: Bahasa\n"),
+        ("index.md", "---\ntitle: Home\nlang-ref: home\n---\nWelcome.\n"),
+        ("id/index.md", "---\ntitle: Beranda\nlang: id\nlang-ref: home\npermalink: /id/\n---\nSelamat datang.\n"),
+        ("dashfacts.md", "---\ntitle: Facts\nlang-ref: dashfacts\n---\nThe facts of today.\n"),
+        ("dashfactsv1.md", "---\ntitle: Facts, first version\nlang-ref: dashfacts\n---\nThe facts of last year.\n"),
+        (
+            "id/dashfacts.md",
+            "---\ntitle: Fakta\nlang: id\nlang-ref: dashfacts\npermalink: /id/dashfacts/\n---\nFakta hari ini.\n",
+        ),
+    ]);
+    let (root, report) = import(site.path());
+    assert!(report.contains("\nPages at their Jekyll URL: 5 of 5\n"), "{report}");
+    assert!(
+        report.contains("  dashfactsv1.md:3:1: `lang-ref: dashfacts` is left out"),
+        "the second page says why: {report}"
+    );
+    let (out, err) = build(root.path());
+    assert!(out.contains(" 0 warnings"), "{out}{err}");
+    let first = fs::read_to_string(root.path().join("site/content/dashfacts.md")).unwrap();
+    let second = fs::read_to_string(root.path().join("site/content/dashfactsv1.md")).unwrap();
+    assert!(first.contains("lang-ref: dashfacts") && !second.contains("lang-ref"), "{second}");
+    // Both pages at their URL; the first is the Indonesian page's English version.
+    let facts = html(root.path(), "dashfacts/index.html");
+    let v1 = html(root.path(), "dashfactsv1/index.html");
+    let fakta = html(root.path(), "id/dashfacts/index.html");
+    assert_eq!(text(&select(&v1, ".prose p")[0]), "The facts of last year.");
+    assert_eq!(hrefs(&facts, ".language-switcher a"), ["/id/dashfacts/"]);
+    assert_eq!(hrefs(&fakta, ".language-switcher a"), ["/dashfacts/"]);
+}

@@ -2,7 +2,7 @@
 //! pages and posts with their URLs and front matter, data files and files
 //! to copy, and the checks that no two inputs land on one URL or file.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::fs;
 use std::io::Read as _;
 use std::path::{Path, PathBuf};
@@ -659,7 +659,7 @@ impl<'o> Planner<'o> {
         let base_path = self.config.base_path.clone();
         let links = body::Links { by_path: &by_path, posts: &posts, base_path: &base_path };
         let languages = self.site_languages();
-        let (pages, mut planned, rewrites) = self.convert_pages(links);
+        let (pages, mut planned, rewrites) = self.convert_pages(links, languages.default.as_deref());
         // (Before the data files are converted: they are taken then.)
         planned.extend(self.interface_strings(&languages));
         let data_files = self.convert_data(&mut planned);
@@ -674,7 +674,11 @@ impl<'o> Planner<'o> {
             }
         }
         // (`/404.html` is that name on every host.)
-        match self.site_yaml(pages.iter().any(|p| p.url.ends_with(".html") && p.url != "/404.html"), &languages, &app_routes) {
+        match self.site_yaml(
+            pages.iter().any(|p| p.url.ends_with(".html") && p.url != "/404.html"),
+            &languages,
+            &app_routes,
+        ) {
             Ok(text) => planned
                 .push(PlannedFile { target: crate::config::CONFIG_FILE.into(), content: PlannedContent::Text(text) }),
             Err(d) => self.errors.push(d),
@@ -852,10 +856,15 @@ impl<'o> Planner<'o> {
 
     /// Every page's body and front matter, converted and checked with
     /// folio's own front matter reader.
-    fn convert_pages(&mut self, links: body::Links<'_>) -> (Vec<ImportedPage>, Vec<PlannedFile>, Vec<super::Rewrite>) {
+    fn convert_pages(
+        &mut self,
+        links: body::Links<'_>,
+        default_lang: Option<&str>,
+    ) -> (Vec<ImportedPage>, Vec<PlannedFile>, Vec<super::Rewrite>) {
         let mut planned = Vec::new();
         let mut pages = Vec::new();
         let mut rewrites = Vec::new();
+        let mut translations = Translations { default_lang, seen: HashSet::new() };
         let mut sources = std::mem::take(&mut self.sources);
         sources.sort_by(|a, b| a.rel.cmp(&b.rel));
         for mut s in sources {
@@ -863,7 +872,7 @@ impl<'o> Planner<'o> {
             let converted = body::convert(&shown, &s.text, s.body_start, s.kind == PageKind::Html, links);
             rewrites.extend(converted.rewrites);
             self.not_carried_over.extend(converted.not_carried_over);
-            let mut front_yaml = self.front_matter(&mut s, converted.toc);
+            let mut front_yaml = self.front_matter(&mut s, converted.toc, &mut translations);
             let mut text = format!("---\n{front_yaml}---\n{}", converted.text);
             // Keys folio cannot read are left out, one at a time, until
             // the page reads (a page is never refused for its front matter).
@@ -962,7 +971,7 @@ impl<'o> Planner<'o> {
 
     /// The page's front matter, with what `defaults`, the permalink style
     /// and the body asked for written out.
-    fn front_matter(&mut self, s: &mut Source, toc: bool) -> String {
+    fn front_matter(&mut self, s: &mut Source, toc: bool, translations: &mut Translations<'_>) -> String {
         let shown = PathBuf::from(&s.rel);
         let mut edits = std::mem::take(&mut s.edits);
         let in_file = |key: &str| s.front.contains_key(key);
@@ -990,6 +999,21 @@ impl<'o> Planner<'o> {
         }
         edits.extend(text_edits(s));
         edits.extend(permalink_edits(s));
+        if let Some(lang_ref) = translations.second_version(&merged) {
+            // The theme's language switcher listed both; folio's versions
+            // of a page are one per language. The page stays at its URL.
+            edits.retain(|e| !matches!(e, Edit::Set(k, _) if k == "lang-ref"));
+            if in_file("lang-ref") {
+                edits.push(Edit::Remove("lang-ref".into()));
+            }
+            self.not_carried(
+                key_location(&shown, &s.text, &s.yaml, "lang-ref"),
+                format!(
+                    "`lang-ref: {lang_ref}` is left out: an earlier page in the same language has it too, and folio keeps one version of a page per language"
+                ),
+                "give this page a `lang-ref` of its own if it has translations",
+            );
+        }
         let yaml_text = front::apply(&s.yaml, &s.front, &edits);
         if !s.has_front && yaml_text.is_empty() {
             return String::new();
@@ -1284,6 +1308,24 @@ impl Planner<'_> {
                 })
             })
             .collect()
+    }
+}
+
+/// The `lang-ref`s already given out, per language, in the order Jekyll
+/// read the pages (by path).
+struct Translations<'a> {
+    /// The language of a page that names none.
+    default_lang: Option<&'a str>,
+    seen: HashSet<(String, String)>,
+}
+
+impl Translations<'_> {
+    /// The page's `lang-ref` when an earlier page of its language has it.
+    fn second_version(&mut self, merged: &Mapping) -> Option<String> {
+        let text = |key: &str| merged.get(key).and_then(config::scalar_text).map(|t| t.trim().to_string());
+        let lang_ref = text("lang-ref").filter(|r| !r.is_empty())?;
+        let lang = text("lang").filter(|l| !l.is_empty()).or(self.default_lang.map(str::to_string)).unwrap_or_default();
+        (!self.seen.insert((lang, lang_ref.clone()))).then_some(lang_ref)
     }
 }
 
