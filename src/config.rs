@@ -63,6 +63,9 @@ pub struct SiteConfig {
     /// `includes/`, as Jekyll did; `folio import jekyll` turns it on.
     #[serde(default)]
     pub liquid: bool,
+    /// Responsive images: widths, quality, limits, the cache folder.
+    #[serde(default)]
+    pub images: ImagesConfig,
     /// Free-form values for templates (`site.extra.*`).
     #[serde(default)]
     pub extra: yaml::Mapping,
@@ -274,6 +277,7 @@ impl SiteConfig {
             implicit_html: false,
             app_routes: Vec::new(),
             liquid: false,
+            images: ImagesConfig::default(),
             extra: yaml::Mapping::new(),
             source: String::new(),
         }
@@ -303,6 +307,12 @@ impl SiteConfig {
                 route.prefix.push('/');
             }
         }
+        self.images.validate().map_err(|(key, why)| {
+            let (line, col) = yaml::key_position(source, key).unwrap_or((1, 1));
+            Diagnostic::error(format!("`images.{key}` {why}"))
+                .at(Location::at_line(file, source, line, col))
+                .help("see README.md, \"Images\", for each setting and its default")
+        })?;
         Ok(self)
     }
 
@@ -338,6 +348,98 @@ impl SiteConfig {
             None => &self.base_url,
         }
     }
+}
+
+// ---- images: in site.yaml ------------------------------------------------
+
+/// `images:` in site.yaml: how pictures are resized and checked.
+#[derive(Debug, Clone, Deserialize, Serialize, PartialEq)]
+#[serde(deny_unknown_fields, default)]
+pub struct ImagesConfig {
+    /// Widths of the copies offered in `srcset`, in pixels.
+    pub widths: Vec<u32>,
+    /// How wide content images are shown (the `sizes` attribute).
+    pub sizes: String,
+    pub jpeg_quality: u8,
+    pub webp_quality: u8,
+    /// Images of more pixels are refused before they are decoded.
+    pub max_pixels: u64,
+    /// `folio check` warns on a content image larger than this (`1 MB`, `500 KB`, bytes).
+    #[serde(deserialize_with = "byte_size", serialize_with = "serialize_size")]
+    pub warn_above: Option<u64>,
+    /// Where processed images are kept between builds, in the site's folder.
+    pub cache_dir: PathBuf,
+}
+
+impl Default for ImagesConfig {
+    fn default() -> Self {
+        ImagesConfig {
+            widths: vec![480, 800, 1200, 1600, 2000],
+            sizes: "(min-width: 44rem) 42rem, 100vw".into(),
+            jpeg_quality: 80,
+            webp_quality: 80,
+            max_pixels: 100_000_000,
+            warn_above: None,
+            cache_dir: PathBuf::from(".folio-cache/images"),
+        }
+    }
+}
+
+impl ImagesConfig {
+    /// The key at fault and why.
+    fn validate(&self) -> Result<(), (&'static str, String)> {
+        // WebP's limit; no screen needs more.
+        if self.widths.is_empty() || self.widths.iter().any(|w| !(1..=16_383).contains(w)) {
+            return Err(("widths", "must list widths from 1 to 16383 pixels, e.g. `[480, 800, 1200]`".into()));
+        }
+        for (key, q) in [("jpeg_quality", self.jpeg_quality), ("webp_quality", self.webp_quality)] {
+            if !(1..=100).contains(&q) {
+                return Err((key, format!("must be from 1 to 100, not {q}")));
+            }
+        }
+        if self.max_pixels == 0 {
+            return Err(("max_pixels", "must be more than 0".into()));
+        }
+        let climbs = self.cache_dir.components().any(|c| !matches!(c, std::path::Component::Normal(_)));
+        if self.cache_dir.as_os_str().is_empty() || climbs {
+            return Err(("cache_dir", "must be a folder inside the site's folder, such as `.folio-cache/images`".into()));
+        }
+        Ok(())
+    }
+}
+
+/// `1 MB`, `500 KB`, `2.5MB` or a number of bytes (KB and MB are 1000s,
+/// KiB and MiB 1024s).
+fn byte_size<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<u64>, D::Error> {
+    #[derive(Deserialize)]
+    #[serde(untagged)]
+    enum Written {
+        Bytes(u64),
+        Text(String),
+    }
+    let text = match Written::deserialize(d)? {
+        Written::Bytes(n) => return Ok(Some(n)),
+        Written::Text(t) => t,
+    };
+    let lower = text.trim().to_ascii_lowercase();
+    let split = lower.find(|c: char| !(c.is_ascii_digit() || c == '.')).unwrap_or(lower.len());
+    let (number, unit) = lower.split_at(split);
+    let factor = match unit.trim() {
+        "" | "b" => 1.0,
+        "kb" | "k" => 1e3,
+        "kib" => 1024.0,
+        "mb" | "m" => 1e6,
+        "mib" => 1024.0 * 1024.0,
+        _ => f64::NAN,
+    };
+    match number.parse::<f64>() {
+        Ok(n) if factor.is_finite() && n >= 0.0 => Ok(Some((n * factor).round() as u64)),
+        _ => Err(serde::de::Error::custom(format!("`{text}` is not a size: write e.g. `1 MB` or `500 KB`"))),
+    }
+}
+
+fn serialize_size<S: serde::Serializer>(size: &Option<u64>, s: S) -> Result<S::Ok, S::Error> {
+    size.serialize(s)
 }
 
 /// Base URLs end with exactly one `/`, so joining never doubles or drops one.

@@ -234,6 +234,8 @@ enum Input {
     Template,
     /// A file copied as it is.
     Copied,
+    /// An image pages show resized: its copies' names hold its hash.
+    Image,
 }
 
 /// The last build and what the rebuilder looks things up by.
@@ -309,6 +311,9 @@ impl State {
                 inputs.insert(path.clone(), Input::Copied);
             }
         }
+        for source in build.image_sources() {
+            inputs.insert(source.to_path_buf(), Input::Image);
+        }
         for name in build.site_templates().keys() {
             inputs.insert(root.join("templates").join(name), Input::Template);
         }
@@ -347,6 +352,10 @@ impl State {
         for (path, input) in files {
             match input {
                 Input::Copied => changes.assets += 1,
+                Input::Image => {
+                    let shown = content::display_path(root, &path);
+                    return Plan::Full(format!("the image {} changed", shown.display()));
+                }
                 Input::Template => templates_changed = true,
                 Input::Document => {
                     let rel = path.strip_prefix(&content_dir).unwrap_or(&path).to_path_buf();
@@ -473,7 +482,8 @@ impl State {
     fn new_templates(&self, root: &Path) -> Result<Option<NewTemplates>, String> {
         let build = &self.build;
         let (theme, site_templates, templates) =
-            build::load_templates(root, build.config()).map_err(|_| "a template does not compile".to_string())?;
+            build::load_templates(root, build.config(), build.images())
+                .map_err(|_| "a template does not compile".to_string())?;
         let old = merged(build.theme(), build.site_templates());
         let new = merged(&theme, &site_templates);
         if !old.keys().eq(new.keys()) || !build.theme().static_files.keys().eq(theme.static_files.keys()) {
@@ -623,6 +633,9 @@ impl State {
             }
             changed.units.push(unit);
         }
+        // Copies are named by their content: two pages cannot claim one path.
+        let problems = self.build.sync_image_outputs();
+        debug_assert!(problems.is_empty(), "{problems:?}");
         changed
     }
 

@@ -16,6 +16,7 @@ pub mod diagnostics;
 pub mod files;
 pub mod html_scan;
 pub mod i18n;
+pub mod images;
 pub mod import;
 pub mod incremental;
 pub mod index;

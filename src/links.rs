@@ -34,6 +34,19 @@ pub struct InternalLink {
     pub reported: bool,
 }
 
+/// An image a page's Markdown shows, kept for `folio check` (alt text,
+/// size) and so that a rebuild knows which files the page depends on.
+#[derive(Debug, Clone)]
+pub struct ImageUse {
+    /// As the author wrote it.
+    pub written: String,
+    pub place: Place,
+    /// Whether it has alt text.
+    pub has_alt: bool,
+    /// The file, when it is one of the site's own images.
+    pub source: Option<std::path::PathBuf>,
+}
+
 /// A file's name and text, for turning a [`Place`] into a [`Location`].
 #[derive(Debug, Clone, Copy)]
 pub struct SourceText<'a> {
@@ -54,6 +67,8 @@ pub struct LinkResolver<'a> {
     pub links: Vec<InternalLink>,
     /// Links that leave the site (`https:`, `mailto:`, …), for `folio check`.
     pub external: Vec<(String, Place)>,
+    /// Images the page shows.
+    pub images: Vec<ImageUse>,
     pub diagnostics: Vec<Diagnostic>,
     /// Severity of broken links (`Warning` under `--no-strict`).
     pub broken: Severity,
@@ -99,6 +114,7 @@ impl<'a> LinkResolver<'a> {
             base_path,
             links: Vec::new(),
             external: Vec::new(),
+            images: Vec::new(),
             diagnostics: Vec::new(),
             broken,
             activities: None,
@@ -187,6 +203,15 @@ impl<'a> LinkResolver<'a> {
         let target = resolve_relative(self.page_url, &decoded);
         self.record(target, anchor, dest, location());
         urls::encode_path(dest)
+    }
+
+    /// Like [`resolve`](Self::resolve), and also the target's path from the
+    /// site's root, decoded (`/assets/a b.jpg`), when it is inside the site.
+    pub fn resolve_with_path(&mut self, dest: &str, location: impl FnOnce() -> Place) -> (String, Option<String>) {
+        let before = self.links.len();
+        let url = self.resolve(dest, location);
+        let path = self.links.get(before..).and_then(|new| new.last()).map(|l| l.path.clone());
+        (url, path.filter(|p| p.starts_with('/')))
     }
 
     fn link_to_content_file(

@@ -242,8 +242,18 @@ fn build(options: &folio::BuildOptions, timings: bool) -> ExitCode {
                     println!("{:>22}  {:>8.1} ms{peak}", stage.name, stage.took.as_secs_f64() * 1000.0);
                 }
             }
+            let counts = site.image_counts;
+            let images = match counts.images {
+                0 => String::new(),
+                n => format!(
+                    ", {} ({} made, {} from the cache)",
+                    count(n, "image"),
+                    count(counts.made, "copy"),
+                    counts.from_cache
+                ),
+            };
             println!(
-                "Built {}, {}, {} copied, {} ({}) in {} ms -> {}",
+                "Built {}, {}, {} copied{images}, {} ({}) in {} ms -> {}",
                 count(site.pages, "page"),
                 count(site.sections, "section"),
                 count(site.assets, "asset"),

@@ -44,7 +44,9 @@ impl Build {
 
         let Settings { config, languages, output_dir, data, broken, known_broken, staging } =
             settings(options, stage, &mut diagnostics)?;
-        let templates = load_templates(root, &config);
+        let images = super::images::library(options, &config, &output_dir, reuse.previous).map_err(|d| fail(one(d)))?;
+        let image_counts_before = images.processor.counts();
+        let templates = load_templates(root, &config, &images);
         timings.mark("config and templates");
         let content = load_content(options, &config, &languages, &data, reuse, &mut diagnostics, &mut timings);
         let (theme, site_templates, templates) = match templates {
@@ -69,14 +71,17 @@ impl Build {
         }
         let early = std::mem::take(&mut diagnostics.items);
         let Content { tree, excluded, assets, markdown_files } = content;
+        images.set_sources(super::images::sources(&site_assets.files, &assets));
         let index = SiteIndex::new(&tree, &assets, &languages);
         timings.mark("tree and index");
 
-        let md_options = RenderOptions { base_path: config.base_path(), highlighter: &highlighter, html: true };
+        let md_options =
+            RenderOptions { base_path: config.base_path(), highlighter: &highlighter, html: true, images: Some(&images) };
         let markdown = MarkdownStage { tree: &tree, index: &index, options: md_options, broken };
         let previous = reuse.previous;
         let (links, links_passes_run) = markdown.all_links(
             previous.filter(|p| p.index == index && p.config.base_path() == config.base_path() && p.broken == broken),
+            reuse.changed,
         );
         for pass in links.values() {
             diagnostics.extend(pass.diagnostics.iter().cloned());
@@ -99,6 +104,8 @@ impl Build {
         let mut output = SiteOutput { host: links::HostRules::of(&config), ..SiteOutput::default() };
         let (pages, mut output_problems) = render_pages(&renderer, staging.as_ref(), &mut output);
         timings.mark("templates");
+        let image_outputs = super::images::used_by(&pages);
+        output_problems.extend(super::images::place(&mut output, &Default::default(), &image_outputs, root));
         output_problems.extend(add_static_files(&mut output, &theme, &site_assets.files, &assets));
         output_problems.extend(output::calendar::add_all(&mut output, &tree, &config));
         if !output_problems.is_empty() {
@@ -142,6 +149,9 @@ impl Build {
             checks,
             menu,
             known_broken,
+            images,
+            image_outputs,
+            image_counts_before,
             timings,
             staging,
         })

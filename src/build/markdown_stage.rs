@@ -42,6 +42,8 @@ pub(crate) struct DocMarkdown {
 pub(crate) struct DocLinks {
     pub internal: Vec<links::InternalLink>,
     pub external: Arc<[(String, Place)]>,
+    /// The images it shows (its Markdown's and its hero).
+    pub images: Arc<[links::ImageUse]>,
 }
 
 /// What the links-only pass over one document found: its links, its
@@ -125,6 +127,7 @@ impl MarkdownStage<'_> {
         resolver.activities = programme.and_then(|p| self.index.activities.get(&p));
         let locate = |offset: usize| doc.body_place(offset);
         let mut body = markdown::render(body, options, &mut resolver, &locate);
+        body.hero = hero(doc, options, &mut resolver);
         if let Some(caption) = &doc.front.image_license {
             let locate = field_locator(doc, caption, doc.key_location("imageLicense"));
             body.caption = Some(markdown::render_inline(caption, &mut resolver, &locate));
@@ -141,7 +144,8 @@ impl MarkdownStage<'_> {
                 body.inline.insert("funding", html);
             }
         }
-        let links = DocLinks { internal: resolver.links, external: resolver.external.into() };
+        let links =
+            DocLinks { internal: resolver.links, external: resolver.external.into(), images: resolver.images.into() };
         DocMarkdown { body, links, diagnostics: resolver.diagnostics }
     }
 
@@ -155,7 +159,11 @@ impl MarkdownStage<'_> {
     /// build with the same index, base path and severity) keeps its pass
     /// when its text, its URL, the heading taken as its title and its
     /// programme are the same: the pass depends on nothing else.
-    pub(super) fn all_links(&self, previous: Option<&Build>) -> (PerDoc<Arc<LinksPass>>, usize) {
+    pub(super) fn all_links(
+        &self,
+        previous: Option<&Build>,
+        changed: &(dyn Fn(&Path) -> bool + Sync),
+    ) -> (PerDoc<Arc<LinksPass>>, usize) {
         let tree = self.tree;
         // A path names the same kind of document in both trees
         // (`_index.md` is always a section).
@@ -172,7 +180,10 @@ impl MarkdownStage<'_> {
                 && old_tree.url(old_id) == tree.url(id)
                 && old_tree.title_heading(old_id) == tree.title_heading(id)
                 && old_tree.programme_of(old_tree.section_of(old_id)) == tree.programme_of(tree.section_of(id));
-            same.then(|| Arc::clone(&previous.links[old_id]))
+            // Its images made its copies and reported their problems.
+            let pass = &previous.links[old_id];
+            let images_same = !pass.links.images.iter().filter_map(|i| i.source.as_deref()).any(changed);
+            (same && images_same).then(|| Arc::clone(pass))
         };
         let passes = tree.per_doc(|id| match kept(id) {
             Some(pass) => (pass, false),
@@ -180,6 +191,48 @@ impl MarkdownStage<'_> {
         });
         let run = passes.values().filter(|(_, ran)| *ran).count();
         (passes.map(|(pass, _)| pass), run)
+    }
+}
+
+/// How wide the hero's portrait crop shows: the band is the screen's width
+/// and at least `height` high, and the crop (3:4) covers it.
+fn portrait_sizes(height: Option<&str>) -> String {
+    let vh = height.and_then(|h| h.trim().strip_suffix("vh")).and_then(|n| n.trim().parse::<f64>().ok());
+    match vh {
+        Some(vh) if vh > 0.0 => format!("max(100vw, {}vh)", (vh * 0.75 * 100.0).round() / 100.0),
+        _ => "100vw".into(),
+    }
+}
+
+/// The front matter's `background` as resized copies (the links pass makes
+/// them and reports a bad image at the key's line; the HTML pass gives the
+/// picture). A background that is not one of the site's images stays a URL.
+fn hero(
+    doc: &content::Document,
+    options: RenderOptions<'_>,
+    resolver: &mut LinkResolver<'_>,
+) -> Option<crate::images::Picture> {
+    let library = options.images?;
+    let written = doc.front.background.as_deref()?;
+    let path = crate::urls::decode_path(written.trim());
+    let source = library.source(&path)?;
+    let location = doc.key_location("background");
+    resolver.images.push(links::ImageUse {
+        written: written.to_string(),
+        place: Place::At(Box::new(location.clone())),
+        has_alt: true,
+        source: Some(source.clone()),
+    });
+    let portrait = portrait_sizes(doc.front.height.as_deref());
+    match library.picture(&path, &source, options.base_path, "100vw", Some(&portrait)) {
+        Ok(picture) => options.html.then_some(picture),
+        Err(error) => {
+            if !options.html {
+                let d = markdown::images::bad_image(library, written, &source, &error, resolver.broken);
+                resolver.diagnostics.push(d.at(location));
+            }
+            None
+        }
     }
 }
 

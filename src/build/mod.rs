@@ -11,6 +11,7 @@
 
 mod backlinks;
 mod full;
+mod images;
 mod link_check;
 mod markdown_stage;
 mod pages;
@@ -27,6 +28,7 @@ use crate::content::{self, DocId, PerDoc, SiteTree};
 use crate::diagnostics::{Diagnostic, Diagnostics, Error, Location, Place, Severity};
 use crate::html_scan;
 use crate::i18n::Strings;
+use crate::images::{Library, Used};
 use crate::index::SiteIndex;
 use crate::languages::Languages;
 use crate::links;
@@ -83,6 +85,10 @@ pub struct BuiltSite {
     /// Every link in the content that leaves the site, with where it is
     /// written, for each document.
     external: PerDoc<Arc<[(String, Place)]>>,
+    /// Every image in the content, with where it is written, for each document.
+    images: PerDoc<Arc<[links::ImageUse]>>,
+    /// What the build did with images.
+    pub image_counts: ImageCounts,
     pub pages: usize,
     pub sections: usize,
     pub assets: usize,
@@ -95,6 +101,8 @@ pub struct BuiltSite {
     pub missing_strings: Vec<Diagnostic>,
     /// Where `build` is writing the site; `None` for sites kept in memory.
     pub staging: Option<output::Staging>,
+    /// The images, for `build` to prune the cache once the site is written.
+    library: Option<Arc<Library>>,
 }
 
 /// How long each stage took, and the process's peak memory at its end, so
@@ -147,10 +155,29 @@ impl BuiltSite {
         self.external.iter().flat_map(located).collect()
     }
 
+    /// Every image in the content, with where it is written.
+    pub fn image_uses(&self) -> Vec<(&links::ImageUse, Location)> {
+        let mut all = Vec::new();
+        for (id, uses) in self.images.iter() {
+            let doc = self.tree.document(id);
+            all.extend(uses.iter().map(|u| (u, u.place.resolve(&doc.source, &doc.text))));
+        }
+        all
+    }
+
     /// Placeholder links (`[text](#)`) found in the content.
     pub fn placeholders(&self) -> usize {
         self.diagnostics.count_code(links::PLACEHOLDER)
     }
+}
+
+/// What a build did with images: how many originals its pages show, how
+/// many copies it made and how many it found in the cache.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct ImageCounts {
+    pub images: usize,
+    pub made: usize,
+    pub from_cache: usize,
 }
 
 #[derive(Debug)]
@@ -169,6 +196,13 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, Error> {
     let written = staging.write_rest(&site.output).and_then(|()| staging.commit());
     written.map_err(|source| Error::Write { path: site.output_dir.clone(), source })?;
     site.timings.mark("write the rest, swap");
+    // Only now: a failed build must not cost the cache the copies of the last good one.
+    if let Some(library) = site.library.take() {
+        if let Err(e) = library.processor.prune() {
+            let dir = library.processor.cache_dir().display().to_string();
+            site.diagnostics.push(Diagnostic::warning(format!("the image cache {dir} could not be pruned: {e}")));
+        }
+    }
     Ok(BuildReport { site, elapsed: started.elapsed() })
 }
 
@@ -247,6 +281,12 @@ pub(crate) struct Build {
     menu: Vec<Diagnostic>,
     /// Links already broken when the site was imported: warnings.
     known_broken: crate::known_broken::KnownBroken,
+    /// The site's images (kept by `folio serve` across rebuilds).
+    images: Arc<Library>,
+    /// The image copies in the output, from the pages that use them.
+    image_outputs: BTreeMap<PathBuf, Used>,
+    /// The processor's counts when this build started.
+    image_counts_before: crate::images::Counts,
     timings: Timings,
     staging: Option<output::Staging>,
 }
@@ -257,6 +297,8 @@ pub(crate) struct Build {
 pub(crate) struct Out {
     pub bytes: Option<Arc<[u8]>>,
     pub scan: Arc<html_scan::Scanned>,
+    /// The image copies it shows.
+    pub images: Arc<[Used]>,
 }
 
 /// Something rendered from a template, in the order a build renders them.
@@ -296,7 +338,10 @@ impl Build {
         }
         Ok(BuiltSite {
             external: self.links.map_ref(|pass| Arc::clone(&pass.links.external)),
-            assets: self.output.count_copied(),
+            images: self.links.map_ref(|pass| Arc::clone(&pass.links.images)),
+            image_counts: self.image_counts(),
+            library: Some(Arc::clone(&self.images)),
+            assets: self.output.count_copied() - self.image_outputs.len(),
             pages: self.tree.pages.len(),
             sections: self.tree.sections.len(),
             config: self.config.clone(),
@@ -330,10 +375,11 @@ impl Build {
 pub(crate) fn load_templates(
     root: &Path,
     config: &SiteConfig,
+    images: &Arc<Library>,
 ) -> Result<(Theme, BTreeMap<String, TemplateFile>, Templates), Diagnostic> {
     let mut theme = Theme::load(root, &config.theme)?;
     let site_templates = theme::site_templates(root, &mut theme.warnings)?;
-    let templates = Templates::load(&theme, site_templates.clone(), config)?;
+    let templates = Templates::load(&theme, site_templates.clone(), config, images)?;
     Ok((theme, site_templates, templates))
 }
 

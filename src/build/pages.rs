@@ -49,6 +49,7 @@ impl Pages {
             return None;
         }
         let ids_changed = !old.scan.anchor_targets().eq(out.scan.anchor_targets());
+        // (Same bytes name the same copies: their names hold their hashes.)
         let bytes = Arc::clone(out.bytes.as_ref().expect("pages rendered anew are kept in memory"));
         output.files.get_mut(&path).expect("the page is in the output").content = OutputContent::Rendered(bytes);
         self.scans.insert(path, Arc::clone(&out.scan));
@@ -122,17 +123,19 @@ impl Renderer<'_> {
     /// HTML itself so that template ids count too); with `staging`, written
     /// there at once instead of kept.
     pub fn render_out(&self, unit: Unit, staging: Option<&output::Staging>) -> Result<Out, Diagnostic> {
-        let html = self.render(unit)?;
+        let (html, images) = crate::images::collecting(|| self.render(unit));
+        let html = html?;
+        let images: Arc<[crate::images::Used]> = images.into();
         let scan = Arc::new(html_scan::scan(&html));
         let bytes: Arc<[u8]> = html.into_bytes().into();
         match staging {
-            None => Ok(Out { bytes: Some(bytes), scan }),
+            None => Ok(Out { bytes: Some(bytes), scan, images }),
             Some(staging) => {
                 let (path, origin) = self.target(unit);
                 staging.write(path, &OutputContent::Rendered(bytes)).map_err(|e| {
                     Diagnostic::error(format!("cannot write {}: {e}", path.display())).at(Location::file(origin))
                 })?;
-                Ok(Out { bytes: None, scan })
+                Ok(Out { bytes: None, scan, images })
             }
         }
     }

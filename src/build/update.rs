@@ -85,7 +85,12 @@ impl Build {
 
     /// The Markdown stage over this build's tree.
     pub fn markdown(&self) -> MarkdownStage<'_> {
-        let options = RenderOptions { base_path: self.config.base_path(), highlighter: &self.highlighter, html: true };
+        let options = RenderOptions {
+            base_path: self.config.base_path(),
+            highlighter: &self.highlighter,
+            html: true,
+            images: Some(&self.images),
+        };
         MarkdownStage { tree: &self.tree, index: &self.index, options, broken: self.broken }
     }
 

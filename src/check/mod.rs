@@ -24,6 +24,8 @@ pub const DUPLICATE_ID: &str = "duplicate-id";
 pub const UNREACHABLE: &str = "unreachable-page";
 pub const BAD_MAILTO: &str = "bad-mailto";
 pub const MISSING_FIELD: &str = "missing-field";
+pub const IMAGE_WITHOUT_ALT: &str = "image-without-alt";
+pub const IMAGE_TOO_LARGE: &str = "image-too-large";
 
 #[derive(Debug, Clone)]
 pub struct CheckOptions {
@@ -71,6 +73,7 @@ pub fn check(options: &CheckOptions) -> CheckReport {
     found.extend(required_fields(&site));
     // Interface strings a language lacks: shown in the default language.
     found.extend(site.missing_strings.iter().cloned());
+    found.extend(image_problems(&site));
     let external = match &options.external {
         Some(ext) => {
             let results = external::check_all(&site.external_links(), ext);
@@ -86,6 +89,46 @@ pub fn check(options: &CheckOptions) -> CheckReport {
         diagnostics: site.diagnostics,
         external,
         elapsed: started.elapsed(),
+    }
+}
+
+/// Content images without alt text (a screen reader says nothing, or the
+/// file's name) and originals larger than `images.warn_above`.
+fn image_problems(site: &BuiltSite) -> Vec<Diagnostic> {
+    let limit = site.config.images.warn_above;
+    let mut problems = Vec::new();
+    for (image, location) in site.image_uses() {
+        if !image.has_alt {
+            problems.push(
+                Diagnostic::warning(format!("image `{}` has no alt text", image.written))
+                    .code(IMAGE_WITHOUT_ALT)
+                    .at(location.clone())
+                    .help("say what it shows between the brackets: `![A red kite over the hill](kite.jpg)`"),
+            );
+        }
+        let Some((limit, source)) = limit.zip(image.source.as_deref()) else { continue };
+        let Ok(size) = std::fs::metadata(source).map(|m| m.len()) else { continue };
+        if size > limit {
+            problems.push(
+                Diagnostic::warning(format!(
+                    "image `{}` is {}, more than the {} the site allows (`images.warn_above`)",
+                    image.written,
+                    megabytes(size),
+                    megabytes(limit)
+                ))
+                .code(IMAGE_TOO_LARGE)
+                .at(location)
+                .help("readers get resized copies, but the original is published and linked: save it smaller (a 2000-pixel-wide JPEG at quality 85 is plenty)"),
+            );
+        }
+    }
+    problems
+}
+
+fn megabytes(bytes: u64) -> String {
+    match bytes {
+        b if b >= 1_000_000 => format!("{:.1} MB", b as f64 / 1e6),
+        b => format!("{} KB", b.div_ceil(1000)),
     }
 }
 

@@ -3,6 +3,7 @@
 //! is highlighted, and link targets are made site URLs.
 
 mod highlight;
+pub mod images;
 pub mod jekyll;
 pub mod liquid;
 pub mod toc;
@@ -29,6 +30,8 @@ pub struct RenderOptions<'a> {
     /// `false` for a pass that only resolves links: no HTML is written and
     /// no code is highlighted.
     pub html: bool,
+    /// The site's images; without it, images are plain `<img>`s.
+    pub images: Option<&'a crate::images::Library>,
 }
 
 /// One heading as written on the page.
@@ -46,6 +49,8 @@ pub struct Rendered {
     pub toc: Vec<TocEntry>,
     /// The front matter's `imageLicense`, rendered.
     pub caption: Option<String>,
+    /// The front matter's `background` as resized copies (HTML pass only).
+    pub hero: Option<crate::images::Picture>,
     /// Other Markdown front matter fields, rendered: `note`, `funding`.
     pub inline: std::collections::BTreeMap<&'static str, String>,
 }
@@ -98,6 +103,28 @@ pub fn render(
                 let title = plain_text(inner.iter());
                 out.push_with(|| Event::Html(video_link(&dest_url, &title).into()));
             }
+            Event::Start(Tag::Image { link_type, dest_url, title, id }) => {
+                let inner: Vec<Event> =
+                    events.by_ref().map(|(e, _)| e).take_while(|e| !matches!(e, Event::End(TagEnd::Image))).collect();
+                let alt = plain_text(inner.iter());
+                let image = images::MarkdownImage {
+                    dest: &dest_url,
+                    title: &title,
+                    alt: &alt,
+                    inside_link: text.link_depth > 0,
+                    place: locate(range.start),
+                };
+                match images::picture(&image, opts, links) {
+                    Ok(html) => out.push_with(|| Event::Html(html.into())),
+                    Err(url) => {
+                        out.push(Event::Start(Tag::Image { link_type, dest_url: url.into(), title, id }));
+                        for e in inner {
+                            out.push(e);
+                        }
+                        out.push(Event::End(TagEnd::Image));
+                    }
+                }
+            }
             Event::Start(Tag::CodeBlock(kind)) => {
                 let mut code = String::new();
                 for (e, _) in events.by_ref() {
@@ -122,7 +149,14 @@ pub fn render(
         html_out.reserve(markdown.len() * 3 / 2);
         html::push_html(&mut html_out, apply_block_attributes(out.list).into_iter());
     }
-    Rendered { html: html_out, toc: toc::build(&headings), headings, caption: None, inline: Default::default() }
+    Rendered {
+        html: html_out,
+        toc: toc::build(&headings),
+        headings,
+        caption: None,
+        hero: None,
+        inline: Default::default(),
+    }
 }
 
 /// Renders a short Markdown text (a caption, a note) without its `<p>`
@@ -482,7 +516,7 @@ mod tests {
         let source = SourceText { file: Path::new("page.md"), text: md };
         let mut links = LinkResolver::new(&index, Path::new("page.md"), source, "/page/", base_path, Severity::Error);
         let locate = |offset: usize| Place::Offset(offset);
-        render(md, RenderOptions { base_path, highlighter: &highlighter, html: true }, &mut links, &locate)
+        render(md, RenderOptions { base_path, highlighter: &highlighter, html: true, images: None }, &mut links, &locate)
     }
 
     #[test]

@@ -123,6 +123,8 @@ struct Hero {
     height: Option<String>,
     /// `imageLicense` rendered from Markdown.
     caption: Option<String>,
+    /// Resized copies of `image` for `srcset` (see `partials/hero-image.html`).
+    picture: Option<crate::images::Picture>,
 }
 
 #[derive(Serialize)]
@@ -354,6 +356,7 @@ fn hero(doc: &Document, rendered: &Rendered, base: &str) -> Option<Hero> {
         image: urls::site_url(base, image),
         height: doc.front.height.clone(),
         caption: rendered.caption.clone(),
+        picture: rendered.hero.clone(),
     })
 }
 

@@ -6,6 +6,7 @@
 mod context;
 pub mod dates;
 pub mod filters;
+mod image_functions;
 mod limits;
 pub mod programme;
 
@@ -61,6 +62,7 @@ impl Templates {
         theme: &Theme,
         site_templates: BTreeMap<String, TemplateFile>,
         config: &SiteConfig,
+        images: &std::sync::Arc<crate::images::Library>,
     ) -> Result<Templates, Diagnostic> {
         let mut files = theme.templates.clone();
         files.extend(site_templates);
@@ -72,6 +74,7 @@ impl Templates {
         let recursions = graph.recursions();
         let mut tera = Tera::new();
         filters::register(&mut tera, &config.base_url, config.base_path());
+        image_functions::register(&mut tera, images, config.base_path());
         tera.autoescape_on(vec![".html", ".xml", ".htm"]);
         let sources = files.iter().map(|(name, file)| (name.as_str(), file.source.as_str()));
         tera.add_raw_templates(sources).map_err(|e| to_diagnostic(&files, &e, None))?;

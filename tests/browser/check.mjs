@@ -14,9 +14,16 @@
 // filter stays hidden and every session is listed. Full-page screenshots go
 // to tests/browser/screenshots/ so a failing CI run can be looked at afterwards.
 //
+// It also counts the bytes each page transfers as it opens (headers and
+// bodies, lazy images below the fold not included) and which file its hero
+// picture loaded: a page with a hero must load a smaller hero file at the
+// phone width than at the desktop width. With BROWSER_CHECK_BYTES=FILE the
+// figures are also written to FILE as JSON (scripts/bench reads them).
+//
 // Environment:
 //   CHROMIUM               browser binary (default /usr/bin/chromium)
 //   BROWSER_CHECK_TIMEOUT  overall limit in seconds (default 300)
+//   BROWSER_CHECK_BYTES    where to write the transferred bytes per page (JSON)
 
 import http from 'node:http';
 import fs from 'node:fs';
@@ -176,6 +183,7 @@ async function checkPage(browser, origin, pagePath, viewport) {
   };
   const originHost = new URL(origin).host;
   let hasFilter = false;
+  let transfer = null;
 
   const context = await browser.newContext({
     viewport: { width: viewport.width, height: viewport.height },
@@ -228,6 +236,8 @@ async function checkPage(browser, origin, pagePath, viewport) {
         add('failed request', `HTTP ${response.status()}: ${response.request().method()} ${response.url()}`);
       }
     });
+    const finished = [];
+    page.on('requestfinished', (request) => finished.push(request));
 
     try {
       await page.goto(new URL(pagePath, origin).href, { waitUntil: 'load', timeout: PAGE_TIMEOUT_MS });
@@ -306,6 +316,12 @@ async function checkPage(browser, origin, pagePath, viewport) {
       add('schedule filter', `schedule filter check failed: ${err.message.split('\n')[0]}`);
     }
 
+    try {
+      transfer = await transferredBytes(page, finished);
+    } catch (err) {
+      add('bytes', `counting transferred bytes failed: ${err.message.split('\n')[0]}`);
+    }
+
     // Taken for passing pages too, so layouts can be eyeballed from CI artifacts.
     const shot = path.join(SCREENSHOT_DIR, `${slugify(pagePath)}-${viewport.width}.png`);
     try {
@@ -321,7 +337,23 @@ async function checkPage(browser, origin, pagePath, viewport) {
     reasons.add('schedule filter');
     problems.push(problem);
   }
-  return { reasons: [...reasons], problems };
+  return { reasons: [...reasons], problems, transfer };
+}
+
+// What the page transferred (response headers and bodies of every finished
+// request) and the hero picture it chose: { total, hero: { url, bytes } }.
+async function transferredBytes(page, finished) {
+  let total = 0;
+  const bytesOf = new Map();
+  for (const request of finished) {
+    const sizes = await request.sizes();
+    const bytes = sizes.responseHeadersSize + sizes.responseBodySize;
+    total += bytes;
+    bytesOf.set(request.url(), bytes);
+  }
+  const heroUrl = await page.evaluate(() => document.querySelector('.hero__image')?.currentSrc || null);
+  const hero = heroUrl ? { url: new URL(heroUrl).pathname, bytes: bytesOf.get(heroUrl) ?? 0 } : null;
+  return { total, hero };
 }
 
 // axe-core's violations on the page as it stands, one line per rule with the
@@ -449,6 +481,7 @@ async function main() {
   }
 
   const total = pagePaths.length * VIEWPORTS.length;
+  const bytes = {};
   let passed = 0;
   let server;
   let browser;
@@ -462,9 +495,22 @@ async function main() {
     browser = await launchChromium();
     for (const pagePath of pagePaths) {
       for (const viewport of VIEWPORTS) {
-        const { reasons, problems } = await checkPage(browser, origin, pagePath, viewport);
+        const { reasons, problems, transfer } = await checkPage(browser, origin, pagePath, viewport);
         // A check that finished after the deadline was already counted as failed.
         if (timedOut) return;
+        if (transfer) {
+          (bytes[pagePath] ??= {})[viewport.width] = transfer;
+          const hero = transfer.hero ? `; hero ${transfer.hero.bytes} bytes (${path.basename(transfer.hero.url)})` : '';
+          console.log(`    ${pagePath} @${viewport.width}: ${transfer.total} bytes transferred${hero}`);
+          const phone = bytes[pagePath][VIEWPORTS[0].width]?.hero;
+          const desktop = bytes[pagePath][VIEWPORTS[1].width]?.hero;
+          if (phone && desktop && viewport === VIEWPORTS[1] && !(phone.bytes < desktop.bytes)) {
+            reasons.push('hero size');
+            problems.push(
+              `the phone loads a hero of ${phone.bytes} bytes (${phone.url}), not less than the desktop's ${desktop.bytes} (${desktop.url})`,
+            );
+          }
+        }
         if (problems.length === 0) {
           passed++;
           console.log(`ok  ${pagePath} @${viewport.width}`);
@@ -502,6 +548,9 @@ async function main() {
     if (server) await closeServer(server);
   }
 
+  if (process.env.BROWSER_CHECK_BYTES) {
+    fs.writeFileSync(process.env.BROWSER_CHECK_BYTES, JSON.stringify(bytes, null, 1) + '\n');
+  }
   // Every check that did not report (setup error, timeout) counts as failed.
   const failed = total - passed;
   console.log(`${passed} passed, ${failed} failed`);
