@@ -146,6 +146,7 @@ impl SiteArgs {
             base_url: self.base_url,
             highlight: !self.no_highlight,
             strict_links: self.no_strict.then_some(false),
+            images: true,
         }
     }
 }

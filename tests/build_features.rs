@@ -125,7 +125,7 @@ fn files_beside_pages_and_assets_are_copied_with_encoded_urls() {
     home(&site)
         .write("content/docs/_index.md", "---\ntitle: Docs\n---\n[Report](</docs/annual report é.pdf>)\n")
         .write("content/docs/annual report é.pdf", "%PDF-1.4 test")
-        .write("assets/images/a b,c.png", "png")
+        .write_bytes("assets/images/a b,c.png", &tiny_png())
         .write(
             "content/pic.md",
             "---\ntitle: Pic\nbackground: /assets/images/a b,c.png\n---\n![alt](</assets/images/a b,c.png>)\n",
@@ -136,8 +136,19 @@ fn files_beside_pages_and_assets_are_copied_with_encoded_urls() {
     let docs = site.html("docs/index.html");
     assert!(select(&docs, ".prose a").iter().any(|a| attr(a, "href") == "/docs/annual%20report%20%C3%A9.pdf"));
     let pic = site.html("pic/index.html");
-    assert_eq!(attr(&select(&pic, ".prose img")[0], "src"), "/assets/images/a%20b%2Cc.png");
-    assert!(attr(&select(&pic, ".hero")[0], "style").contains("/assets/images/a%20b%2Cc.png"));
+    // The picture links to its original; its copies sit beside it.
+    assert_eq!(attr(&select(&pic, ".prose a.image-link")[0], "href"), "/assets/images/a%20b%2Cc.png");
+    let copy = attr(&select(&pic, ".prose img")[0], "src");
+    assert!(copy.starts_with("/assets/images/a-b-c-3x2-") && copy.ends_with(".png"), "{copy}");
+    assert!(site.public().join(copy.trim_start_matches('/')).is_file());
+    assert!(attr(&select(&pic, ".hero img")[0], "src").starts_with("/assets/images/a-b-c-3x2-"));
+}
+
+/// A 3 x 2 PNG.
+fn tiny_png() -> Vec<u8> {
+    let mut out = std::io::Cursor::new(Vec::new());
+    image::RgbImage::from_pixel(3, 2, image::Rgb([10, 120, 30])).write_to(&mut out, image::ImageFormat::Png).unwrap();
+    out.into_inner()
 }
 
 #[test]
@@ -152,7 +163,9 @@ fn base_url_prefixes_internal_urls() {
         attr(&canonical[0], "href"),
         "https://nodes.example.org/2021/meetings/2021-global-nodes-meeting/sessions/"
     );
-    assert!(attr(&select(&html, ".hero")[0], "style").contains("/2021/assets/images/Limenitis%20reducta"));
+    let hero = &select(&html, ".hero img")[0];
+    assert!(attr(hero, "src").starts_with("/2021/assets/images/limenitis-reducta-staudinger-"), "{}", attr(hero, "src"));
+    assert!(attr(hero, "srcset").split(", ").all(|c| c.starts_with("/2021/assets/images/")));
 }
 
 #[test]

@@ -27,11 +27,21 @@ fn sessions_page_has_an_encoded_hero_that_resolves_to_a_file() {
     let hero = select(&html, ".hero");
     assert_eq!(hero.len(), 1);
     let style = attr(&hero[0], "style");
-    let url = style.split("url('").nth(1).and_then(|s| s.split("')").next()).expect("background url");
-    assert_eq!(url, "/assets/images/Limenitis%20reducta%20Staudinger%2C.jpg");
     assert!(style.contains("min-height: 70vh"), "{style}");
-    let on_disk = folio::urls::decode_path(url.trim_start_matches('/'));
-    assert!(site.public().join(on_disk).is_file(), "the hero image is not in public/");
+    // The original stays published at its encoded address ...
+    assert!(site.public().join("assets/images/Limenitis reducta Staudinger,.jpg").is_file());
+    // ... and the hero shows resized copies of it, each a file of the width it claims.
+    let img = &select(&html, ".hero picture img.hero__image")[0];
+    assert_eq!((attr(img, "width"), attr(img, "height")), ("1600".to_string(), "900".to_string()));
+    let mut srcsets = vec![attr(img, "srcset")];
+    srcsets.extend(select(&html, ".hero picture source").iter().map(|s| attr(s, "srcset")));
+    for candidate in srcsets.iter().flat_map(|s| s.split(", ")) {
+        let (url, width) = candidate.rsplit_once(' ').expect("url and width");
+        assert!(url.starts_with("/assets/images/limenitis-reducta-staudinger-"), "{url}");
+        let file = site.public().join(folio::urls::decode_path(url.trim_start_matches('/')));
+        let (w, _) = image::image_dimensions(&file).unwrap_or_else(|e| panic!("{url}: {e}"));
+        assert_eq!(format!("{w}w"), width, "{url}");
+    }
 }
 
 #[test]

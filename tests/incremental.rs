@@ -336,11 +336,57 @@ fn template_edits_rerender_the_pages_that_use_them() {
     s.full("a template removed", &["templates/node.html"]);
 }
 
+/// A JPEG of `width` x `height` in one colour.
+fn jpeg(width: u32, height: u32, shade: u8) -> Vec<u8> {
+    let pixels: Vec<u8> = (0..width * height).flat_map(|i| [shade, (i % 251) as u8, 90]).collect();
+    let mut out = Vec::new();
+    jpeg_encoder::Encoder::new(&mut out, 85)
+        .encode(&pixels, width as u16, height as u16, jpeg_encoder::ColorType::Rgb)
+        .unwrap();
+    out
+}
+
+#[test]
+fn image_edits_match_full_builds() {
+    let site = bundled_site();
+    site.write("site.yaml", &format!("{}images:\n  widths: [100, 200]\n", fs::read_to_string(site.root().join("site.yaml")).unwrap()));
+    site.write_bytes("content/nodes/map.jpg", &jpeg(300, 150, 40));
+    site.write_bytes("assets/images/team.jpg", &jpeg(260, 200, 200));
+    site.write("content/nodes/gbif-cas.md", &format!("{}\n![The node's map](map.jpg)\n", fs::read_to_string(site.root().join("content/nodes/gbif-cas.md")).unwrap()));
+    let mut s = Session::new(site);
+
+    // A page starts showing another picture: its copies join the site.
+    s.edit("content/nodes/gbif-cas.md", "![The node's map](map.jpg)", "![The node's map](map.jpg)\n\n![The team](/assets/images/team.jpg)");
+    s.incremental("a picture added to a page", &["content/nodes/gbif-cas.md"]);
+    // And stops: they leave it.
+    s.edit("content/nodes/gbif-cas.md", "\n\n![The team](/assets/images/team.jpg)", "");
+    s.incremental("a picture removed from a page", &["content/nodes/gbif-cas.md"]);
+
+    // The picture itself changes: new copies, new names in the page.
+    s.site.write_bytes("content/nodes/map.jpg", &jpeg(320, 160, 160));
+    let report = s.full("a picture edited", &["content/nodes/map.jpg"]);
+    assert!(report.to_string().contains("map.jpg"), "{report}");
+
+    // A picture that breaks, then is mended.
+    let good = jpeg(320, 160, 160);
+    s.site.write_bytes("content/nodes/map.jpg", &good[..good.len() / 2]);
+    s.fails("a picture cut short", &["content/nodes/map.jpg"]);
+    s.site.write_bytes("content/nodes/map.jpg", &good);
+    s.check("the picture mended", &["content/nodes/map.jpg"]);
+
+    // The hero's picture changes.
+    s.site.write_bytes("assets/images/Limenitis reducta Staudinger,.jpg", &jpeg(640, 360, 10));
+    s.full("the hero edited", &["assets/images/Limenitis reducta Staudinger,.jpg"]);
+}
+
 #[test]
 fn asset_edits_copy_the_asset_only() {
     let mut s = bundled();
-    s.site.write_bytes("assets/images/Limenitis reducta Staudinger,.jpg", b"\xff\xd8\xff\xe0new jpeg");
-    let report = s.incremental("an asset", &["assets/images/Limenitis reducta Staudinger,.jpg"]);
+    // (An image that pages show resized is another matter: image_edits_match_full_builds.)
+    s.site.write_bytes("assets/images/Press Kit.pdf", b"%PDF-1.4 press kit");
+    s.full("an asset added", &["assets/images/Press Kit.pdf"]);
+    s.site.write_bytes("assets/images/Press Kit.pdf", b"%PDF-1.4 press kit, second edition");
+    let report = s.incremental("an asset", &["assets/images/Press Kit.pdf"]);
     assert_eq!((report.pages_rendered, report.assets_copied), (0, 1), "{report}");
     assert_eq!(report.to_string(), "1 asset copied");
 

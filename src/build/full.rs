@@ -71,7 +71,10 @@ impl Build {
         }
         let early = std::mem::take(&mut diagnostics.items);
         let Content { tree, excluded, assets, markdown_files } = content;
-        images.set_sources(super::images::sources(&site_assets.files, &assets));
+        images.set_sources(match options.images {
+            true => super::images::sources(&site_assets.files, &assets),
+            false => Vec::new(),
+        });
         let index = SiteIndex::new(&tree, &assets, &languages);
         timings.mark("tree and index");
 

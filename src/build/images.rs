@@ -110,10 +110,12 @@ impl Build {
         }
     }
 
-    /// The images' sources: a change to one of them changes its copies'
-    /// names, and so the pages that show them.
+    /// The images' sources, those that made copies and those that failed
+    /// to: a change to one of them changes its copies' names (or its
+    /// problem), and so the pages that show it.
     pub fn image_sources(&self) -> impl Iterator<Item = &Path> {
-        self.image_outputs.values().map(|u| u.source.as_path())
+        let shown = self.links.values().flat_map(|pass| pass.links.images.iter()).filter_map(|i| i.source.as_deref());
+        shown.chain(self.image_outputs.values().map(|u| u.source.as_path()))
     }
 
     pub fn images(&self) -> &Arc<Library> {

@@ -57,6 +57,9 @@ pub struct BuildOptions {
     /// `Some(false)` turns broken links into warnings (`--no-strict`);
     /// `None` follows `strict_links` in site.yaml.
     pub strict_links: Option<bool>,
+    /// Resize images (`false`: they stay plain `<img>`s of the originals and
+    /// nothing is written to the image cache, as for the importer's check).
+    pub images: bool,
 }
 
 impl BuildOptions {
@@ -68,6 +71,7 @@ impl BuildOptions {
             base_url: None,
             highlight: true,
             strict_links: None,
+            images: true,
         }
     }
 }

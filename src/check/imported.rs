@@ -77,6 +77,8 @@ pub fn after_jekyll_import(report: &JekyllReport) -> Result<ImportCheck, Error> 
     let mut options = BuildOptions::new(root);
     options.strict_links = Some(false);
     options.highlight = false;
+    // Counting words needs no resized copies, and the new site no cache yet.
+    options.images = false;
     // A list from an earlier import must not hide what this one finds.
     let list = root.join(known_broken::FILE);
     let _ = std::fs::remove_file(&list);
