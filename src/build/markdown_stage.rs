@@ -228,7 +228,7 @@ fn hero(
         Ok(picture) => options.html.then_some(picture),
         Err(error) => {
             if !options.html {
-                let d = markdown::images::bad_image(library, written, &source, &error, resolver.broken);
+                let d = markdown::images::bad_image(library, written, &source, &error);
                 resolver.diagnostics.push(d.at(location));
             }
             None

@@ -61,21 +61,16 @@ pub(super) fn picture(
         Err(error) => {
             if !opts.html {
                 let location = links.location_of(image.place.clone());
-                links.diagnostics.push(bad_image(library, image.dest, &source, &error, links.broken).at(location));
+                links.diagnostics.push(bad_image(library, image.dest, &source, &error).at(location));
             }
             Err(url)
         }
     }
 }
 
-/// The problem with an image that cannot be used, and what fixes it.
-pub fn bad_image(
-    library: &Library,
-    written: &str,
-    source: &std::path::Path,
-    error: &ImageError,
-    severity: crate::diagnostics::Severity,
-) -> Diagnostic {
+/// The problem with an image that cannot be used, and what fixes it: a
+/// warning, as the page still shows the original (as the browser can).
+pub fn bad_image(library: &Library, written: &str, source: &std::path::Path, error: &ImageError) -> Diagnostic {
     let help = match error {
         ImageError::TooLarge { .. } => {
             "scale it down before adding it (a screen needs a few megapixels), or raise `images.max_pixels` in site.yaml".to_string()
@@ -90,10 +85,10 @@ pub fn bad_image(
             library.processor.cache_dir().display()
         ),
     };
-    Diagnostic::with_severity(
-        severity,
-        format!("image `{written}` ({}) cannot be used: {error}", library.shown(source)),
-    )
+    Diagnostic::warning(format!(
+        "image `{written}` ({}) cannot be resized: {error}; the page shows the original as it is",
+        library.shown(source)
+    ))
     .code(BAD_IMAGE)
     .help(help)
 }
