@@ -402,7 +402,10 @@ impl ImagesConfig {
         }
         let climbs = self.cache_dir.components().any(|c| !matches!(c, std::path::Component::Normal(_)));
         if self.cache_dir.as_os_str().is_empty() || climbs {
-            return Err(("cache_dir", "must be a folder inside the site's folder, such as `.folio-cache/images`".into()));
+            return Err((
+                "cache_dir",
+                "must be a folder inside the site's folder, such as `.folio-cache/images`".into(),
+            ));
         }
         Ok(())
     }

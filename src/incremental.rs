@@ -481,9 +481,8 @@ impl State {
     /// `Err` (why) when a full build must follow.
     fn new_templates(&self, root: &Path) -> Result<Option<NewTemplates>, String> {
         let build = &self.build;
-        let (theme, site_templates, templates) =
-            build::load_templates(root, build.config(), build.images())
-                .map_err(|_| "a template does not compile".to_string())?;
+        let (theme, site_templates, templates) = build::load_templates(root, build.config(), build.images())
+            .map_err(|_| "a template does not compile".to_string())?;
         let old = merged(build.theme(), build.site_templates());
         let new = merged(&theme, &site_templates);
         if !old.keys().eq(new.keys()) || !build.theme().static_files.keys().eq(theme.static_files.keys()) {

@@ -164,7 +164,11 @@ fn base_url_prefixes_internal_urls() {
         "https://nodes.example.org/2021/meetings/2021-global-nodes-meeting/sessions/"
     );
     let hero = &select(&html, ".hero img")[0];
-    assert!(attr(hero, "src").starts_with("/2021/assets/images/limenitis-reducta-staudinger-"), "{}", attr(hero, "src"));
+    assert!(
+        attr(hero, "src").starts_with("/2021/assets/images/limenitis-reducta-staudinger-"),
+        "{}",
+        attr(hero, "src")
+    );
     assert!(attr(hero, "srcset").split(", ").all(|c| c.starts_with("/2021/assets/images/")));
 }
 

@@ -182,7 +182,10 @@ fn photo_site() -> Site {
     let site = Site::new();
     site.write("site.yaml", SITE)
         .write("content/_index.md", "---\ntitle: Home\n---\n[Trip](trip/)\n")
-        .write("content/trip/_index.md", "---\ntitle: Trip\n---\nIntro.\n\n![A red kite over the hill](kite.jpg)\n\nMore text.\n")
+        .write(
+            "content/trip/_index.md",
+            "---\ntitle: Trip\n---\nIntro.\n\n![A red kite over the hill](kite.jpg)\n\nMore text.\n",
+        )
         .write_bytes("content/trip/kite.jpg", &jpeg(1000, 500, None, None));
     site
 }
@@ -306,7 +309,10 @@ fn a_second_build_processes_no_image_and_unused_entries_are_pruned() {
 fn the_hero_is_a_picture_with_a_portrait_crop_and_is_not_lazy() {
     let site = Site::new();
     site.write("site.yaml", SITE)
-        .write("content/_index.md", "---\ntitle: Home\nbackground: /assets/images/Wide hero, 2021.jpg\nheight: 70vh\n---\nText.\n")
+        .write(
+            "content/_index.md",
+            "---\ntitle: Home\nbackground: /assets/images/Wide hero, 2021.jpg\nheight: 70vh\n---\nText.\n",
+        )
         .write_bytes("assets/images/Wide hero, 2021.jpg", &jpeg(800, 450, None, None));
     site.build(&[]);
     let html = site.html("index.html");
@@ -367,9 +373,10 @@ fn resize_image_gives_templates_a_url_and_a_size() {
 #[test]
 fn resize_image_of_a_missing_file_is_an_error_at_the_template_line() {
     let site = Site::new();
-    site.write("site.yaml", SITE)
-        .write("content/_index.md", "---\ntitle: Home\ntemplate: card.html\n---\n")
-        .write("templates/card.html", "<!DOCTYPE html>\n<p>{{ resize_image(path=\"/assets/nope.jpg\", width=10).url }}</p>\n");
+    site.write("site.yaml", SITE).write("content/_index.md", "---\ntitle: Home\ntemplate: card.html\n---\n").write(
+        "templates/card.html",
+        "<!DOCTYPE html>\n<p>{{ resize_image(path=\"/assets/nope.jpg\", width=10).url }}</p>\n",
+    );
     let out = site.folio(&["build"]);
     assert!(!out.status.success());
     let err = stderr(&out);
@@ -437,11 +444,15 @@ fn an_extension_that_lies_is_a_warning_and_the_copies_get_the_right_one() {
 fn check_warns_on_missing_alt_text_and_on_images_over_the_site_limit() {
     let site = Site::new();
     site.write("site.yaml", &format!("{SITE}  warn_above: 20 KB\n"))
-        .write("content/_index.md", "---\ntitle: Home\n---\n![](/assets/small.jpg)\n\n![A large photograph](/assets/large.png)\n")
+        .write(
+            "content/_index.md",
+            "---\ntitle: Home\n---\n![](/assets/small.jpg)\n\n![A large photograph](/assets/large.png)\n",
+        )
         .write_bytes("assets/small.jpg", &jpeg(120, 80, None, None))
         .write_bytes("assets/large.png", &noisy_png(400, 300));
     let out = site.folio(&["check", "--format", "json"]);
-    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap_or_else(|e| panic!("{e}: {}", stdout(&out)));
+    let report: serde_json::Value =
+        serde_json::from_slice(&out.stdout).unwrap_or_else(|e| panic!("{e}: {}", stdout(&out)));
     let diagnostics = report["diagnostics"].as_array().unwrap();
     let find = |code: &str| diagnostics.iter().filter(|d| d["code"] == code).collect::<Vec<_>>();
     let alt = find("image-without-alt");

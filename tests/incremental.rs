@@ -349,14 +349,27 @@ fn jpeg(width: u32, height: u32, shade: u8) -> Vec<u8> {
 #[test]
 fn image_edits_match_full_builds() {
     let site = bundled_site();
-    site.write("site.yaml", &format!("{}images:\n  widths: [100, 200]\n", fs::read_to_string(site.root().join("site.yaml")).unwrap()));
+    site.write(
+        "site.yaml",
+        &format!("{}images:\n  widths: [100, 200]\n", fs::read_to_string(site.root().join("site.yaml")).unwrap()),
+    );
     site.write_bytes("content/nodes/map.jpg", &jpeg(300, 150, 40));
     site.write_bytes("assets/images/team.jpg", &jpeg(260, 200, 200));
-    site.write("content/nodes/gbif-cas.md", &format!("{}\n![The node's map](map.jpg)\n", fs::read_to_string(site.root().join("content/nodes/gbif-cas.md")).unwrap()));
+    site.write(
+        "content/nodes/gbif-cas.md",
+        &format!(
+            "{}\n![The node's map](map.jpg)\n",
+            fs::read_to_string(site.root().join("content/nodes/gbif-cas.md")).unwrap()
+        ),
+    );
     let mut s = Session::new(site);
 
     // A page starts showing another picture: its copies join the site.
-    s.edit("content/nodes/gbif-cas.md", "![The node's map](map.jpg)", "![The node's map](map.jpg)\n\n![The team](/assets/images/team.jpg)");
+    s.edit(
+        "content/nodes/gbif-cas.md",
+        "![The node's map](map.jpg)",
+        "![The node's map](map.jpg)\n\n![The team](/assets/images/team.jpg)",
+    );
     s.incremental("a picture added to a page", &["content/nodes/gbif-cas.md"]);
     // And stops: they leave it.
     s.edit("content/nodes/gbif-cas.md", "\n\n![The team](/assets/images/team.jpg)", "");

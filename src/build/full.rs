@@ -78,8 +78,12 @@ impl Build {
         let index = SiteIndex::new(&tree, &assets, &languages);
         timings.mark("tree and index");
 
-        let md_options =
-            RenderOptions { base_path: config.base_path(), highlighter: &highlighter, html: true, images: Some(&images) };
+        let md_options = RenderOptions {
+            base_path: config.base_path(),
+            highlighter: &highlighter,
+            html: true,
+            images: Some(&images),
+        };
         let markdown = MarkdownStage { tree: &tree, index: &index, options: md_options, broken };
         let previous = reuse.previous;
         let (links, links_passes_run) = markdown.all_links(

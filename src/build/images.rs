@@ -60,10 +60,7 @@ pub(super) fn library(
 
 /// Image URL path -> file, for the files published as they are: `assets/`
 /// and the files beside the content.
-pub(super) fn sources(
-    site_assets: &[(PathBuf, PathBuf)],
-    assets: &[content::ContentAsset],
-) -> Vec<(String, PathBuf)> {
+pub(super) fn sources(site_assets: &[(PathBuf, PathBuf)], assets: &[content::ContentAsset]) -> Vec<(String, PathBuf)> {
     let url_of = |rel: &Path| format!("/{}", rel.to_string_lossy().replace('\\', "/"));
     let mut all: Vec<(String, PathBuf)> =
         site_assets.iter().map(|(rel, full)| (url_of(&Path::new("assets").join(rel)), full.clone())).collect();

@@ -176,7 +176,13 @@ pub enum Fit {
 
 /// `image` scaled to `width` x `height` (sizes as seen, after orientation),
 /// oriented upright.
-pub fn resize(image: &DynamicImage, header: &Header, width: u32, height: u32, fit: Fit) -> Result<DynamicImage, ImageError> {
+pub fn resize(
+    image: &DynamicImage,
+    header: &Header,
+    width: u32,
+    height: u32,
+    fit: Fit,
+) -> Result<DynamicImage, ImageError> {
     // Scale the stored pixels, then turn the (smaller) result.
     let (w, h) = if turns(header.orientation) { (height, width) } else { (width, height) };
     let source = match image {
@@ -202,7 +208,13 @@ pub fn resize(image: &DynamicImage, header: &Header, width: u32, height: u32, fi
 }
 
 /// Encodes `image` as `format`; `icc` is embedded as the colour profile.
-pub fn encode(image: &DynamicImage, format: Format, quality: u8, lossless: bool, icc: Option<&[u8]>) -> Result<Vec<u8>, ImageError> {
+pub fn encode(
+    image: &DynamicImage,
+    format: Format,
+    quality: u8,
+    lossless: bool,
+    icc: Option<&[u8]>,
+) -> Result<Vec<u8>, ImageError> {
     let failed = |e: String| ImageError::Encode(format!("{} encoder: {e}", format.name()));
     match format {
         Format::Jpeg => {

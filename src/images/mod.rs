@@ -171,7 +171,12 @@ impl Processor {
         }
         let bytes = std::fs::read(path).map_err(|e| ImageError::Unreadable(e.to_string()))?;
         let header = codec::header(&bytes, self.settings.max_pixels)?;
-        let source = Arc::new(Source { len: bytes.len() as u64, modified, hash: blake3::hash(&bytes).to_hex().to_string(), header });
+        let source = Arc::new(Source {
+            len: bytes.len() as u64,
+            modified,
+            hash: blake3::hash(&bytes).to_hex().to_string(),
+            header,
+        });
         self.sources.lock().unwrap().insert(path.to_path_buf(), source.clone());
         Ok((source, Some(bytes)))
     }
@@ -200,7 +205,9 @@ impl Processor {
         };
         let key = format!("{}:{}:{width}x{height}", source.hash, path.display());
         let job = self.jobs.lock().unwrap().entry(key).or_default().clone();
-        job.get_or_init(|| self.make_responsive(path, &source, bytes, width, height, fit).map(Arc::new)).clone().map(Some)
+        job.get_or_init(|| self.make_responsive(path, &source, bytes, width, height, fit).map(Arc::new))
+            .clone()
+            .map(Some)
     }
 
     fn make_responsive(
@@ -233,12 +240,25 @@ impl Processor {
         let copies = self.make(path, source, bytes, &stem, &plans)?;
         let (webp, fallback): (Vec<Copy>, Vec<Copy>) = copies.into_iter().partition(|c| c.format == Format::WebP);
         let webp_smaller = webp.iter().map(|c| c.bytes).sum::<u64>() < fallback.iter().map(|c| c.bytes).sum::<u64>();
-        Ok(Responsive { width, height, format: header.format, fallback, webp: if webp_smaller { webp } else { Vec::new() } })
+        Ok(Responsive {
+            width,
+            height,
+            format: header.format,
+            fallback,
+            webp: if webp_smaller { webp } else { Vec::new() },
+        })
     }
 
     /// One copy for a template: `width` x `height` fitted as `fit`
     /// (never larger than the original), in `format` (the original's by default).
-    pub fn resize(&self, path: &Path, width: u32, height: u32, fit: Fit, format: Option<Format>) -> Result<Copy, ImageError> {
+    pub fn resize(
+        &self,
+        path: &Path,
+        width: u32,
+        height: u32,
+        fit: Fit,
+        format: Option<Format>,
+    ) -> Result<Copy, ImageError> {
         let (source, bytes) = self.source(path)?;
         let (ow, oh) = source.header.size();
         let (w, h) = fitted(ow, oh, width, height, fit);
@@ -253,7 +273,14 @@ impl Processor {
 
     /// The copies of `plans`, from the cache where they are, decoding the
     /// source once for all that are not.
-    fn make(&self, path: &Path, source: &Source, bytes: Option<Vec<u8>>, stem: &str, plans: &[Plan]) -> Result<Vec<Copy>, ImageError> {
+    fn make(
+        &self,
+        path: &Path,
+        source: &Source,
+        bytes: Option<Vec<u8>>,
+        stem: &str,
+        plans: &[Plan],
+    ) -> Result<Vec<Copy>, ImageError> {
         let quality = |p: &Plan| match p.format {
             Format::Jpeg => self.settings.jpeg_quality,
             _ => self.settings.webp_quality,
@@ -264,7 +291,13 @@ impl Processor {
         for plan in plans {
             let op = plan.key(quality(plan));
             let entry = self.cache.entry(&source.hash, &op, plan.format);
-            let name = format!("{stem}-{}x{}-{}.{}", plan.width, plan.height, &cache::digest(&source.hash, &op)[..10], plan.format.extension());
+            let name = format!(
+                "{stem}-{}x{}-{}.{}",
+                plan.width,
+                plan.height,
+                &cache::digest(&source.hash, &op)[..10],
+                plan.format.extension()
+            );
             let len = match self.cache.existing(&entry) {
                 Some(len) => {
                     self.reused.fetch_add(1, Ordering::Relaxed);
@@ -281,13 +314,26 @@ impl Processor {
                     }
                     let image = decoded.as_ref().expect("decoded above");
                     let resized = codec::resize(image, &source.header, plan.width, plan.height, plan.fit)?;
-                    let data = codec::encode(&resized, plan.format, quality(plan), plan.lossless, source.header.icc.as_deref())?;
+                    let data = codec::encode(
+                        &resized,
+                        plan.format,
+                        quality(plan),
+                        plan.lossless,
+                        source.header.icc.as_deref(),
+                    )?;
                     self.cache.store(&entry, &data).map_err(|e| ImageError::Cache(e.to_string()))?;
                     self.written.fetch_add(1, Ordering::Relaxed);
                     data.len() as u64
                 }
             };
-            out.push(Copy { width: plan.width, height: plan.height, format: plan.format, bytes: len, cached: entry, name });
+            out.push(Copy {
+                width: plan.width,
+                height: plan.height,
+                format: plan.format,
+                bytes: len,
+                cached: entry,
+                name,
+            });
         }
         Ok(out)
     }
@@ -316,7 +362,8 @@ impl Plan {
             Fit::Contain => "fit",
             Fit::Cover => "fill",
         };
-        let mode = if self.lossless && self.format != Format::Jpeg { "lossless".to_string() } else { format!("q{quality}") };
+        let mode =
+            if self.lossless && self.format != Format::Jpeg { "lossless".to_string() } else { format!("q{quality}") };
         format!("{}x{}-{fit}-{mode}-v1", self.width, self.height)
     }
 }
@@ -469,12 +516,7 @@ impl Library {
         let ext = path.extension()?.to_str()?;
         let claimed = Format::from_extension(ext)?;
         (claimed != header.format).then(|| {
-            format!(
-                "{} is a {} image, though its name says {}",
-                self.shown(path),
-                header.format.name(),
-                claimed.name()
-            )
+            format!("{} is a {} image, though its name says {}", self.shown(path), header.format.name(), claimed.name())
         })
     }
 
@@ -530,7 +572,9 @@ impl Library {
         format: Option<Format>,
     ) -> Result<(String, Copy, (u32, u32)), String> {
         let source = self.source(url).ok_or_else(|| {
-            format!("`{url}` is not an image of the site (a JPEG, PNG, WebP or GIF file in assets/ or beside the content)")
+            format!(
+                "`{url}` is not an image of the site (a JPEG, PNG, WebP or GIF file in assets/ or beside the content)"
+            )
         })?;
         let copy = self
             .processor

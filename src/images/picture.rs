@@ -51,7 +51,12 @@ impl Picture {
             }
         }
         if let Some(first) = full.webp.first() {
-            sources.push(Source { media: String::new(), mime: first.format.mime(), srcset: srcset(dir, &full.webp), sizes: sizes.into() });
+            sources.push(Source {
+                media: String::new(),
+                mime: first.format.mime(),
+                srcset: srcset(dir, &full.webp),
+                sizes: sizes.into(),
+            });
         }
         let plain = full.fallback.iter().find(|c| c.width >= PLAIN_WIDTH).or(full.fallback.last());
         Picture {

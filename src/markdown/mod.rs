@@ -516,7 +516,12 @@ mod tests {
         let source = SourceText { file: Path::new("page.md"), text: md };
         let mut links = LinkResolver::new(&index, Path::new("page.md"), source, "/page/", base_path, Severity::Error);
         let locate = |offset: usize| Place::Offset(offset);
-        render(md, RenderOptions { base_path, highlighter: &highlighter, html: true, images: None }, &mut links, &locate)
+        render(
+            md,
+            RenderOptions { base_path, highlighter: &highlighter, html: true, images: None },
+            &mut links,
+            &locate,
+        )
     }
 
     #[test]

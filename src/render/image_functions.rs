@@ -41,12 +41,9 @@ pub fn register(tera: &mut Tera, images: &Arc<Library>, base_path: &str) {
 }
 
 fn resize_image(images: &Library, base_path: &str, kwargs: &Kwargs) -> TeraResult<Value> {
-    let args: Args = kwargs.deserialize().map_err(|e| {
-        tera::Error::message(format!(
-            "resize_image takes path, width, height, op and format: {}",
-            e
-        ))
-    })?;
+    let args: Args = kwargs
+        .deserialize()
+        .map_err(|e| tera::Error::message(format!("resize_image takes path, width, height, op and format: {}", e)))?;
     let (width, height) = (args.width.unwrap_or(0), args.height.unwrap_or(0));
     let op = args.op.as_deref().unwrap_or(if height > 0 && width == 0 { "fit_height" } else { "fit_width" });
     let (fit, width, height) = match op {
