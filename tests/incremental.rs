@@ -380,10 +380,10 @@ fn image_edits_match_full_builds() {
     let report = s.full("a picture edited", &["content/nodes/map.jpg"]);
     assert!(report.to_string().contains("map.jpg"), "{report}");
 
-    // A picture that breaks, then is mended.
+    // A picture that breaks (a warning: the page shows the original), then is mended.
     let good = jpeg(320, 160, 160);
     s.site.write_bytes("content/nodes/map.jpg", &good[..good.len() / 2]);
-    s.fails("a picture cut short", &["content/nodes/map.jpg"]);
+    s.check("a picture cut short", &["content/nodes/map.jpg"]);
     s.site.write_bytes("content/nodes/map.jpg", &good);
     s.check("the picture mended", &["content/nodes/map.jpg"]);
 
