@@ -464,3 +464,23 @@ fn check_warns_on_missing_alt_text_and_on_images_over_the_site_limit() {
     assert!(large[0]["message"].as_str().unwrap().contains("large.png"));
     assert!(diagnostics.iter().all(|d| d["severity"] == "warning"), "{diagnostics:?}");
 }
+
+#[test]
+fn a_cache_folder_inside_what_is_read_or_published_is_refused() {
+    for (cache_dir, clash) in [("assets/cache", "assets"), ("public/cache", "public"), ("content", "content")] {
+        let site = photo_site();
+        site.write("site.yaml", &format!("{SITE}  cache_dir: {cache_dir}\n"));
+        let out = site.folio(&["build"]);
+        assert!(!out.status.success(), "{cache_dir}");
+        let err = stderr(&out);
+        assert!(err.contains("site.yaml:4:"), "{cache_dir}: the line of cache_dir in:\n{err}");
+        assert!(err.contains(&format!("would be inside (or hold) {clash}/")), "{err}");
+        assert!(!site.root().join(cache_dir).join("images").exists() && !site.public().exists(), "{cache_dir}");
+    }
+    // Outside the site's folder is no better: it is refused as it climbs out.
+    let site = photo_site();
+    site.write("site.yaml", &format!("{SITE}  cache_dir: ../cache\n"));
+    let out = site.folio(&["build"]);
+    assert!(!out.status.success());
+    assert!(stderr(&out).contains("cache_dir"), "{}", stderr(&out));
+}

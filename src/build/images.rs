@@ -28,12 +28,18 @@ pub(super) fn library(
     let cache_dir = root.join(&config.images.cache_dir);
     let resolve = |p: &Path| p.canonicalize().unwrap_or_else(|_| p.to_path_buf());
     let cache = resolve(&cache_dir);
-    let output = resolve(output_dir);
-    let published = ["content", "assets", "templates", "themes", "data"].map(|d| resolve(&root.join(d)));
-    let clash = published.iter().chain([&output]).find(|dir| cache.starts_with(dir) || dir.starts_with(&cache));
+    let read = ["content", "assets", "templates", "themes", "data", "i18n", "includes"].map(|d| root.join(d));
+    let clash = read
+        .iter()
+        .chain([&output_dir.to_path_buf()])
+        .find(|dir| {
+            let dir = resolve(dir);
+            cache.starts_with(&dir) || dir.starts_with(&cache)
+        })
+        .map(|dir| dir.strip_prefix(root).unwrap_or(dir).to_path_buf());
     if let Some(dir) = clash {
         return Err(Diagnostic::error(format!(
-            "`images.cache_dir` {} would be inside (or hold) {}",
+            "`images.cache_dir` {} would be inside (or hold) {}/, which folio reads or publishes",
             config.images.cache_dir.display(),
             dir.display()
         ))
