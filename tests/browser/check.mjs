@@ -551,6 +551,19 @@ async function main() {
   if (process.env.BROWSER_CHECK_BYTES) {
     fs.writeFileSync(process.env.BROWSER_CHECK_BYTES, JSON.stringify(bytes, null, 1) + '\n');
   }
+  // The closing note: what a phone and a desktop downloaded for each page
+  // with a hero, side by side.
+  const [phoneWidth, desktopWidth] = VIEWPORTS.map((v) => v.width);
+  for (const [pagePath, byWidth] of Object.entries(bytes)) {
+    const phone = byWidth[phoneWidth];
+    const desktop = byWidth[desktopWidth];
+    if (!phone?.hero || !desktop?.hero) continue;
+    console.log(
+      `hero of ${pagePath}: ${phone.hero.bytes} bytes at ${phoneWidth} px (${path.basename(phone.hero.url)}), ` +
+        `${desktop.hero.bytes} bytes at ${desktopWidth} px (${path.basename(desktop.hero.url)}); ` +
+        `the page in all: ${phone.total} and ${desktop.total} bytes`,
+    );
+  }
   // Every check that did not report (setup error, timeout) counts as failed.
   const failed = total - passed;
   console.log(`${passed} passed, ${failed} failed`);
