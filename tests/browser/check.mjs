@@ -184,6 +184,7 @@ async function checkPage(browser, origin, pagePath, viewport) {
   const originHost = new URL(origin).host;
   let hasFilter = false;
   let transfer = null;
+  let screenshotting = false;
 
   const context = await browser.newContext({
     viewport: { width: viewport.width, height: viewport.height },
@@ -228,6 +229,10 @@ async function checkPage(browser, origin, pagePath, viewport) {
     });
     page.on('requestfailed', (request) => {
       if (blocked.has(request)) return; // reported as external already
+      // A full-page screenshot makes the viewport as tall as the page, so a
+      // desktop page turns portrait for a moment and starts loading the
+      // hero's portrait crop, which is cancelled when it turns back.
+      if (screenshotting && request.failure()?.errorText === 'net::ERR_ABORTED') return;
       const why = request.failure()?.errorText ?? 'unknown error';
       add('failed request', `request failed: ${request.method()} ${request.url()} (${why})`);
     });
@@ -324,6 +329,7 @@ async function checkPage(browser, origin, pagePath, viewport) {
 
     // Taken for passing pages too, so layouts can be eyeballed from CI artifacts.
     const shot = path.join(SCREENSHOT_DIR, `${slugify(pagePath)}-${viewport.width}.png`);
+    screenshotting = true;
     try {
       await page.screenshot({ path: shot, fullPage: true, timeout: PAGE_TIMEOUT_MS });
     } catch (err) {
