@@ -220,8 +220,11 @@ fn the_meeting_site_is_imported_with_every_url_kept() {
     assert!(!text(&select(&home, ".prose")[0]).contains("agenda"), "{}", text(&select(&home, ".prose")[0]));
     let dropdown: Vec<String> = select(&home, ".site-nav__group a").iter().map(|a| attr(a, "href")).collect();
     assert_eq!(dropdown, ["/about/", "/about/team/"], "the menu comes from _data/navigation.yml");
-    let sessions = fs::read_to_string(public.join("sessions/index.html")).unwrap();
-    assert!(sessions.contains("Limenitis%20reducta%20Staudinger%2C.jpg"), "hero image");
+    // The hero is the imported picture, resized (the original is published too: FILE_URLS).
+    let sessions = html("sessions/index.html");
+    let hero = attr(&select(&sessions, ".hero__image")[0], "src");
+    assert!(hero.starts_with("/assets/images/limenitis-reducta-staudinger-"), "hero image: {hero}");
+    assert!(public.join(hero.trim_start_matches('/')).is_file(), "{hero}");
     let contact = html("contact/index.html");
     assert_eq!(select(&contact, ".prose section.contact > p").len(), 2, "raw HTML passes through");
     let team = html("about/team/index.html");
