@@ -484,3 +484,28 @@ fn a_cache_folder_inside_what_is_read_or_published_is_refused() {
     assert!(!out.status.success());
     assert!(stderr(&out).contains("cache_dir"), "{}", stderr(&out));
 }
+
+#[test]
+fn a_social_card_of_the_hero_is_an_absolute_url_of_a_resized_copy() {
+    // The template is README.md's example, under a base path.
+    let card = "{% if page.hero.picture %}{% set card = resize_image(path=page.hero.image, width=1200, height=630, op=\"fill\") %}\n\
+                <meta property=\"og:image\" content=\"{{ card.url | absolute_url }}\">\n\
+                {% elif page.hero.image %}<meta property=\"og:image\" content=\"{{ page.hero.image | absolute_url }}\">{% endif %}";
+    let site = Site::new();
+    site.write("site.yaml", &format!("base_url: https://example.org/2021/\n{SITE}"))
+        .write("content/_index.md", "---\ntitle: Home\ntemplate: card.html\nbackground: /assets/hero.jpg\n---\n")
+        .write(
+            "content/far.md",
+            "---\ntitle: Far\ntemplate: card.html\nbackground: https://images.example.net/hero.jpg\n---\n",
+        )
+        .write_bytes("assets/hero.jpg", &jpeg(1600, 900, None, None))
+        .write("templates/card.html", &format!("<!DOCTYPE html><html lang=\"en\"><head>{card}</head></html>"));
+    site.build(&[]);
+    let og = |page: &str| attr(&select(&site.html(page), "meta[property='og:image']")[0], "content");
+    let local = og("index.html");
+    let path = local.strip_prefix("https://example.org").unwrap_or_else(|| panic!("absolute: {local}"));
+    assert!(path.starts_with("/2021/assets/hero-1200x630-"), "{local}");
+    let file = site.public().join(path.trim_start_matches("/2021/"));
+    assert_eq!(decoded_size(&file), (1200, 630));
+    assert_eq!(og("far/index.html"), "https://images.example.net/hero.jpg");
+}
