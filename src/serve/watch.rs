@@ -274,6 +274,8 @@ mod tests {
         assert!(!yes("/site/public/index.html"));
         assert!(!yes("/site/target/debug/x"));
         assert!(!yes("/site/.git/index"));
+        // The image cache: serve writes it, so watching it would loop.
+        assert!(!yes("/site/.folio-cache/images/ab/abcd-100x50-fit-q80-v1.jpg"));
         assert!(!yes("/site/content/.a.md.swp"));
         assert!(!yes("/site/content/a.md~"));
         assert!(!yes("/site/content/4913"));
