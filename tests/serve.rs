@@ -477,9 +477,10 @@ fn waiting_clients_never_block_pages_and_are_released_on_stop() {
 
 #[test]
 fn a_burst_of_saves_is_one_rebuild_and_scratch_files_are_ignored() {
-    // A longer quiet window than the default, so that a loaded machine
-    // cannot split the burst.
-    let dev = serve_with(small_site(), |o| o.debounce = Duration::from_millis(400));
+    // Longer waits than the default, so that a loaded machine cannot split
+    // the burst between two writes (by default a rebuild starts a few
+    // milliseconds after the last file is closed).
+    let dev = serve_with(small_site(), |o| o.settle = Duration::from_millis(400));
     let event = dev.edit(|site| {
         for i in 0..30 {
             site.write(&format!("content/burst/p{i}.md"), &format!("---\ntitle: P{i}\n---\n"));

@@ -7,7 +7,8 @@
 //!   [`Limits::connections`] at once; see [`server`] for every limit);
 //! - the events thread (`events::Hub`) holds live-reload requests until a
 //!   build is in place, so waiting tabs never occupy a worker;
-//! - the rebuild thread receives the watcher's events, debounces them,
+//! - the rebuild thread receives the watcher's events, gathers each burst
+//!   until its saves are complete (see [`watch::next_batch`]),
 //!   rebuilds through a [`Rebuild`] (incrementally: see
 //!   [`crate::incremental`]), and swaps in the new snapshot.
 //!
@@ -61,8 +62,12 @@ pub struct ServeOptions {
     pub watch: WatchMode,
     /// Opens the site in the browser once it is served (`serve` only).
     pub open: bool,
-    /// Quiet time that ends a burst of file events.
-    pub debounce: Duration,
+    /// After a complete save, how long the rebuild waits for the next
+    /// event of the same save (an editor's write-then-rename).
+    pub settle: Duration,
+    /// Quiet time that ends a burst while a file is still being written,
+    /// or always where the watcher cannot tell that a save is complete.
+    pub quiet: Duration,
     /// The longest a burst may delay a rebuild, for files that never stop changing.
     pub max_delay: Duration,
     /// How long a live-reload request waits for a build before it is answered
@@ -82,7 +87,8 @@ impl ServeOptions {
             port: DEFAULT_PORT,
             watch: WatchMode::Native,
             open: false,
-            debounce: Duration::from_millis(60),
+            settle: Duration::from_millis(3),
+            quiet: Duration::from_millis(60),
             max_delay: Duration::from_secs(1),
             event_timeout: Duration::from_secs(25),
             log: None,
@@ -315,7 +321,8 @@ pub fn start_with(
         output_dir,
         warnings,
     };
-    let (quiet, max_delay) = (options.debounce, options.max_delay);
+    let waits = watch::Waits { settle: options.settle, quiet: options.quiet, max_wait: options.max_delay };
+    let save_end = watch::SaveEnd::of(options.watch);
     threads.push(spawn(
         "folio-serve-rebuild".into(),
         Box::new(move || {
@@ -324,8 +331,8 @@ pub fn start_with(
                 let (root, output_dir, log) = (&rebuilds.root, rebuilds.output_dir.as_deref(), &rebuilds.log);
                 let batch = watch::next_batch(
                     &rx,
-                    quiet,
-                    max_delay,
+                    save_end,
+                    waits,
                     |p| watch::is_relevant(root, output_dir, p),
                     |p| {
                         if let Some(Err(e)) = watcher.as_mut().map(|w| w.notice(p)) {

@@ -211,31 +211,121 @@ pub(crate) fn is_change(kind: &EventKind) -> bool {
     !matches!(kind, EventKind::Access(_))
 }
 
-/// Waits for the first relevant change, then until no event has come for
-/// `quiet` (or `max_wait` has passed since the first), and returns every
-/// path reported, or `None` when it is time to stop. `relevant` filters
-/// paths; `on_path` sees every changed path (to watch new folders).
+/// How a watcher shows that a save is complete.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum SaveEnd {
+    /// inotify (Linux) reports each file closed after writing: a file is
+    /// saved once it is closed, renamed into place or removed.
+    Closed,
+    /// Other systems' notifications say nothing of closing: a save is
+    /// complete once no event has come for the quiet window.
+    Quiet,
+    /// The poller reports files as they were when it looked, each complete.
+    Scanned,
+}
+
+impl SaveEnd {
+    pub fn of(mode: WatchMode) -> SaveEnd {
+        match mode {
+            WatchMode::Native if cfg!(target_os = "linux") => SaveEnd::Closed,
+            WatchMode::Native | WatchMode::Off => SaveEnd::Quiet,
+            WatchMode::Poll(_) => SaveEnd::Scanned,
+        }
+    }
+}
+
+/// How long a burst of events is waited for.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Waits {
+    /// After a complete save, for the next event of the same save (an
+    /// editor's write-then-rename comes within a millisecond or two).
+    pub settle: Duration,
+    /// While a file is still being written (or a watcher cannot tell).
+    pub quiet: Duration,
+    /// The longest a burst may delay a rebuild, for files that never stop changing.
+    pub max_wait: Duration,
+}
+
+/// The events of one burst: the paths that changed, and those still being
+/// written. Pure state, so that what it waits for is tested without a clock.
+#[derive(Debug)]
+pub(crate) struct Burst {
+    end: SaveEnd,
+    pub paths: BTreeSet<PathBuf>,
+    writing: BTreeSet<PathBuf>,
+}
+
+impl Burst {
+    pub fn new(end: SaveEnd) -> Burst {
+        Burst { end, paths: BTreeSet::new(), writing: BTreeSet::new() }
+    }
+
+    /// Takes one event on a relevant path.
+    pub fn note(&mut self, kind: &EventKind, path: &Path) {
+        use notify::event::{AccessKind, AccessMode, CreateKind, ModifyKind};
+        match kind {
+            EventKind::Access(AccessKind::Close(AccessMode::Write)) => {
+                // Closing a file that changed ends its save; a file opened
+                // for writing and closed unchanged is no change.
+                self.writing.remove(path);
+            }
+            EventKind::Access(_) => {}
+            EventKind::Create(CreateKind::File | CreateKind::Any)
+            | EventKind::Modify(ModifyKind::Data(_) | ModifyKind::Any)
+                if self.end != SaveEnd::Scanned =>
+            {
+                self.paths.insert(path.to_path_buf());
+                self.writing.insert(path.to_path_buf());
+            }
+            _ => {
+                // Renamed, removed, a folder made, metadata: complete at once.
+                self.paths.insert(path.to_path_buf());
+                self.writing.remove(path);
+            }
+        }
+        if self.end == SaveEnd::Quiet && self.paths.contains(path) {
+            self.writing.insert(path.to_path_buf());
+        }
+    }
+
+    /// How long to wait for another event before the burst is over.
+    pub fn patience(&self, waits: &Waits) -> Duration {
+        match self.writing.is_empty() {
+            true => waits.settle,
+            false => waits.quiet,
+        }
+    }
+}
+
+/// Waits for the first relevant change, then until every file of the
+/// burst is saved and nothing more came for `waits.settle` (or nothing at
+/// all for `waits.quiet` while a file is still being written, or
+/// `waits.max_wait` since the first event), and returns every path
+/// reported, or `None` when it is time to stop. `relevant` filters paths;
+/// `on_path` sees every changed path (to watch new folders). Events that
+/// come while the rebuild runs wait in the channel: they are the next
+/// burst, so a burst that goes on during a rebuild makes one more.
 pub(crate) fn next_batch(
     rx: &Receiver<Message>,
-    quiet: Duration,
-    max_wait: Duration,
+    end: SaveEnd,
+    waits: Waits,
     mut relevant: impl FnMut(&Path) -> bool,
     mut on_path: impl FnMut(&Path),
     mut on_error: impl FnMut(notify::Error),
 ) -> Option<BTreeSet<PathBuf>> {
-    let mut batch = BTreeSet::new();
+    let mut burst = Burst::new(end);
     let mut first: Option<Instant> = None;
     loop {
         let message = match first {
             None => rx.recv().ok()?,
             Some(started) => {
-                let left = max_wait.saturating_sub(started.elapsed());
+                let left = waits.max_wait.saturating_sub(started.elapsed());
                 if left.is_zero() {
-                    return Some(batch);
+                    return Some(burst.paths);
                 }
-                match rx.recv_timeout(quiet.min(left)) {
+                match rx.recv_timeout(burst.patience(&waits).min(left)) {
                     Ok(m) => m,
-                    Err(RecvTimeoutError::Timeout) => return Some(batch),
+                    Err(RecvTimeoutError::Timeout) => return Some(burst.paths),
                     Err(RecvTimeoutError::Disconnected) => return None,
                 }
             }
@@ -243,16 +333,19 @@ pub(crate) fn next_batch(
         match message {
             Message::Stop => return None,
             Message::Fs(Err(e)) => on_error(e),
-            Message::Fs(Ok(event)) if is_change(&event.kind) => {
+            Message::Fs(Ok(event)) => {
+                let change = is_change(&event.kind);
                 for path in event.paths {
-                    on_path(&path);
-                    if relevant(&path) {
-                        batch.insert(path);
+                    if change {
+                        on_path(&path);
+                    }
+                    // A close counts only for a path this burst has seen change.
+                    if relevant(&path) && (change || burst.paths.contains(&path)) {
+                        burst.note(&event.kind, &path);
                         first.get_or_insert_with(Instant::now);
                     }
                 }
             }
-            Message::Fs(Ok(_)) => {}
         }
     }
 }
@@ -284,23 +377,62 @@ mod tests {
         assert!(!yes("/elsewhere/content/a.md"));
     }
 
+    fn event(kind: EventKind, p: &str) -> Message {
+        Message::Fs(Ok(notify::Event { kind, paths: vec![PathBuf::from(p)], attrs: Default::default() }))
+    }
+
+    const MODIFY: EventKind = EventKind::Modify(notify::event::ModifyKind::Data(notify::event::DataChange::Any));
+    const CLOSE: EventKind = EventKind::Access(notify::event::AccessKind::Close(notify::event::AccessMode::Write));
+    const WAITS: Waits =
+        Waits { settle: Duration::from_millis(3), quiet: Duration::from_secs(60), max_wait: Duration::from_secs(600) };
+
     #[test]
     fn a_burst_is_one_batch() {
         let (tx, rx) = mpsc::channel();
-        let event = |kind, p: &str| {
-            Message::Fs(Ok(notify::Event { kind, paths: vec![PathBuf::from(p)], attrs: Default::default() }))
-        };
-        let modify = EventKind::Modify(notify::event::ModifyKind::Any);
+        let create = EventKind::Create(notify::event::CreateKind::File);
         tx.send(event(EventKind::Access(notify::event::AccessKind::Any), "/s/content/read.md")).unwrap();
-        tx.send(event(modify, "/s/content/a.md")).unwrap();
-        tx.send(event(modify, "/s/content/a.md")).unwrap();
-        tx.send(event(EventKind::Create(notify::event::CreateKind::File), "/s/content/b.md")).unwrap();
-        let started = Instant::now();
-        let batch =
-            next_batch(&rx, Duration::from_millis(30), Duration::from_secs(5), |_| true, |_| {}, |_| {}).unwrap();
+        tx.send(event(MODIFY, "/s/content/a.md")).unwrap();
+        tx.send(event(CLOSE, "/s/content/a.md")).unwrap();
+        tx.send(event(create, "/s/content/b.md")).unwrap();
+        tx.send(event(CLOSE, "/s/content/b.md")).unwrap();
+        // Every file is closed: the batch ends after the settle time, not
+        // the minute of the quiet window (the test would hang).
+        let batch = next_batch(&rx, SaveEnd::Closed, WAITS, |_| true, |_| {}, |_| {}).unwrap();
         assert_eq!(batch.into_iter().collect::<Vec<_>>(), [PathBuf::from("/s/content/a.md"), "/s/content/b.md".into()]);
-        assert!(started.elapsed() >= Duration::from_millis(30));
         tx.send(Message::Stop).unwrap();
-        assert!(next_batch(&rx, Duration::from_millis(30), Duration::from_secs(5), |_| true, |_| {}, |_| {}).is_none());
+        assert!(next_batch(&rx, SaveEnd::Closed, WAITS, |_| true, |_| {}, |_| {}).is_none());
+    }
+
+    #[test]
+    fn a_save_is_complete_once_every_file_written_is_closed() {
+        let mut burst = Burst::new(SaveEnd::Closed);
+        burst.note(&MODIFY, Path::new("/s/content/a.md"));
+        assert_eq!(burst.patience(&WAITS), WAITS.quiet, "a.md is still being written");
+        burst.note(&EventKind::Create(notify::event::CreateKind::File), Path::new("/s/content/b.md"));
+        burst.note(&CLOSE, Path::new("/s/content/a.md"));
+        assert_eq!(burst.patience(&WAITS), WAITS.quiet, "b.md is still being written");
+        burst.note(&CLOSE, Path::new("/s/content/b.md"));
+        assert_eq!(burst.patience(&WAITS), WAITS.settle);
+        // An editor's write-then-rename: the temporary file is written and
+        // closed, then renamed over the page.
+        let mut burst = Burst::new(SaveEnd::Closed);
+        burst.note(&MODIFY, Path::new("/s/content/a.md.tmp"));
+        burst.note(&CLOSE, Path::new("/s/content/a.md.tmp"));
+        burst.note(
+            &EventKind::Modify(notify::event::ModifyKind::Name(notify::event::RenameMode::To)),
+            Path::new("/s/content/a.md"),
+        );
+        assert_eq!(burst.patience(&WAITS), WAITS.settle);
+        assert_eq!(burst.paths.len(), 2);
+    }
+
+    #[test]
+    fn without_close_events_a_burst_waits_for_quiet_and_polls_are_complete() {
+        let mut burst = Burst::new(SaveEnd::Quiet);
+        burst.note(&EventKind::Remove(notify::event::RemoveKind::File), Path::new("/s/content/a.md"));
+        assert_eq!(burst.patience(&WAITS), WAITS.quiet);
+        let mut burst = Burst::new(SaveEnd::Scanned);
+        burst.note(&EventKind::Modify(notify::event::ModifyKind::Any), Path::new("/s/content/a.md"));
+        assert_eq!(burst.patience(&WAITS), WAITS.settle);
     }
 }
