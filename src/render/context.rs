@@ -2,6 +2,7 @@
 //! programme's view are serialised once and shared (Tera values are
 //! reference-counted); only the page's own fields are serialised per page.
 
+use rayon::prelude::*;
 use serde::Serialize;
 use tera::{Context, Value};
 use typed_index_collections::TiVec;
@@ -16,14 +17,18 @@ use crate::urls;
 
 pub const GENERATOR: &str = concat!("folio ", env!("CARGO_PKG_VERSION"));
 
-/// Values shared by every page: `site`, one listing per section, one view
-/// per programme.
+/// Values shared by every page: `site`, each page's and section's summary
+/// (as listings, neighbours, ancestors and related sessions show it), one
+/// listing per section, one view per programme.
 pub struct SiteValues {
     /// `site`, per language (its title, menu and data).
     site: Vec<Value>,
     /// `t`, the interface strings, per language.
     strings: Vec<Value>,
+    pages: TiVec<PageId, Value>,
+    /// Each section's summary.
     sections: TiVec<SectionId, Value>,
+    listings: TiVec<SectionId, Value>,
     pub programmes: Programmes,
 }
 
@@ -113,8 +118,9 @@ struct SectionView<'a> {
     description: Option<&'a str>,
     kind: &'static str,
     fields: &'a KindFields,
-    pages: Vec<Summary<'a>>,
-    subsections: Vec<Summary<'a>>,
+    /// Summaries, shared with every page that shows them.
+    pages: Vec<Value>,
+    subsections: Vec<Value>,
 }
 
 #[derive(Serialize)]
@@ -165,10 +171,10 @@ pub struct PageView<'a> {
     extra: &'a crate::yaml::Mapping,
     /// The typed fields of the page's kind (`null` for plain pages).
     fields: &'a KindFields,
-    previous: Option<Summary<'a>>,
-    next: Option<Summary<'a>>,
+    previous: Option<Value>,
+    next: Option<Value>,
     /// Ancestor sections from the home page down, without the page itself.
-    ancestors: Vec<Summary<'a>>,
+    ancestors: Vec<Value>,
     /// Pages that link to this one or mention it.
     backlinks: Vec<BacklinkView<'a>>,
     /// For a session with times: when, in its zone (the reader's is shown
@@ -177,7 +183,7 @@ pub struct PageView<'a> {
     /// For a session: each time it is held, with its calendar file.
     occurrences: Vec<OccurrenceView<'a>>,
     /// For a session: related sessions, both ways, in schedule order.
-    related: Vec<Summary<'a>>,
+    related: Vec<Value>,
     /// For a meeting: its sessions by day, in time order.
     schedule: Option<Schedule<'a>>,
     /// The page's calendar file, when it has one.
@@ -266,13 +272,18 @@ impl SiteValues {
             .collect();
         let strings = inputs.strings.tables.iter().map(Value::from_serializable).collect();
         let fallback = inputs.languages.fallback;
-        let sections = tree
+        let pages: Vec<Value> =
+            tree.pages.raw.par_iter().map(|p| Value::from_serializable(&page_summary(p, base))).collect();
+        let pages = TiVec::from(pages);
+        let sections: TiVec<SectionId, Value> =
+            tree.sections.iter().map(|s| Value::from_serializable(&section_summary(s, base))).collect();
+        let listings = tree
             .sections
             .iter_enumerated()
             .map(|(id, s)| {
-                let mut pages: Vec<Summary> = s.pages.iter().map(|&p| page_summary(&tree.pages[p], base)).collect();
+                let mut section_pages: Vec<Value> = s.pages.iter().map(|&p| pages[p].clone()).collect();
                 if fallback && s.lang != DEFAULT {
-                    pages.extend(untranslated_pages(tree, id).map(|p| page_summary(&tree.pages[p], base)));
+                    section_pages.extend(untranslated_pages(tree, id).map(|p| pages[p].clone()));
                 }
                 let view = SectionView {
                     title: &s.title,
@@ -281,13 +292,24 @@ impl SiteValues {
                     description: s.doc.front.description.as_deref(),
                     kind: s.doc.front.kind.name(),
                     fields: &s.doc.fields,
-                    pages,
-                    subsections: s.subsections.iter().map(|&c| section_summary(&tree.sections[c], base)).collect(),
+                    pages: section_pages,
+                    subsections: s.subsections.iter().map(|&c| sections[c].clone()).collect(),
                 };
                 Value::from_serializable(&view)
             })
             .collect();
-        SiteValues { site, strings, sections, programmes: Programmes::new(inputs, bodies) }
+        SiteValues { site, strings, pages, sections, listings, programmes: Programmes::new(inputs, bodies) }
+    }
+
+    /// Sections from the home page down to `section`.
+    fn ancestors(&self, tree: &SiteTree, mut section: Option<SectionId>) -> Vec<Value> {
+        let mut chain = Vec::new();
+        while let Some(id) = section {
+            chain.push(self.sections[id].clone());
+            section = tree.sections[id].parent;
+        }
+        chain.reverse();
+        chain
     }
 }
 
@@ -340,16 +362,6 @@ fn doc_summary<'a>(doc: &'a Document, title: &'a str, path: &'a str, base: &str)
     }
 }
 
-fn ancestors<'a>(tree: &'a SiteTree, mut section: Option<SectionId>, base: &str) -> Vec<Summary<'a>> {
-    let mut chain = Vec::new();
-    while let Some(id) = section {
-        chain.push(section_summary(&tree.sections[id], base));
-        section = tree.sections[id].parent;
-    }
-    chain.reverse();
-    chain
-}
-
 fn hero(doc: &Document, rendered: &Rendered, base: &str) -> Option<Hero> {
     let image = doc.front.background.as_deref()?;
     Some(Hero {
@@ -369,14 +381,14 @@ struct Subject<'a> {
     doc_id: Option<DocId>,
     lang: LangId,
     occurrences: &'a [Occurrence],
-    related: Vec<Summary<'a>>,
+    related: Vec<Value>,
     schedule: Option<Schedule<'a>>,
     title: &'a str,
     path: &'a str,
     rendered: &'a Rendered,
     is_section: bool,
-    neighbours: (Option<Summary<'a>>, Option<Summary<'a>>),
-    ancestors: Vec<Summary<'a>>,
+    neighbours: (Option<Value>, Option<Value>),
+    ancestors: Vec<Value>,
 }
 
 fn view<'a>(inputs: &RenderInputs<'a>, subject: Subject<'a>) -> PageView<'a> {
@@ -549,7 +561,7 @@ fn context(
     context.insert_value("t", values.strings[lang].clone());
     context.insert("lang", &language.code);
     context.insert("locale", &language.locale);
-    context.insert_value("section", values.sections[section].clone());
+    context.insert_value("section", values.listings[section].clone());
     context.insert_value("programme", values.programmes.value(programme));
     let page = Value::from_serializable(page);
     // `toc` and `extra` are `page.toc` and `page.extra` under shorter names:
@@ -572,24 +584,23 @@ pub fn doc_context(inputs: &RenderInputs<'_>, values: &SiteValues, id: DocId, re
 fn page_context(inputs: &RenderInputs<'_>, values: &SiteValues, id: PageId, rendered: &Rendered) -> Context {
     let tree = inputs.tree;
     let page = &tree.pages[id];
-    let base = inputs.config.base_path();
     let programme = tree.programme_of(page.section);
     // Activities page through the whole programme, not just their priority area.
     let (previous, next) = values.programmes.neighbours(id).unwrap_or((page.previous, page.next));
-    let neighbour = |n: Option<PageId>| n.map(|n| page_summary(&tree.pages[n], base));
+    let neighbour = |n: Option<PageId>| n.map(|n| values.pages[n].clone());
     let subject = Subject {
         doc: &page.doc,
         doc_id: Some(DocId::Page(id)),
         lang: page.lang,
         occurrences: &page.occurrences,
-        related: page.related.iter().map(|&p| page_summary(&tree.pages[p], base)).collect(),
+        related: page.related.iter().map(|&p| values.pages[p].clone()).collect(),
         schedule: None,
         title: &page.title,
         path: &page.url,
         rendered,
         is_section: false,
         neighbours: (neighbour(previous), neighbour(next)),
-        ancestors: ancestors(tree, Some(page.section), base),
+        ancestors: values.ancestors(tree, Some(page.section)),
     };
     context(inputs, values, &view(inputs, subject), page.section, programme)
 }
@@ -610,7 +621,7 @@ fn section_context(inputs: &RenderInputs<'_>, values: &SiteValues, id: SectionId
         rendered,
         is_section: true,
         neighbours: (None, None),
-        ancestors: ancestors(tree, section.parent, inputs.config.base_path()),
+        ancestors: values.ancestors(tree, section.parent),
     };
     context(inputs, values, &view(inputs, subject), id, tree.programme_of(id))
 }
@@ -632,7 +643,7 @@ pub fn generated_context(inputs: &RenderInputs<'_>, values: &SiteValues, part: &
         rendered: &part.rendered,
         is_section: false,
         neighbours: (None, None),
-        ancestors: ancestors(tree, Some(part.programme), inputs.config.base_path()),
+        ancestors: values.ancestors(tree, Some(part.programme)),
     };
     context(inputs, values, &view(inputs, subject), part.programme, Some(part.programme))
 }
