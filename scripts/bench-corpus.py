@@ -1,19 +1,23 @@
 #!/usr/bin/env python3
-"""Writes a deterministic benchmark site of N Markdown pages for folio or Hugo.
+"""Writes a deterministic benchmark site of N Markdown pages for folio, Hugo or Zola.
 
     scripts/bench-corpus.py N ENGINE OUTDIR [--links plain|native] [--sections K] [--seed S]
 
-ENGINE is `folio` (content/ and site.yaml; built with folio's default theme)
-or `hugo` (hugo.toml and minimal templates: a base layout, a page with its
-table of contents, a section list, a home page).
+ENGINE is `folio` (content/ and site.yaml; built with folio's default theme),
+`hugo` (hugo.toml and minimal templates: a base layout, a page with its
+table of contents, a section list, a home page) or `zola` (config.toml and
+the same minimal templates in Tera). Hugo and Zola also get a second
+configuration that turns highlighting off (hugo-nohl.toml: code fences are
+not highlighted; config-nohl.toml: no `[markdown.highlighting]`), for the
+benchmark's builds without highlighting.
 
-Every page has the same shape for both engines, and the shape of the shared
+Every page has the same body for every engine, and the shape of the shared
 benchmark corpus the project's figures were taken with: about 1,000 words,
 3 to 11 headings (## and ###), paragraphs with emphasis and inline code,
 bullet lists with links to other pages and to outside sites, and one
 18-21 line Rust code block. `--links native` writes internal links that the
 engine resolves and checks (`@/secNN/page-XXXXX.md` for folio,
-`{{< relref >}}` for Hugo) instead of root-relative URLs.
+`{{< relref >}}` for Hugo, `@/secNN/page-XXXXX.md` for Zola) instead of root-relative URLs.
 
 Only the standard library is used; the output is a pure function of the
 arguments. A corpus already in OUTDIR from the same arguments and the same
@@ -140,7 +144,7 @@ class Corpus:
         text = " ".join(rng.choice(WORDS) for _ in range(rng.randint(1, 3)))
         if self.links == "plain":
             url = "/%s/" % self.page_path(target)
-        elif self.engine == "folio":
+        elif self.engine in ("folio", "zola"):
             url = "@/%s.md" % self.page_path(target)
         else:
             url = '{{< relref "/%s.md" >}}' % self.page_path(target)
@@ -207,16 +211,14 @@ class Corpus:
         # Top up to about a thousand words.
         while sum(len(b.split()) for b in blocks) < 950:
             blocks.append(self.paragraph(rng, i))
-        front = [
-            "---",
-            'title: "%s"' % title,
-            "date: %s" % date,
-            'description: "%s"' % description,
-            "toc: true",
-            "tags: [%s]" % ", ".join('"%s"' % t for t in tags),
-            "---",
-            "",
-        ]
+        tag_list = "[%s]" % ", ".join('"%s"' % t for t in tags)
+        front = ["---", 'title: "%s"' % title, "date: %s" % date, 'description: "%s"' % description]
+        if self.engine == "zola":
+            # Zola keeps its own keys apart from the ones a theme adds.
+            front += ["taxonomies:", "  tags: %s" % tag_list, "extra:", "  toc: true"]
+        else:
+            front += ["toc: true", "tags: %s" % tag_list]
+        front += ["---", ""]
         return "\n".join(front) + "\n\n".join(blocks) + "\n"
 
     def write(self, out, stamp_text):
@@ -229,16 +231,24 @@ class Corpus:
             shutil.rmtree(out)
         content = os.path.join(out, "content")
         write(os.path.join(content, "_index.md"), '---\ntitle: "Home"\n---\n')
+        # Zola lists a section's pages in the order its front matter asks for.
+        sort = "sort_by: date\n" if self.engine == "zola" else ""
         for s in range(self.sections):
-            write(os.path.join(content, "sec%02d" % s, "_index.md"), '---\ntitle: "Section %02d"\n---\n' % s)
+            write(os.path.join(content, "sec%02d" % s, "_index.md"), '---\ntitle: "Section %02d"\n%s---\n' % (s, sort))
         for i in range(self.n):
             write(os.path.join(content, self.page_path(i) + ".md"), self.page(i))
         if self.engine == "folio":
             write(os.path.join(out, "site.yaml"), "title: Bench site\nbase_url: https://example.com/\n")
-        else:
+        elif self.engine == "hugo":
             write(os.path.join(out, "hugo.toml"), HUGO_CONFIG)
+            write(os.path.join(out, "hugo-nohl.toml"), HUGO_CONFIG + HUGO_NO_HIGHLIGHT)
             for name, text in HUGO_LAYOUTS.items():
                 write(os.path.join(out, "layouts", "_default", name), text)
+        else:
+            write(os.path.join(out, "config.toml"), ZOLA_CONFIG + ZOLA_HIGHLIGHT)
+            write(os.path.join(out, "config-nohl.toml"), ZOLA_CONFIG)
+            for name, text in ZOLA_TEMPLATES.items():
+                write(os.path.join(out, "templates", name), text)
         write(stamp, stamp_text)
 
 
@@ -252,12 +262,16 @@ HUGO_CONFIG = """baseURL = "https://example.com/"
 title = "Bench site"
 disableKinds = ["taxonomy", "term", "RSS", "sitemap", "robotsTXT"]
 
-[markup.highlight]
-noClasses = false
-
 [markup.tableOfContents]
 startLevel = 2
 endLevel = 3
+
+[markup.highlight]
+noClasses = false
+"""
+
+# Continues the [markup.highlight] table HUGO_CONFIG ends with.
+HUGO_NO_HIGHLIGHT = """codeFences = false
 """
 
 HUGO_LAYOUTS = {
@@ -281,10 +295,57 @@ HUGO_LAYOUTS = {
 }
 
 
+ZOLA_CONFIG = """base_url = "https://example.com"
+title = "Bench site"
+compile_sass = false
+build_search_index = false
+generate_feeds = false
+generate_sitemap = false
+generate_robots_txt = false
+taxonomies = [{ name = "tags", render = false }]
+"""
+
+# Without this table Zola does not highlight.
+ZOLA_HIGHLIGHT = """
+[markdown.highlighting]
+theme = "github-light"
+style = "class"
+"""
+
+ZOLA_TEMPLATES = {
+    "base.html": """<!doctype html>
+<html lang="en">
+<head><meta charset="utf-8"><title>{% block title %}{{ config.title }}{% endblock %}</title>
+<meta name="description" content="{% block description %}{{ config.title }}{% endblock %}"></head>
+<body><header><a href="/">{{ config.title }}</a></header>
+<main>{% block content %}{% endblock %}</main>
+<footer>{{ config.title }}</footer></body></html>
+""",
+    "index.html": """{% extends "base.html" %}{% block content %}<h1>{{ section.title }}</h1><ul>
+{% for s in section.subsections %}{% set sub = get_section(path=s, metadata_only=true) %}<li><a href="{{ sub.path }}">{{ sub.title }}</a></li>
+{% endfor %}</ul>{% endblock %}
+""",
+    "section.html": """{% extends "base.html" %}{% block title %}{{ section.title }} · {{ config.title }}{% endblock %}
+{% block content %}<h1>{{ section.title }}</h1><ul>
+{% for p in section.pages %}<li><a href="{{ p.path }}">{{ p.title }}</a> {{ p.date }} {{ p.description }}</li>
+{% endfor %}</ul>{% endblock %}
+""",
+    "page.html": """{% extends "base.html" %}{% block title %}{{ page.title }} · {{ config.title }}{% endblock %}
+{% block description %}{{ page.description }}{% endblock %}
+{% block content %}<article><h1>{{ page.title }}</h1>
+<p><time>{{ page.date }}</time> {% for t in page.taxonomies.tags %}<span>{{ t }}</span> {% endfor %}</p>
+{% if page.extra.toc %}<nav><ul>
+{% for h in page.toc %}<li><a href="#{{ h.id }}">{{ h.title }}</a>{% if h.children %}<ul>{% for c in h.children %}<li><a href="#{{ c.id }}">{{ c.title }}</a></li>{% endfor %}</ul>{% endif %}</li>
+{% endfor %}</ul></nav>{% endif %}
+{{ page.content | safe }}</article>{% endblock %}
+""",
+}
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("n", type=int)
-    parser.add_argument("engine", choices=["folio", "hugo"])
+    parser.add_argument("engine", choices=["folio", "hugo", "zola"])
     parser.add_argument("outdir")
     parser.add_argument("--links", choices=["plain", "native"], default="plain")
     parser.add_argument("--sections", type=int, default=20)
