@@ -22,7 +22,7 @@ impl ReverseIndex {
         let mut index = ReverseIndex::default();
         for (id, targets) in targets {
             for target in targets {
-                index.by_target.entry(target.clone()).or_default().insert(id);
+                index.insert(target, id);
             }
         }
         index
@@ -47,10 +47,23 @@ impl ReverseIndex {
             }
         }
         for target in new.iter().filter(|t| !old.contains(t)) {
-            self.by_target.entry(target.clone()).or_default().insert(id);
+            self.insert(target, id);
             changed.push(target.clone());
         }
         changed
+    }
+
+    /// Copies `target` only the first time some document points at it:
+    /// most targets are pointed at by many.
+    fn insert(&mut self, target: &str, id: DocId) {
+        match self.by_target.get_mut(target) {
+            Some(ids) => {
+                ids.insert(id);
+            }
+            None => {
+                self.by_target.insert(target.to_string(), BTreeSet::from([id]));
+            }
+        }
     }
 
     fn iter(&self) -> impl Iterator<Item = (&String, &BTreeSet<DocId>)> {
