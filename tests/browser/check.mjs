@@ -1,7 +1,14 @@
 #!/usr/bin/env node
 // Headless-browser check of a built folio site.
 //
-//   node tests/browser/check.mjs PUBLIC_DIR PAGE_PATH [PAGE_PATH...]
+//   node tests/browser/check.mjs PUBLIC_DIR [--search 'PAGE|QUERY|WANT,…|NOT'] PAGE_PATH [PAGE_PATH...]
+//
+// Each --search types QUERY into the header's search box of PAGE (desktop
+// width) and expects a result linking to each URL in WANT and none whose
+// URL starts with NOT (optional); every result must show a title, its
+// section and an excerpt with the match marked, Arrow Down must move into
+// the results and Escape back to the box, and axe-core must find nothing
+// with the results open.
 //
 // Serves PUBLIC_DIR on 127.0.0.1 and loads every PAGE_PATH in Debian's
 // chromium at a phone width and a desktop width. A check fails on console
@@ -73,7 +80,7 @@ const CONTENT_TYPES = {
 
 function usage(message) {
   if (message) console.error(`check.mjs: ${message}`);
-  console.error('usage: node tests/browser/check.mjs PUBLIC_DIR PAGE_PATH [PAGE_PATH...]');
+  console.error("usage: node tests/browser/check.mjs PUBLIC_DIR [--search 'PAGE|QUERY|WANT,…|NOT'] PAGE_PATH [PAGE_PATH...]");
   process.exit(2);
 }
 
@@ -472,12 +479,82 @@ async function checkFilterWithoutScripts(browser, origin, pagePath, viewport) {
   }
 }
 
+// Types a query into the header's search box and checks what it lists.
+async function trySearch(browser, origin, spec) {
+  const [pagePath, query, want = '', not = ''] = spec.split('|');
+  const wanted = want.split(',').filter(Boolean);
+  const problems = [];
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, serviceWorkers: 'block' });
+  try {
+    await context.route('**/*', (route) =>
+      new URL(route.request().url()).host === new URL(origin).host ? route.continue() : route.abort('blockedbyclient'),
+    );
+    const page = await context.newPage();
+    page.on('pageerror', (err) => problems.push(`page error: ${err.message}`));
+    await page.goto(new URL(pagePath, origin).href, { waitUntil: 'load', timeout: PAGE_TIMEOUT_MS });
+    const box = page.locator('header form[data-search] input[type=search]');
+    await box.click();
+    await box.pressSequentially(query, { delay: 20 });
+    const results = page.locator('header form[data-search] [data-search-results] li');
+    await results.first().waitFor({ state: 'visible', timeout: PAGE_TIMEOUT_MS });
+    // Excerpts come from the found pages; wait until each has its marks.
+    await page.waitForFunction(
+      () => [...document.querySelectorAll('header [data-search-results] li')].every((li) => li.querySelector('mark')),
+      null,
+      { timeout: PAGE_TIMEOUT_MS },
+    ).catch(() => problems.push(`"${query}": not every result got an excerpt with the match marked`));
+    const listed = await results.evaluateAll((items) =>
+      items.map((li) => ({
+        url: new URL(li.querySelector('a').href).pathname,
+        title: li.querySelector('.search-result__title')?.textContent.trim() ?? '',
+        section: li.querySelector('.search-result__section')?.textContent.trim() ?? '',
+        marked: [...li.querySelectorAll('mark')].map((m) => m.textContent),
+      })),
+    );
+    for (const url of wanted) {
+      if (!listed.some((r) => r.url === url)) {
+        problems.push(`"${query}" does not list ${url}; it lists ${listed.map((r) => r.url).join(', ')}`);
+      }
+    }
+    for (const r of listed) {
+      if (not && r.url.startsWith(not)) problems.push(`"${query}" lists ${r.url}, a page of another language`);
+      if (!r.title) problems.push(`"${query}": a result without a title (${r.url})`);
+      if (!r.section) problems.push(`"${query}": ${r.url} is listed without its section`);
+    }
+    const status = await page.locator('header form[data-search] [data-search-status]').textContent();
+    if (!/match/.test(status)) problems.push(`"${query}": the status says "${status}"`);
+    for (const finding of await accessibilityFindings(page)) problems.push(`with results open: ${finding}`);
+    await box.press('ArrowDown');
+    const focused = await page.evaluate(() => document.activeElement?.closest('[data-search-results]') !== null);
+    if (!focused) problems.push('Arrow Down does not move into the results');
+    await page.keyboard.press('Escape');
+    const back = await page.evaluate(() => ({
+      onBox: document.activeElement?.matches('input[type=search]') ?? false,
+      closed: document.querySelector('header [data-search-results]').hidden,
+    }));
+    if (!back.onBox || !back.closed) problems.push('Escape does not close the results and return to the box');
+    await page.screenshot({ path: path.join(SCREENSHOT_DIR, `search-${slugify(query)}.png`) });
+    console.log(`    "${query}" lists: ${listed.map((r) => `${r.url} (${r.section})`).join(', ')}`);
+  } catch (err) {
+    problems.push(`search check failed: ${err.message.split('\n')[0]}`);
+  } finally {
+    await context.close().catch(() => {});
+  }
+  return problems;
+}
+
 // ---------------------------------------------------------------------------
 
 async function main() {
   const args = process.argv.slice(2);
   if (args.includes('-h') || args.includes('--help')) usage();
-  if (args.length < 2) usage('need PUBLIC_DIR and at least one PAGE_PATH');
+  const searches = [];
+  for (let i = args.indexOf('--search'); i >= 0; i = args.indexOf('--search')) {
+    if (!args[i + 1]) usage('--search needs PAGE|QUERY|WANT|NOT');
+    searches.push(args[i + 1]);
+    args.splice(i, 2);
+  }
+  if (args.length < 1 || (args.length < 2 && !searches.length)) usage('need PUBLIC_DIR and at least one PAGE_PATH');
   const [publicDir, ...pagePaths] = args;
   if (!fs.existsSync(publicDir) || !fs.statSync(publicDir).isDirectory()) {
     usage(`PUBLIC_DIR ${publicDir} is not a directory`);
@@ -486,7 +563,7 @@ async function main() {
     if (!p.startsWith('/')) usage(`PAGE_PATH must start with "/": ${p}`);
   }
 
-  const total = pagePaths.length * VIEWPORTS.length;
+  const total = pagePaths.length * VIEWPORTS.length + searches.length;
   const bytes = {};
   let passed = 0;
   let server;
@@ -524,6 +601,17 @@ async function main() {
           console.log(`FAIL ${pagePath} @${viewport.width}: ${reasons.join(', ')}`);
           for (const p of problems) console.log(`    - ${p}`);
         }
+      }
+    }
+    for (const spec of searches) {
+      const problems = await trySearch(browser, origin, spec);
+      if (timedOut) return;
+      if (problems.length === 0) {
+        passed++;
+        console.log(`ok  search ${spec}`);
+      } else {
+        console.log(`FAIL search ${spec}`);
+        for (const p of problems) console.log(`    - ${p}`);
       }
     }
   };
