@@ -66,6 +66,17 @@ pub struct SiteConfig {
     /// Responsive images: widths, quality, limits, the cache folder.
     #[serde(default)]
     pub images: ImagesConfig,
+    // ---- What the published site carries besides its pages ----
+    /// Write the search index and show the theme's search box (`false`:
+    /// neither).
+    #[serde(default = "default_true")]
+    pub search: bool,
+    /// The image a shared link previews with when a page has no `image`
+    /// or hero of its own: a site path (`/assets/images/card.png`) or an
+    /// absolute URL.
+    #[serde(default)]
+    pub social_image: Option<String>,
+    // ----
     /// Free-form values for templates (`site.extra.*`).
     #[serde(default)]
     pub extra: yaml::Mapping,
@@ -278,6 +289,8 @@ impl SiteConfig {
             app_routes: Vec::new(),
             liquid: false,
             images: ImagesConfig::default(),
+            search: true,
+            social_image: None,
             extra: yaml::Mapping::new(),
             source: String::new(),
         }
@@ -339,6 +352,12 @@ impl SiteConfig {
     }
 
     /// The path every internal URL starts with: `/` or `/2021/`.
+    /// Whether `base_url` names the host (`https://…`): only then can the
+    /// site write absolute URLs (sitemap, feeds, canonical and social URLs).
+    pub fn has_absolute_base(&self) -> bool {
+        self.base_url.contains("://")
+    }
+
     pub fn base_path(&self) -> &str {
         match self.base_url.find("://") {
             Some(i) => {

@@ -202,7 +202,7 @@ fn find_ascii_case_insensitive(haystack: &str, needle: &str) -> Option<usize> {
 }
 
 /// Appends `value` to `out` with the entities an attribute value can hold decoded.
-fn decode_entities_into(value: &str, out: &mut String) {
+pub(crate) fn decode_entities_into(value: &str, out: &mut String) {
     let mut rest = value;
     while let Some(amp) = rest.find('&') {
         out.push_str(&rest[..amp]);

@@ -574,6 +574,7 @@ impl State {
                 let programme = match unit {
                     Unit::Doc(id) => tree.programme_of(tree.section_of(id)),
                     Unit::Generated(part) => Some(values.programmes.generated[part].programme),
+                    Unit::Theme(_) => None,
                 };
                 programme.is_some_and(|p| programmes.contains(&p))
             }));
@@ -635,6 +636,7 @@ impl State {
         // Copies are named by their content: two pages cannot claim one path.
         let problems = self.build.sync_image_outputs();
         debug_assert!(problems.is_empty(), "{problems:?}");
+        self.build.update_search(&changed.units);
         changed
     }
 

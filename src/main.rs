@@ -135,6 +135,10 @@ struct SiteArgs {
     /// Reports broken internal links and anchors as warnings instead of errors (for drafts in progress).
     #[arg(long)]
     no_strict: bool,
+    /// Leaves out the search index (and the theme's search box), whatever
+    /// `search` in site.yaml says: a quicker build, or to measure the index.
+    #[arg(long)]
+    no_search: bool,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -151,6 +155,7 @@ impl SiteArgs {
             drafts: self.drafts,
             base_url: self.base_url,
             highlight: !self.no_highlight,
+            search: !self.no_search,
             strict_links: self.no_strict.then_some(false),
             images: true,
         }

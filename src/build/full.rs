@@ -10,8 +10,8 @@ use super::link_check::check_menu;
 use super::pages::Pages;
 use super::static_files::add_static_files;
 use super::{
-    fail, ids_of, load_templates, one, output_dir, Backlinks, Build, BuildOptions, Checker, MarkdownStage, Out,
-    Renderer, Reuse, Timings,
+    fail, ids_of, load_templates, one, output_dir, publish, Backlinks, Build, BuildOptions, Checker, MarkdownStage,
+    Out, Renderer, Reuse, Timings,
 };
 use crate::config::{self, SiteConfig};
 use crate::content::{self, SiteTree};
@@ -115,6 +115,12 @@ impl Build {
         output_problems.extend(super::images::place(&mut output, &Default::default(), &image_outputs, root));
         output_problems.extend(add_static_files(&mut output, &theme, &site_assets.files, &assets));
         output_problems.extend(output::calendar::add_all(&mut output, &tree, &config));
+        let rendered =
+            publish::Rendered { tree: &tree, config: &config, programmes: &values.programmes, pages: &pages.by_unit };
+        let (search, published) = publish::publish(&rendered, &mut output, broken);
+        let (errors, published): (Vec<_>, Vec<_>) = published.into_iter().partition(Diagnostic::is_error);
+        output_problems.extend(errors);
+        timings.mark("search index, sitemap, feeds");
         if !output_problems.is_empty() {
             // Checking links now would report every page that failed to render
             // a second time, as a broken link target.
@@ -155,6 +161,8 @@ impl Build {
             output,
             checks,
             menu,
+            search,
+            published,
             known_broken,
             images,
             image_outputs,
@@ -188,6 +196,9 @@ fn settings(options: &BuildOptions, stage: bool, diagnostics: &mut Diagnostics) 
     let mut config = SiteConfig::load(root).map_err(|d| fail(one(d)))?;
     if let Some(url) = &options.base_url {
         config.set_base_url(url).map_err(|d| fail(one(d)))?;
+    }
+    if !options.search {
+        config.search = false;
     }
     let output_dir = output_dir(options, &config).map_err(|d| fail(one(d)))?;
     let data =

@@ -15,6 +15,7 @@ mod images;
 mod link_check;
 mod markdown_stage;
 mod pages;
+mod publish;
 mod static_files;
 mod update;
 
@@ -35,7 +36,7 @@ use crate::links;
 use crate::markdown::Highlighter;
 use crate::output::{self, SiteOutput};
 use crate::render::programme::PartId;
-use crate::render::{SiteValues, Templates};
+use crate::render::{SiteValues, Templates, ThemePage};
 use crate::theme::{self, TemplateFile, Theme};
 use crate::yaml;
 
@@ -54,6 +55,8 @@ pub struct BuildOptions {
     pub drafts: bool,
     pub base_url: Option<String>,
     pub highlight: bool,
+    /// Write the search index (`--no-search`: not, whatever site.yaml says).
+    pub search: bool,
     /// `Some(false)` turns broken links into warnings (`--no-strict`);
     /// `None` follows `strict_links` in site.yaml.
     pub strict_links: Option<bool>,
@@ -70,6 +73,7 @@ impl BuildOptions {
             drafts: false,
             base_url: None,
             highlight: true,
+            search: true,
             strict_links: None,
             images: true,
         }
@@ -283,6 +287,11 @@ pub(crate) struct Build {
     /// The link check of each document.
     checks: PerDoc<Vec<Diagnostic>>,
     menu: Vec<Diagnostic>,
+    /// The search index, kept to update it page by page.
+    search: Option<output::search::SearchIndex>,
+    /// Warnings about what the build publishes besides the pages
+    /// (sitemap, feeds, aliases, card images).
+    published: Vec<Diagnostic>,
     /// Links already broken when the site was imported: warnings.
     known_broken: crate::known_broken::KnownBroken,
     /// The site's images (kept by `folio serve` across rebuilds).
@@ -303,6 +312,8 @@ pub(crate) struct Out {
     pub scan: Arc<html_scan::Scanned>,
     /// The image copies it shows.
     pub images: Arc<[Used]>,
+    /// Its words for the search index; `None` for a page left out of it.
+    pub terms: Option<Arc<output::search::PageTerms>>,
 }
 
 /// Something rendered from a template, in the order a build renders them.
@@ -311,6 +322,8 @@ pub(crate) enum Unit {
     Doc(DocId),
     /// A page folio makes for a programme.
     Generated(PartId),
+    /// A page the theme makes of its own (404, search).
+    Theme(ThemePage),
 }
 
 impl Build {
@@ -328,6 +341,7 @@ impl Build {
         let mut all = self.problems_before_templates();
         all.extend(self.checks.values().flatten().cloned());
         all.extend(self.menu.iter().cloned());
+        all.extend(self.published.iter().cloned());
         self.known_broken.apply(&mut all);
         all.sort();
         all

@@ -8,8 +8,9 @@ use super::{MarkdownStage, Out, Unit};
 use crate::content::DocId;
 use crate::diagnostics::{Diagnostic, Location};
 use crate::html_scan;
+use crate::output::search::PageTerms;
 use crate::output::{self, OutputContent, SiteOutput};
-use crate::render::{self, RenderInputs, SiteValues, Templates};
+use crate::render::{self, RenderInputs, SiteValues, Templates, ThemePage};
 
 /// The pages rendered from templates, in agreement with the site's files:
 /// each page's bytes (while kept) and what its HTML holds, by unit and by
@@ -76,7 +77,12 @@ impl Renderer<'_> {
         let tree = self.inputs.tree;
         // A language's root that no file defines is not written.
         let written = tree.doc_ids().filter(|&id| !matches!(id, DocId::Section(s) if tree.sections[s].hidden));
-        written.map(Unit::Doc).chain(generated).collect()
+        let theme_pages = ThemePage::ALL.into_iter().filter(|&page| {
+            self.templates.has(page.template())
+                && (page != ThemePage::Search || self.inputs.config.search)
+                && !tree.doc_ids().any(|id| tree.output(id) == page.output())
+        });
+        written.map(Unit::Doc).chain(generated).chain(theme_pages.map(Unit::Theme)).collect()
     }
 
     /// Where a unit is written, and the file it comes from.
@@ -88,6 +94,7 @@ impl Renderer<'_> {
                 let part = &self.values.programmes.generated[id];
                 (&part.output, &tree.sections[part.programme].doc.source)
             }
+            Unit::Theme(page) => (page.output(), Path::new(page.template())),
         }
     }
 
@@ -101,6 +108,26 @@ impl Renderer<'_> {
             }
             Unit::Doc(DocId::Page(id)) => self.templates.choose(Some(&tree.pages[id].doc), false, false),
             Unit::Generated(id) => Ok(self.values.programmes.generated[id].template.to_string()),
+            Unit::Theme(page) => Ok(page.template().to_string()),
+        }
+    }
+
+    /// The title a unit is found by in the search index; `None` for the
+    /// units left out of it: all of them when search is off, a page with
+    /// `search: false`, the one-page view of a programme (its text is on
+    /// the programme's own pages) and the theme's 404 and search pages.
+    fn search_title(&self, unit: Unit) -> Option<&str> {
+        let tree = self.inputs.tree;
+        if !self.inputs.config.search {
+            return None;
+        }
+        match unit {
+            Unit::Doc(id) => (tree.document(id).front.search != Some(false)).then(|| tree.title(id)),
+            Unit::Generated(id) => {
+                let part = &self.values.programmes.generated[id];
+                (part.template != render::programme::ONE_PAGE_TEMPLATE).then_some(part.title.as_str())
+            }
+            Unit::Theme(_) => None,
         }
     }
 
@@ -111,10 +138,12 @@ impl Renderer<'_> {
         let context = match unit {
             Unit::Doc(id) => render::doc_context(inputs, values, id, &self.markdown.doc(id, true).body),
             Unit::Generated(id) => render::generated_context(inputs, values, &values.programmes.generated[id]),
+            Unit::Theme(page) => render::theme_page_context(inputs, values, page),
         };
         let source = match unit {
             Unit::Doc(id) => &tree.document(id).source,
             Unit::Generated(id) => &tree.sections[values.programmes.generated[id].programme].doc.source,
+            Unit::Theme(page) => Path::new(page.template()),
         };
         self.templates.render(&template, &context, source)
     }
@@ -127,15 +156,16 @@ impl Renderer<'_> {
         let html = html?;
         let images: Arc<[crate::images::Used]> = images.into();
         let scan = Arc::new(html_scan::scan(&html));
+        let terms = self.search_title(unit).map(|title| Arc::new(PageTerms::of(title, &html)));
         let bytes: Arc<[u8]> = html.into_bytes().into();
         match staging {
-            None => Ok(Out { bytes: Some(bytes), scan, images }),
+            None => Ok(Out { bytes: Some(bytes), scan, images, terms }),
             Some(staging) => {
                 let (path, origin) = self.target(unit);
                 staging.write(path, &OutputContent::Rendered(bytes)).map_err(|e| {
                     Diagnostic::error(format!("cannot write {}: {e}", path.display())).at(Location::file(origin))
                 })?;
-                Ok(Out { bytes: None, scan, images })
+                Ok(Out { bytes: None, scan, images, terms })
             }
         }
     }

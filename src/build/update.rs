@@ -18,6 +18,7 @@ use crate::content::{self, DocId, Document, PerDoc, SiteTree};
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::links;
 use crate::markdown::RenderOptions;
+use crate::output::search::{self, SearchIndex};
 use crate::output::SiteOutput;
 use crate::render::{RenderInputs, SiteValues, Templates};
 use crate::theme::{TemplateFile, Theme};
@@ -190,6 +191,34 @@ impl Build {
         self.pages.replace(&mut self.output, unit, path, out)
     }
 
+    /// Brings the search index in line with the pages of `units`, rendered
+    /// anew: only the files their changed words fall in are written again
+    /// (a page whose words did not change touches nothing).
+    pub fn update_search(&mut self, units: &[Unit]) {
+        let Some(mut index) = self.search.take() else { return };
+        let rendered = super::publish::Rendered {
+            tree: &self.tree,
+            config: &self.config,
+            programmes: &self.values.programmes,
+            pages: &self.pages.by_unit,
+        };
+        let files = match index.update(rendered.search_pages(units.iter().copied())) {
+            Some(files) => files,
+            None => {
+                // A page came into or left the index: made anew, as a full build would.
+                index = SearchIndex::new(rendered.search_pages(self.pages.by_unit.keys().copied()));
+                let old: Vec<PathBuf> =
+                    self.output.files.keys().filter(|p| p.starts_with(search::DIR)).cloned().collect();
+                let mut files: Vec<(String, Option<String>)> =
+                    old.iter().map(|p| (p.to_string_lossy().into_owned(), None)).collect();
+                files.extend(index.files().into_iter().map(|(p, c)| (p, Some(c))));
+                files
+            }
+        };
+        super::publish::put_search_files(&mut self.output, files);
+        self.search = Some(index);
+    }
+
     /// The link checks of `which`, run again over the site's `paths`;
     /// `anchors` holds, for each document, the pages whose ids its check
     /// looks at.
@@ -242,6 +271,7 @@ impl Build {
         match unit {
             Unit::Doc(id) => self.tree.url(id),
             Unit::Generated(id) => &self.values.programmes.generated[id].path,
+            Unit::Theme(page) => page.path(),
         }
     }
 
@@ -250,6 +280,7 @@ impl Build {
         match unit {
             Unit::Doc(id) => self.tree.output(id),
             Unit::Generated(id) => &self.values.programmes.generated[id].output,
+            Unit::Theme(page) => page.output(),
         }
     }
 

@@ -42,6 +42,19 @@ pub struct FrontMatter {
     /// CSS height of the hero band, e.g. `70vh`.
     pub height: Option<String>,
     pub lang: Option<String>,
+    // ---- What the published site carries besides the page ----
+    /// When the page last changed (`YYYY-MM-DD`): the sitemap's and the
+    /// feed's date, else `date`.
+    pub updated: Option<WrittenDate>,
+    /// Old addresses of the page (site paths): each gets a redirect page.
+    pub aliases: Vec<String>,
+    /// On a section's `_index.md`: write an Atom feed of its pages.
+    pub feed: bool,
+    /// `false` leaves the page out of the search index.
+    pub search: Option<bool>,
+    /// The image a shared link to the page previews with (a site path or
+    /// an absolute URL); else its hero, else the site's `social_image`.
+    pub image: Option<String>,
 }
 
 /// A content file cut in two: its front matter and its body.
@@ -90,11 +103,13 @@ pub struct Parsed {
 pub fn parse(file: &Path, text: &str, yaml_text: &str) -> Result<Parsed, Diagnostic> {
     let at = Embedded { file, file_source: text, lines_before: 1, what: "front matter" };
     let document = yaml::Document::parse(yaml_text, at)?;
-    if let Some(date) = document.text_of("date").filter(|d| WrittenDate::parse(d).is_none()) {
-        let (line, column) = yaml::key_position(yaml_text, "date").unwrap_or((0, 1));
-        return Err(Diagnostic::error(format!("`date` is not a date: `{date}`"))
-            .at(Location::at_line(file, text, line + 1, column))
-            .help("write the date as YYYY-MM-DD, e.g. `date: 2021-06-23`"));
+    for key in ["date", "updated"] {
+        if let Some(date) = document.text_of(key).filter(|d| WrittenDate::parse(d).is_none()) {
+            let (line, column) = yaml::key_position(yaml_text, key).unwrap_or((0, 1));
+            return Err(Diagnostic::error(format!("`{key}` is not a date: `{date}`"))
+                .at(Location::at_line(file, text, line + 1, column))
+                .help(format!("write the date as YYYY-MM-DD, e.g. `{key}: 2021-06-23`")));
+        }
     }
     let front: FrontMatter = document.get()?;
     let (fields, kind_keys) = KindFields::parse(front.kind, &document)?;

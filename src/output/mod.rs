@@ -4,6 +4,10 @@
 //! as it was.
 
 pub mod calendar;
+pub mod feed;
+pub mod redirect;
+pub mod search;
+pub mod sitemap;
 mod write;
 
 use std::collections::BTreeMap;

@@ -8,7 +8,7 @@ use tera::{Context, Value};
 use typed_index_collections::TiVec;
 
 use super::programme::{Part, Programmes};
-use super::RenderInputs;
+use super::{social, RenderInputs};
 use crate::content::schedule::{Occurrence, When};
 use crate::content::{DocId, Document, KindFields, Page, PageId, Section, SectionId, SiteTree, WrittenDate};
 use crate::languages::{LangId, DEFAULT};
@@ -43,6 +43,8 @@ struct SiteView<'a> {
     home: String,
     /// Every language of the site, with its home page.
     languages: Vec<LanguageView<'a>>,
+    /// The search index is written and the theme shows its search box.
+    search: bool,
     menu: Vec<MenuView<'a>>,
     extra: &'a crate::yaml::Mapping,
     data: crate::yaml::Mapping,
@@ -188,6 +190,12 @@ pub struct PageView<'a> {
     schedule: Option<Schedule<'a>>,
     /// The page's calendar file, when it has one.
     calendar_url: Option<String>,
+    /// What a shared link previews as: canonical URL, card image, type.
+    social: social::SocialView,
+    /// For the Work Programme: `citation_*` data.
+    citation: Option<social::CitationView<'a>>,
+    /// For a section with `feed: true`: its Atom feed.
+    feeds: Vec<social::FeedLink<'a>>,
 }
 
 #[derive(Serialize)]
@@ -260,6 +268,7 @@ impl SiteValues {
                     base_url: &config.base_url,
                     base_path: base,
                     language: &language.code,
+                    search: config.search,
                     home: languages[lang].url.clone(),
                     languages: languages.clone(),
                     menu: language.menu.iter().map(|m| menu_view(m, base)).collect(),
@@ -389,6 +398,8 @@ struct Subject<'a> {
     is_section: bool,
     neighbours: (Option<Value>, Option<Value>),
     ancestors: Vec<Value>,
+    /// The programme's own page or its one-page view: cited as a document.
+    cited: bool,
 }
 
 fn view<'a>(inputs: &RenderInputs<'a>, subject: Subject<'a>) -> PageView<'a> {
@@ -407,12 +418,16 @@ fn view<'a>(inputs: &RenderInputs<'a>, subject: Subject<'a>) -> PageView<'a> {
         is_section,
         neighbours,
         ancestors,
+        cited,
     } = subject;
     let url = urls::site_url(base, path);
     let language = &inputs.languages.list[lang];
     let translations = translations(inputs, doc_id, lang);
     let x_default = translations.iter().find(|t| t.translated && t.code == inputs.languages.list[DEFAULT].code);
     let x_default = x_default.map(|t| t.href.clone());
+    let social = social::social(doc, config, &url, is_section);
+    let citation = cited.then(|| social::citation(doc, title, social.canonical.as_deref())).flatten();
+    let feeds = if is_section { social::feeds(doc, title, path, config) } else { Vec::new() };
     let toc = match doc.front.toc_max_depth {
         Some(depth) => markdown::toc::limit(&rendered.toc, depth),
         None => rendered.toc.clone(),
@@ -462,6 +477,9 @@ fn view<'a>(inputs: &RenderInputs<'a>, subject: Subject<'a>) -> PageView<'a> {
             .collect(),
         related,
         schedule,
+        social,
+        citation,
+        feeds,
     }
 }
 
@@ -601,6 +619,7 @@ fn page_context(inputs: &RenderInputs<'_>, values: &SiteValues, id: PageId, rend
         is_section: false,
         neighbours: (neighbour(previous), neighbour(next)),
         ancestors: values.ancestors(tree, Some(page.section)),
+        cited: false,
     };
     context(inputs, values, &view(inputs, subject), page.section, programme)
 }
@@ -622,6 +641,7 @@ fn section_context(inputs: &RenderInputs<'_>, values: &SiteValues, id: SectionId
         is_section: true,
         neighbours: (None, None),
         ancestors: values.ancestors(tree, section.parent),
+        cited: true,
     };
     context(inputs, values, &view(inputs, subject), id, tree.programme_of(id))
 }
@@ -644,6 +664,33 @@ pub fn generated_context(inputs: &RenderInputs<'_>, values: &SiteValues, part: &
         is_section: false,
         neighbours: (None, None),
         ancestors: values.ancestors(tree, Some(part.programme)),
+        cited: part.template == super::programme::ONE_PAGE_TEMPLATE,
     };
     context(inputs, values, &view(inputs, subject), part.programme, Some(part.programme))
+}
+
+/// A page the theme makes of its own (the 404 page, the search page): a
+/// plain page at the top of the site, with no text of its own.
+pub fn theme_page_context(inputs: &RenderInputs<'_>, values: &SiteValues, page: super::ThemePage) -> Context {
+    let doc = Document::stand_in(std::path::Path::new(page.template()));
+    let rendered = Rendered::default();
+    let subject = Subject {
+        doc: &doc,
+        doc_id: None,
+        lang: DEFAULT,
+        occurrences: &[],
+        related: Vec::new(),
+        schedule: None,
+        title: page.title(),
+        path: page.path(),
+        rendered: &rendered,
+        is_section: false,
+        neighbours: (None, None),
+        ancestors: Vec::new(),
+        cited: false,
+    };
+    let mut view = view(inputs, subject);
+    // Not a page to share or to find: no canonical URL, no card of its own.
+    view.social.canonical = None;
+    context(inputs, values, &view, crate::content::ROOT, None)
 }

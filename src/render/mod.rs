@@ -9,13 +9,14 @@ pub mod filters;
 mod image_functions;
 mod limits;
 pub mod programme;
+pub mod social;
 
 use std::collections::{BTreeMap, HashMap};
 
 use serde::Serialize;
 use tera::{Context, ErrorKind, Tera};
 
-pub use context::{doc_context, generated_context, SiteValues, GENERATOR};
+pub use context::{doc_context, generated_context, theme_page_context, SiteValues, GENERATOR};
 
 use crate::config::SiteConfig;
 use crate::content::{Document, Kind, SiteTree};
@@ -35,6 +36,50 @@ pub struct RenderInputs<'a> {
     pub languages: &'a crate::languages::Languages,
     /// The theme's interface strings in each language.
     pub strings: &'a crate::i18n::Strings,
+}
+
+/// Pages the theme makes of its own, from no content file: written when
+/// the theme has the template and the site has no page at that address.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum ThemePage {
+    /// `404.html`, which hosts (and `folio serve`) answer unknown URLs with.
+    NotFound,
+    /// `/search/`: the search box's results on a page of their own.
+    Search,
+}
+
+impl ThemePage {
+    pub const ALL: [ThemePage; 2] = [ThemePage::NotFound, ThemePage::Search];
+
+    pub fn template(self) -> &'static str {
+        match self {
+            ThemePage::NotFound => "404.html",
+            ThemePage::Search => "search.html",
+        }
+    }
+
+    /// The URL path it is shown at.
+    pub fn path(self) -> &'static str {
+        match self {
+            ThemePage::NotFound => "/404.html",
+            ThemePage::Search => "/search/",
+        }
+    }
+
+    /// Its file in the output.
+    pub fn output(self) -> &'static std::path::Path {
+        std::path::Path::new(match self {
+            ThemePage::NotFound => "404.html",
+            ThemePage::Search => "search/index.html",
+        })
+    }
+
+    pub fn title(self) -> &'static str {
+        match self {
+            ThemePage::NotFound => "Page not found",
+            ThemePage::Search => "Search",
+        }
+    }
 }
 
 /// A page that refers to another one.

@@ -982,18 +982,7 @@ impl<'o> Planner<'o> {
         let (published, draft) = published_edits(s, &merged);
         edits.extend(published);
         s.draft |= draft;
-        // `redirect_from` (jekyll-redirect-from): old URLs are lost.
-        if let Some(from) = merged.get("redirect_from") {
-            let urls = config::string_list(from).unwrap_or_default();
-            self.not_carried(
-                key_location(&shown, &s.text, &s.yaml, "redirect_from"),
-                format!(
-                    "`redirect_from` ({}) is not carried over: folio does not write redirect pages",
-                    urls.join(", ")
-                ),
-                "configure these redirects in the web server, or keep the key for later: it stays in the front matter",
-            );
-        }
+        edits.extend(redirect_edits(s, &merged));
         if toc && !in_file("toc") {
             edits.push(Edit::Set("toc".into(), Value::Bool(true)));
         }
@@ -1340,6 +1329,26 @@ fn defaults_written_out(s: &Source, merged: &Mapping) -> Vec<Edit> {
         if !s.front.contains_key(name) || merged.get(name) != s.front.get(name) {
             edits.push(Edit::Set(name.to_string(), merged[name].clone()));
         }
+    }
+    edits
+}
+
+/// `redirect_from` (jekyll-redirect-from) -> `aliases`: folio writes the
+/// same redirect pages at the old addresses.
+fn redirect_edits(s: &Source, merged: &Mapping) -> Vec<Edit> {
+    let mut edits = Vec::new();
+    let Some(from) = merged.get("redirect_from") else { return edits };
+    let aliases: Vec<Value> = config::string_list(from)
+        .unwrap_or_default()
+        .into_iter()
+        .filter(|url| !url.trim().is_empty())
+        .map(|url| Value::String(if url.starts_with('/') { url } else { format!("/{url}") }))
+        .collect();
+    if s.front.contains_key("redirect_from") {
+        edits.push(Edit::Remove("redirect_from".into()));
+    }
+    if !aliases.is_empty() {
+        edits.push(Edit::Set("aliases".into(), Value::Sequence(aliases)));
     }
     edits
 }

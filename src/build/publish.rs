@@ -1,0 +1,401 @@
+//! What the build writes beside the pages rendered from templates, once
+//! every page is rendered: the search index, redirect pages at each page's
+//! `aliases`, and (for a site whose `base_url` names its host) the sitemap,
+//! robots.txt and the Atom feeds; and the checks of what those name: an
+//! alias that is not a site path or is claimed twice or by a page, `feed:
+//! true` on a page, a card image the site does not publish.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use super::{Out, Unit};
+use crate::config::{SiteConfig, CONFIG_FILE};
+use crate::content::{schedule, DocId, Document, SiteTree};
+use crate::diagnostics::{Diagnostic, Location, Severity};
+use crate::output::feed::{self, Feed, FeedEntry};
+use crate::output::search::{SearchIndex, SearchPage};
+use crate::output::sitemap::{self, SitemapEntry};
+use crate::output::{redirect, OutputContent, SiteOutput};
+use crate::render::filters::absolute_url;
+use crate::render::programme::Programmes;
+use crate::render::{social, GENERATOR};
+use crate::urls;
+
+pub const NO_ABSOLUTE_BASE: &str = "no-absolute-base-url";
+pub const FEED_UNDATED: &str = "feed-undated";
+pub const CARD_IMAGE_MISSING: &str = "card-image-missing";
+
+/// What the rendered pages are to this step: by unit, what each holds, and
+/// where each is shown.
+pub(crate) struct Rendered<'a> {
+    pub tree: &'a SiteTree,
+    pub config: &'a SiteConfig,
+    pub programmes: &'a Programmes,
+    pub pages: &'a std::collections::BTreeMap<Unit, Out>,
+}
+
+impl Rendered<'_> {
+    /// The URL path a unit is shown at (without the base path).
+    fn path(&self, unit: Unit) -> &str {
+        match unit {
+            Unit::Doc(id) => self.tree.url(id),
+            Unit::Generated(id) => &self.programmes.generated[id].path,
+            Unit::Theme(page) => page.path(),
+        }
+    }
+
+    /// The document a unit shows (a programme's for the pages made of it).
+    fn document(&self, unit: Unit) -> Option<&Document> {
+        match unit {
+            Unit::Doc(id) => Some(self.tree.document(id)),
+            Unit::Generated(id) => Some(&self.tree.sections[self.programmes.generated[id].programme].doc),
+            Unit::Theme(_) => None,
+        }
+    }
+
+    fn title(&self, unit: Unit) -> &str {
+        match unit {
+            Unit::Doc(id) => self.tree.title(id),
+            Unit::Generated(id) => &self.programmes.generated[id].title,
+            Unit::Theme(page) => page.title(),
+        }
+    }
+
+    /// Where a result belongs, shown under its title: the programme
+    /// ("GBIF Work Programme 2024"), else the meeting, else its section.
+    fn section_label(&self, unit: Unit) -> &str {
+        let tree = self.tree;
+        let start = match unit {
+            Unit::Doc(DocId::Page(id)) => Some(tree.pages[id].section),
+            Unit::Doc(DocId::Section(id)) => tree.sections[id].parent,
+            Unit::Generated(id) => Some(self.programmes.generated[id].programme),
+            Unit::Theme(_) => None,
+        };
+        let Some(start) = start else { return &self.config.title };
+        let owner = tree.programme_of(start).or_else(|| schedule::meeting_of(tree, start)).unwrap_or(start);
+        match owner == crate::content::ROOT {
+            true => &self.config.title,
+            false => &tree.sections[owner].title,
+        }
+    }
+
+    fn lang<'d>(&'d self, doc: &'d Document) -> &'d str {
+        doc.front.lang.as_deref().unwrap_or(&self.config.language)
+    }
+
+    /// The search index's entry of each page that has terms.
+    pub fn search_pages(&self, units: impl Iterator<Item = Unit>) -> Vec<SearchPage> {
+        let base = self.config.base_path();
+        units
+            .filter_map(|unit| {
+                let terms = self.pages.get(&unit)?.terms.as_ref()?;
+                let doc = self.document(unit)?;
+                Some(SearchPage {
+                    url: urls::site_url(base, self.path(unit)),
+                    title: self.title(unit).to_string(),
+                    section: self.section_label(unit).to_string(),
+                    lang: self.lang(doc).to_string(),
+                    terms: Arc::clone(terms),
+                })
+            })
+            .collect()
+    }
+}
+
+/// Adds the search index's files to `output` (replacing or removing those
+/// named), each as coming from site.yaml.
+pub(crate) fn put_search_files(output: &mut SiteOutput, files: Vec<(String, Option<String>)>) {
+    for (path, content) in files {
+        let path = PathBuf::from(path);
+        match content {
+            Some(text) => {
+                output.files.insert(
+                    path,
+                    crate::output::OutputFile {
+                        content: OutputContent::Rendered(text.into_bytes().into()),
+                        origin: PathBuf::from(CONFIG_FILE),
+                    },
+                );
+            }
+            None => {
+                output.files.remove(&path);
+            }
+        }
+    }
+}
+
+/// Writes everything of this step into `output`; returns the search index
+/// (kept by `folio serve` to update it page by page) and the problems.
+pub(crate) fn publish(
+    rendered: &Rendered<'_>,
+    output: &mut SiteOutput,
+    broken: Severity,
+) -> (Option<SearchIndex>, Vec<Diagnostic>) {
+    let (tree, config) = (rendered.tree, rendered.config);
+    let mut problems = Vec::new();
+    let search = config.search.then(|| SearchIndex::new(rendered.search_pages(rendered.pages.keys().copied())));
+    if let Some(index) = &search {
+        put_search_files(output, index.files().into_iter().map(|(p, c)| (p, Some(c))).collect());
+    }
+    problems.extend(aliases(tree, config, output));
+    problems.extend(feed_on_pages(tree));
+    problems.extend(card_images(tree, config, output, broken));
+    if config.has_absolute_base() {
+        sitemap_and_robots(rendered, output);
+        problems.extend(feeds(tree, config, output));
+    } else {
+        let location = match crate::yaml::key_position(&config.source, "base_url") {
+            Some((line, column)) => Location::at_line(Path::new(CONFIG_FILE), &config.source, line, column),
+            None => Location::file(Path::new(CONFIG_FILE)),
+        };
+        problems.push(
+            Diagnostic::warning(format!(
+                "no absolute base_url (`{}`): sitemap.xml, robots.txt, Atom feeds, canonical URLs and social card images are left out",
+                config.base_url
+            ))
+            .code(NO_ABSOLUTE_BASE)
+            .at(location)
+            .help("set `base_url: https://…` in site.yaml to the address the site is published at, or pass `--base-url https://…`"),
+        );
+    }
+    (search, problems)
+}
+
+/// Adds a file made by this step, or the problem of its path being taken.
+fn add(output: &mut SiteOutput, path: PathBuf, text: String, origin: &Path) -> Option<Diagnostic> {
+    output.add(path, OutputContent::Rendered(text.into_bytes().into()), origin).err()
+}
+
+/// The output file an alias is written to: `/old/` and `/old` ->
+/// `old/index.html`, `/old/page.html` -> `old/page.html`.
+fn alias_file(alias: &str) -> PathBuf {
+    let trimmed = alias.trim_start_matches('/');
+    if trimmed.is_empty() || trimmed.ends_with('/') {
+        PathBuf::from(format!("{trimmed}index.html"))
+    } else if trimmed.ends_with(".html") || trimmed.ends_with(".htm") {
+        PathBuf::from(trimmed)
+    } else {
+        PathBuf::from(format!("{trimmed}/index.html"))
+    }
+}
+
+/// Why an alias is not a path inside the site, if it is not.
+fn alias_problem(alias: &str) -> Option<&'static str> {
+    if urls::is_external(alias) || alias.starts_with("//") {
+        Some("is an address on another site")
+    } else if !alias.starts_with('/') {
+        Some("is not a path from the site's root")
+    } else if alias.split('/').any(|s| s == ".." || s == ".") {
+        Some("has `.` or `..` in it")
+    } else if alias.contains(['?', '#', '\\']) || alias.chars().any(char::is_control) {
+        Some("has a query, an anchor or a character a path cannot have")
+    } else {
+        None
+    }
+}
+
+/// Redirect pages at every page's aliases.
+fn aliases(tree: &SiteTree, config: &SiteConfig, output: &mut SiteOutput) -> Vec<Diagnostic> {
+    let mut problems = Vec::new();
+    let mut claimed: HashMap<PathBuf, (&Path, &str)> = HashMap::new();
+    let base = config.base_path();
+    for id in tree.doc_ids() {
+        let doc = tree.document(id);
+        for (n, alias) in doc.front.aliases.iter().enumerate() {
+            let at = doc.item_key_location("aliases", n, "");
+            if let Some(why) = alias_problem(alias) {
+                problems.push(
+                    Diagnostic::error(format!("alias `{alias}` {why}"))
+                        .at(at)
+                        .help("write the old address as a path from the site's root, e.g. `- /old/page/`"),
+                );
+                continue;
+            }
+            let file = alias_file(alias);
+            if let Some((first, _)) = claimed.get(&file) {
+                problems.push(
+                    Diagnostic::error(format!("alias `{alias}` is claimed twice: {} claims it too", first.display()))
+                        .at(at)
+                        .help("keep the alias on one page only"),
+                );
+                continue;
+            }
+            if let Some(taken) =
+                output.files.get(&file).map(|f| f.origin.clone()).or_else(|| output.written.get(&file).cloned())
+            {
+                problems.push(
+                    Diagnostic::error(format!("alias `{alias}` is the address of {}", taken.display()))
+                        .at(at)
+                        .help("remove the alias: a page is at that address, and it would replace it"),
+                );
+                continue;
+            }
+            claimed.insert(file, (&doc.source, alias));
+            let href = urls::site_url(base, tree.url(id));
+            let canonical = absolute_url(&config.base_url, &href);
+            let lang = doc.front.lang.as_deref().unwrap_or(&config.language);
+            let page = redirect::redirect_page(&href, &canonical, tree.title(id), lang);
+            let file = alias_file(alias);
+            problems.extend(add(output, file, page, &doc.source));
+        }
+    }
+    problems
+}
+
+/// `feed: true` belongs on a section's `_index.md`.
+fn feed_on_pages(tree: &SiteTree) -> Vec<Diagnostic> {
+    tree.pages
+        .iter()
+        .filter(|p| p.doc.front.feed)
+        .map(|p| {
+            Diagnostic::error("`feed: true` is set on a page; only a section has a feed")
+                .at(p.doc.key_location("feed"))
+                .help("move `feed: true` to the `_index.md` of the section whose pages the feed should list")
+        })
+        .collect()
+}
+
+/// Each page's card image, when it is a file of the site, must be one the
+/// site publishes (as serious as a broken link).
+fn card_images(tree: &SiteTree, config: &SiteConfig, output: &SiteOutput, broken: Severity) -> Vec<Diagnostic> {
+    let mut problems = Vec::new();
+    let mut site_default_reported = false;
+    let exists = |p: &str| output.contains(Path::new(p));
+    for id in tree.doc_ids() {
+        let doc = tree.document(id);
+        let Some(image) = social::card_image(doc, config) else { continue };
+        if urls::is_external(image.written) {
+            continue;
+        }
+        let path = match image.written.strip_prefix('/') {
+            Some(rooted) => rooted.to_string(),
+            None => format!("{}{}", tree.url(id).trim_start_matches('/'), image.written),
+        };
+        if crate::links::served_file(&path, exists, &output.host).is_some() {
+            continue;
+        }
+        let key = image.key.name();
+        let location = match image.key {
+            social::CardImageKey::Site if site_default_reported => continue,
+            social::CardImageKey::Site => {
+                site_default_reported = true;
+                match crate::yaml::key_position(&config.source, key) {
+                    Some((line, column)) => Location::at_line(Path::new(CONFIG_FILE), &config.source, line, column),
+                    None => Location::file(Path::new(CONFIG_FILE)),
+                }
+            }
+            _ => doc.key_location(key),
+        };
+        problems.push(
+            Diagnostic::with_severity(
+                broken,
+                format!(
+                    "`{key}` names `{}`, which the site does not publish: shared links would show no image",
+                    image.written
+                ),
+            )
+            .code(CARD_IMAGE_MISSING)
+            .at(location)
+            .help("give the path of an image in `assets/` (`/assets/images/card.jpg`) or beside the page"),
+        );
+    }
+    problems
+}
+
+/// The date a page last changed, as its front matter says.
+fn last_changed(doc: &Document) -> Option<String> {
+    doc.front.updated.as_ref().or(doc.front.date.as_ref()).map(|d| d.date().to_string())
+}
+
+fn sitemap_and_robots(rendered: &Rendered<'_>, output: &mut SiteOutput) {
+    let config = rendered.config;
+    let base = config.base_path();
+    let mut entries: Vec<SitemapEntry> = rendered
+        .pages
+        .keys()
+        .filter_map(|&unit| {
+            let doc = rendered.document(unit)?;
+            Some(SitemapEntry {
+                url: absolute_url(&config.base_url, &urls::site_url(base, rendered.path(unit))),
+                lastmod: last_changed(doc),
+            })
+        })
+        .collect();
+    entries.sort_by(|a, b| a.url.cmp(&b.url));
+    let origin = Path::new(CONFIG_FILE);
+    for (name, text) in sitemap::sitemaps(&entries, &config.base_url) {
+        output.files.insert(
+            PathBuf::from(name),
+            crate::output::OutputFile {
+                content: OutputContent::Rendered(text.into_bytes().into()),
+                origin: origin.into(),
+            },
+        );
+    }
+    // A site that publishes its own robots.txt keeps it.
+    if !output.contains(Path::new("robots.txt")) {
+        let sitemap_url = format!("{}sitemap.xml", config.base_url);
+        let _ = add(output, "robots.txt".into(), sitemap::robots(&sitemap_url), origin);
+    }
+}
+
+/// The Atom feed of every section with `feed: true`: its pages and those
+/// of its subsections, newest first; a page without a date is left out
+/// with a warning.
+fn feeds(tree: &SiteTree, config: &SiteConfig, output: &mut SiteOutput) -> Vec<Diagnostic> {
+    let mut problems = Vec::new();
+    let base = config.base_path();
+    let absolute = |path: &str| absolute_url(&config.base_url, &urls::site_url(base, path));
+    for (section_id, section) in tree.sections.iter_enumerated() {
+        if !section.doc.front.feed {
+            continue;
+        }
+        let mut entries = Vec::new();
+        let mut stack = vec![section_id];
+        while let Some(s) = stack.pop() {
+            stack.extend(tree.sections[s].subsections.iter().copied());
+            for &page_id in &tree.sections[s].pages {
+                let page = &tree.pages[page_id];
+                let (Some(published), Some(updated)) = (page.doc.front.date.as_ref(), last_changed(&page.doc)) else {
+                    problems.push(
+                        Diagnostic::warning(format!(
+                            "{} has no `date`, so the feed of {} leaves it out",
+                            page.title, section.title
+                        ))
+                        .code(FEED_UNDATED)
+                        .at(Location::at_line(&page.doc.source, &page.doc.text, 1, 1))
+                        .help("add `date: YYYY-MM-DD` to its front matter"),
+                    );
+                    continue;
+                };
+                entries.push(FeedEntry {
+                    url: absolute(&page.url),
+                    title: page.title.clone(),
+                    published: published.date().to_string(),
+                    updated,
+                    summary: page.doc.front.description.clone(),
+                });
+            }
+        }
+        entries.sort_by(|a, b| b.updated.cmp(&a.updated).then_with(|| a.url.cmp(&b.url)));
+        let path = social::feed_path(&section.url);
+        let feed = Feed {
+            id: absolute(&section.url),
+            self_url: absolute(&path),
+            title: section.title.clone(),
+            subtitle: section.doc.front.description.clone(),
+            author: config.title.clone(),
+            lang: section.doc.front.lang.clone().unwrap_or_else(|| config.language.clone()),
+            generator: GENERATOR.to_string(),
+            entries,
+        };
+        problems.extend(add(
+            output,
+            PathBuf::from(path.trim_start_matches('/')),
+            feed::atom(&feed),
+            &section.doc.source,
+        ));
+    }
+    problems
+}

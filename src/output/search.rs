@@ -1,0 +1,504 @@
+//! The site's search index, read by the theme's search script in the
+//! reader's browser (no server, no other host).
+//!
+//! Each page contributes its terms (the words of the part of its HTML the
+//! theme marks with `data-search-body`, folded to lower case without
+//! accents, weighted by where they stand); the index holds, per language,
+//! the pages' titles and sections in chunks and the postings in shards by
+//! the terms' first two letters, so a query loads only what its words need.
+//! A page's terms are kept, so `folio serve` updates the index for an edit
+//! by rewriting only the shards the page's old and new terms fall in.
+
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::sync::Arc;
+
+use rust_stemmers::{Algorithm, Stemmer};
+use unicode_normalization::char::is_combining_mark;
+
+/// The folder of the index in the output.
+pub const DIR: &str = "search-index";
+/// Pages per chunk of titles and sections.
+const PAGES_PER_CHUNK: usize = 500;
+/// Terms longer than this are not words (hashes, URLs run together).
+const MAX_TERM_CHARS: usize = 40;
+
+/// Where a word stands on the page, as weight: a word in a title counts as
+/// five in running text, in a heading as three.
+const TITLE_WEIGHT: u16 = 5;
+const HEADING_WEIGHT: u16 = 3;
+const TEXT_WEIGHT: u16 = 1;
+
+/// The searchable terms of one page, compact: every page of a build keeps
+/// one for as long as `folio serve` runs.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct PageTerms {
+    /// The distinct terms in order, each ended by `\0`.
+    terms: String,
+    /// The weight of each term, in the same order.
+    weights: Vec<u16>,
+    /// How many words the page has, for ranking long pages fairly.
+    words: u32,
+}
+
+impl PageTerms {
+    /// The terms of a page: its title and the text of the element its
+    /// template marks with `data-search-body` (without the parts marked
+    /// `data-search-ignore`, such as the table of contents). A page whose
+    /// HTML has no such element has no terms and is not listed.
+    pub fn of(title: &str, html: &str) -> PageTerms {
+        let mut weights: HashMap<String, u16> = HashMap::new();
+        let mut words = 0u32;
+        let mut buffer = String::new();
+        let mut add = |text: &str, weight: u16| {
+            for_each_term(text, &mut buffer, |term| {
+                words += 1;
+                match weights.get_mut(term) {
+                    Some(w) => *w = w.saturating_add(weight),
+                    None => {
+                        weights.insert(term.to_string(), weight);
+                    }
+                }
+            });
+        };
+        if !has_body(html) {
+            return PageTerms::default();
+        }
+        add(title, TITLE_WEIGHT);
+        body_text(html, &mut add);
+        let mut sorted: Vec<_> = weights.into_iter().collect();
+        sorted.sort_unstable();
+        let mut out = PageTerms { words, ..PageTerms::default() };
+        out.terms.reserve_exact(sorted.iter().map(|(t, _)| t.len() + 1).sum());
+        for (term, weight) in sorted {
+            out.terms.push_str(&term);
+            out.terms.push('\0');
+            out.weights.push(weight);
+        }
+        out
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.weights.is_empty()
+    }
+
+    fn iter(&self) -> impl Iterator<Item = (&str, u16)> {
+        self.terms.split_terminator('\0').zip(self.weights.iter().copied())
+    }
+}
+
+/// Calls `f` with each word of `text` as a term: lower case, accents
+/// removed (a reader types "sesion" for "sesión"), split at anything but
+/// letters and digits, except that a dot between digits stays ("4.3").
+/// `buffer` is reused, so a page's thousand words cost no allocation.
+pub fn for_each_term(text: &str, buffer: &mut String, mut f: impl FnMut(&str)) {
+    let mut emit = |buffer: &mut String| {
+        if buffer.ends_with('.') {
+            buffer.pop();
+        }
+        if !buffer.is_empty() && buffer.chars().count() <= MAX_TERM_CHARS {
+            f(buffer);
+        }
+        buffer.clear();
+    };
+    buffer.clear();
+    for c in text.chars() {
+        if buffer.ends_with('.') && !c.is_ascii_digit() {
+            emit(buffer);
+        }
+        if c.is_ascii() {
+            if c.is_ascii_alphanumeric() {
+                buffer.push(c.to_ascii_lowercase());
+            } else if c == '.' && buffer.ends_with(|p: char| p.is_ascii_digit()) {
+                buffer.push('.');
+            } else {
+                emit(buffer);
+            }
+        } else if c.is_alphanumeric() {
+            unicode_normalization::char::decompose_canonical(c, |d| {
+                if !is_combining_mark(d) {
+                    buffer.extend(d.to_lowercase());
+                }
+            });
+        } else if !is_combining_mark(c) {
+            emit(buffer);
+        }
+    }
+    emit(buffer);
+}
+
+/// The terms of `text`, for tests and queries.
+pub fn terms_of(text: &str) -> Vec<String> {
+    let mut terms = Vec::new();
+    for_each_term(text, &mut String::new(), |t| terms.push(t.to_string()));
+    terms
+}
+
+fn has_body(html: &str) -> bool {
+    html.contains("data-search-body")
+}
+
+/// Hands the text of the page's `data-search-body` element to `text`, in
+/// runs with their weight.
+fn body_text(html: &str, text: &mut impl FnMut(&str, u16)) {
+    let Some(open) = html.find("data-search-body").and_then(|start| html[..start].rfind('<')) else { return };
+    let mut depth = 0usize;
+    // Depths at which an ignored element and a heading started.
+    let mut ignored_at: Option<usize> = None;
+    let mut heading_at: Option<usize> = None;
+    let bytes = html.as_bytes();
+    let mut i = open;
+    while i < bytes.len() {
+        let Some(lt) = memchr::memchr(b'<', &bytes[i..]) else { break };
+        if lt > 0 && ignored_at.is_none() {
+            let weight = if heading_at.is_some() { HEADING_WEIGHT } else { TEXT_WEIGHT };
+            let run = &html[i..i + lt];
+            if run.contains('&') {
+                text(&decode_entities(run), weight);
+            } else {
+                text(run, weight);
+            }
+        }
+        i += lt + 1;
+        if html[i..].starts_with("!--") {
+            i = html[i..].find("-->").map_or(bytes.len(), |e| i + e + 3);
+            continue;
+        }
+        let closing = bytes.get(i) == Some(&b'/');
+        let name_start = i + usize::from(closing);
+        let name_len = bytes[name_start..].iter().take_while(|b| b.is_ascii_alphanumeric()).count();
+        let Some(gt) = memchr::memchr(b'>', &bytes[i..]) else { break };
+        let tag_end = i + gt + 1;
+        if name_len == 0 {
+            i = tag_end;
+            continue;
+        }
+        let name = html[name_start..name_start + name_len].to_ascii_lowercase();
+        let tag = &html[i..tag_end];
+        i = tag_end;
+        if closing {
+            depth = depth.saturating_sub(1);
+            if ignored_at == Some(depth) {
+                ignored_at = None;
+            }
+            if heading_at == Some(depth) {
+                heading_at = None;
+            }
+            if depth == 0 {
+                break;
+            }
+            continue;
+        }
+        if name == "script" || name == "style" {
+            let close = format!("</{name}");
+            i = html[i..].to_ascii_lowercase().find(&close).map_or(bytes.len(), |e| i + e);
+            continue;
+        }
+        if VOID.contains(&name.as_str()) || tag.ends_with("/>") {
+            // Words on either side of a <br> or an image are separate words.
+            text(" ", TEXT_WEIGHT);
+            continue;
+        }
+        if ignored_at.is_none() && tag.contains("data-search-ignore") {
+            ignored_at = Some(depth);
+        }
+        if heading_at.is_none() && matches!(name.as_str(), "h1" | "h2" | "h3" | "h4" | "h5" | "h6") {
+            heading_at = Some(depth);
+        }
+        // Block boundaries separate words ("</li><li>").
+        text(" ", TEXT_WEIGHT);
+        depth += 1;
+    }
+}
+
+const VOID: [&str; 14] =
+    ["area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "param", "source", "track", "wbr"];
+
+fn decode_entities(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    crate::html_scan::decode_entities_into(text, &mut out);
+    out
+}
+
+/// One page as the index lists it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SearchPage {
+    pub url: String,
+    pub title: String,
+    /// Where the page belongs, shown under its title ("Work Programme 2024",
+    /// "2021 Global Nodes Meeting").
+    pub section: String,
+    pub lang: String,
+    pub terms: Arc<PageTerms>,
+}
+
+/// The index of a whole site.
+#[derive(Debug, Clone, Default)]
+pub struct SearchIndex {
+    languages: BTreeMap<String, Language>,
+}
+
+#[derive(Debug, Clone, Default)]
+struct Language {
+    pages: Vec<SearchPage>,
+    by_url: HashMap<String, u32>,
+    /// Term -> (page, weight), pages in order.
+    postings: BTreeMap<String, Vec<(u32, u16)>>,
+}
+
+impl SearchIndex {
+    /// The index of `pages` (in any order: each language's pages are
+    /// numbered by URL, so two builds give the same files).
+    pub fn new(pages: Vec<SearchPage>) -> SearchIndex {
+        let mut index = SearchIndex::default();
+        for page in pages.into_iter().filter(|p| !p.terms.is_empty()) {
+            index.languages.entry(page.lang.clone()).or_default().pages.push(page);
+        }
+        for language in index.languages.values_mut() {
+            language.pages.sort_by(|a, b| a.url.cmp(&b.url));
+            for (n, page) in language.pages.iter().enumerate() {
+                language.by_url.insert(page.url.clone(), n as u32);
+                for (term, weight) in page.terms.iter() {
+                    language.postings.entry(term.to_string()).or_default().push((n as u32, weight));
+                }
+            }
+        }
+        index
+    }
+
+    /// Every file of the index: path under the output folder -> content.
+    pub fn files(&self) -> Vec<(String, String)> {
+        let mut files = Vec::new();
+        for (lang, language) in &self.languages {
+            files.push((format!("{DIR}/{lang}/index.json"), language.summary()));
+            for chunk in 0..language.pages.len().div_ceil(PAGES_PER_CHUNK) {
+                files.push((format!("{DIR}/{lang}/pages-{chunk}.json"), language.chunk(chunk)));
+            }
+            let stemmer = stemmer(lang);
+            let shards: BTreeSet<String> = language.postings.keys().map(|t| shard_of(t)).collect();
+            for shard in shards {
+                files.push((format!("{DIR}/{lang}/{shard}.json"), language.shard(&shard, stemmer.as_ref())));
+            }
+        }
+        files
+    }
+
+    /// Puts `pages` in place of the pages at their URLs (the set of pages
+    /// and their languages stay as they were); returns the files that
+    /// changed, or `None` when a page is new, changed language or has no
+    /// terms any more (the caller then makes the index anew).
+    pub fn update(&mut self, pages: Vec<SearchPage>) -> Option<Vec<(String, Option<String>)>> {
+        // Shards and chunks to write again, by language.
+        let mut touched: BTreeMap<String, (BTreeSet<String>, BTreeSet<usize>)> = BTreeMap::new();
+        for page in pages {
+            let language = self.languages.get_mut(&page.lang)?;
+            let n = *language.by_url.get(&page.url)?;
+            if page.terms.is_empty() {
+                return None;
+            }
+            let lang = page.lang.clone();
+            let old = std::mem::replace(&mut language.pages[n as usize], page);
+            let new = &language.pages[n as usize];
+            let (shards, chunks) = touched.entry(lang).or_default();
+            if (&old.title, &old.section, old.terms.words) != (&new.title, &new.section, new.terms.words) {
+                chunks.insert(n as usize / PAGES_PER_CHUNK);
+            }
+            // Only the terms whose weight changed (or that came or went)
+            // move: a typo fixed rewrites a shard or two, not the index.
+            let before: HashMap<&str, u16> = old.terms.iter().collect();
+            let after: HashMap<&str, u16> = new.terms.iter().collect();
+            for (&term, _) in before.iter().filter(|(t, w)| after.get(*t) != Some(w)) {
+                if let Some(list) = language.postings.get_mut(term) {
+                    list.retain(|&(p, _)| p != n);
+                    if list.is_empty() {
+                        language.postings.remove(term);
+                    }
+                }
+                shards.insert(shard_of(term));
+            }
+            for (&term, &weight) in after.iter().filter(|(t, w)| before.get(*t) != Some(w)) {
+                let list = language.postings.entry(term.to_string()).or_default();
+                let at = list.partition_point(|&(p, _)| p < n);
+                list.insert(at, (n, weight));
+                shards.insert(shard_of(term));
+            }
+        }
+        let mut files = Vec::new();
+        for (lang, (shards, chunks)) in touched {
+            let language = &self.languages[&lang];
+            let stemmer = stemmer(&lang);
+            if !chunks.is_empty() {
+                files.push((format!("{DIR}/{lang}/index.json"), Some(language.summary())));
+            }
+            for chunk in chunks {
+                files.push((format!("{DIR}/{lang}/pages-{chunk}.json"), Some(language.chunk(chunk))));
+            }
+            for shard in shards {
+                // A shard whose last term went is removed, as a full build
+                // of the same pages would not write it.
+                let content = language.has_shard(&shard).then(|| language.shard(&shard, stemmer.as_ref()));
+                files.push((format!("{DIR}/{lang}/{shard}.json"), content));
+            }
+        }
+        Some(files)
+    }
+}
+
+impl Language {
+    fn terms_in(&self, shard: &str) -> impl Iterator<Item = (&String, &Vec<(u32, u16)>)> + '_ {
+        let start = shard_start(shard);
+        let shard = shard.to_string();
+        self.postings.range(start..).take_while(move |(t, _)| shard_of(t) == shard)
+    }
+
+    fn has_shard(&self, shard: &str) -> bool {
+        self.terms_in(shard).next().is_some()
+    }
+
+    fn summary(&self) -> String {
+        let words: u64 = self.pages.iter().map(|p| u64::from(p.terms.words)).sum();
+        format!(
+            "{{\"pages\":{},\"chunk\":{},\"average_words\":{}}}",
+            self.pages.len(),
+            PAGES_PER_CHUNK,
+            words / self.pages.len().max(1) as u64
+        )
+    }
+
+    /// `[[url, title, section, words], …]` of one chunk of pages.
+    fn chunk(&self, chunk: usize) -> String {
+        let pages = self.pages.iter().skip(chunk * PAGES_PER_CHUNK).take(PAGES_PER_CHUNK);
+        let rows: Vec<_> = pages.map(|p| serde_json::json!([p.url, p.title, p.section, p.terms.words])).collect();
+        serde_json::to_string(&rows).unwrap_or_default()
+    }
+
+    /// `[[term, stem, [page, …], [weight, …]], …]` of the terms in one
+    /// shard; pages as differences from the previous one (small numbers),
+    /// the stem empty when it is the term itself.
+    fn shard(&self, shard: &str, stemmer: Option<&Stemmer>) -> String {
+        let mut out = String::from("[");
+        let mut first = true;
+        for (term, list) in self.terms_in(shard) {
+            if !first {
+                out.push(',');
+            }
+            first = false;
+            let stem = stemmer.map(|s| s.stem(term).into_owned()).filter(|s| s != term).unwrap_or_default();
+            out.push_str(&serde_json::to_string(&[term.as_str(), stem.as_str()]).unwrap_or_default()[..]);
+            out.pop();
+            out.push_str(",[");
+            let mut previous = 0;
+            for (i, &(page, _)) in list.iter().enumerate() {
+                if i > 0 {
+                    out.push(',');
+                }
+                out.push_str(&(page - previous).to_string());
+                previous = page;
+            }
+            out.push_str("],[");
+            for (i, &(_, weight)) in list.iter().enumerate() {
+                if i > 0 {
+                    out.push(',');
+                }
+                out.push_str(&weight.to_string());
+            }
+            out.push_str("]]");
+        }
+        out.push(']');
+        out
+    }
+}
+
+/// The shard a term is in: its first two characters, a dot written `_`
+/// (the script in the theme does the same).
+fn shard_of(term: &str) -> String {
+    term.chars().take(2).map(|c| if c == '.' { '_' } else { c }).collect()
+}
+
+/// The first term that can be in `shard`.
+fn shard_start(shard: &str) -> String {
+    shard.replace('_', ".")
+}
+
+/// Snowball's stemmer for a language, when it has one.
+fn stemmer(lang: &str) -> Option<Stemmer> {
+    let primary = lang.split(['-', '_']).next().unwrap_or(lang).to_ascii_lowercase();
+    let algorithm = match primary.as_str() {
+        "ar" => Algorithm::Arabic,
+        "da" => Algorithm::Danish,
+        "nl" => Algorithm::Dutch,
+        "en" => Algorithm::English,
+        "fi" => Algorithm::Finnish,
+        "fr" => Algorithm::French,
+        "de" => Algorithm::German,
+        "el" => Algorithm::Greek,
+        "hu" => Algorithm::Hungarian,
+        "it" => Algorithm::Italian,
+        "no" | "nb" | "nn" => Algorithm::Norwegian,
+        "pt" => Algorithm::Portuguese,
+        "ro" => Algorithm::Romanian,
+        "ru" => Algorithm::Russian,
+        "es" => Algorithm::Spanish,
+        "sv" => Algorithm::Swedish,
+        "ta" => Algorithm::Tamil,
+        "tr" => Algorithm::Turkish,
+        _ => return None,
+    };
+    Some(Stemmer::create(algorithm))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn terms_are_folded_and_split_keeping_dotted_numbers() {
+        assert_eq!(
+            terms_of("Sesión «plenaria», Activity 4.3 and 1.2. GBIF.org sequence-derived"),
+            ["sesion", "plenaria", "activity", "4.3", "and", "1.2", "gbif", "org", "sequence", "derived"]
+        );
+        assert_eq!(terms_of("ÉTUDE naïve Ærø"), ["etude", "naive", "ærø"]);
+    }
+
+    #[test]
+    fn the_body_is_read_without_ignored_parts_scripts_or_tags() {
+        let html = "<html><head><title>T</title></head><body><nav>Menu</nav>\
+            <main data-search-body><nav data-search-ignore><a>Breadcrumb</a><ol><li>Toc</li></ol></nav>\
+            <h2>Heading</h2><p>One&amp;two<br>three<script>var x = 1;</script><img src=x>four</p></main>\
+            <footer>Footer</footer></body></html>";
+        let terms = PageTerms::of("Title", html);
+        let got: Vec<(&str, u16)> = terms.iter().collect();
+        assert_eq!(
+            got,
+            [("four", 1), ("heading", HEADING_WEIGHT), ("one", 1), ("three", 1), ("title", TITLE_WEIGHT), ("two", 1)]
+        );
+        assert!(PageTerms::of("Title", "<main>no marker</main>").is_empty());
+    }
+
+    fn page(url: &str, lang: &str, body: &str) -> SearchPage {
+        SearchPage {
+            url: url.into(),
+            title: url.into(),
+            section: "S".into(),
+            lang: lang.into(),
+            terms: Arc::new(PageTerms::of("", &format!("<main data-search-body>{body}</main>"))),
+        }
+    }
+
+    #[test]
+    fn an_update_gives_the_files_a_new_index_would() {
+        let pages =
+            vec![page("/a/", "en", "alpha beta gamma"), page("/b/", "en", "beta delta"), page("/c/", "es", "datos")];
+        let mut index = SearchIndex::new(pages.clone());
+        let edited = page("/b/", "en", "beta epsilon beta");
+        let changed = index.update(vec![edited.clone()]).unwrap();
+        let mut after = pages;
+        after[1] = edited;
+        let fresh: BTreeMap<String, String> = SearchIndex::new(after).files().into_iter().collect();
+        let updated: BTreeMap<String, String> = index.files().into_iter().collect();
+        assert_eq!(updated, fresh);
+        let names: Vec<&str> = changed.iter().map(|(p, _)| p.as_str()).collect();
+        assert!(names.contains(&"search-index/en/de.json") && names.contains(&"search-index/en/ep.json"), "{names:?}");
+        assert!(!names.contains(&"search-index/en/al.json"), "untouched shards stay: {names:?}");
+        assert!(fresh.contains_key("search-index/es/da.json") && !fresh.contains_key("search-index/en/da.json"));
+    }
+}
