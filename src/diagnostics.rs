@@ -11,6 +11,9 @@ use std::path::{Path, PathBuf};
 pub enum Severity {
     Error,
     Warning,
+    /// Something the author should know that is not wrong (what a site
+    /// without an absolute base URL leaves out): said once, never counted.
+    Note,
 }
 
 /// A place in a source file. `line` and `column` are 1-based; column counts
@@ -178,6 +181,10 @@ impl Diagnostic {
         Diagnostic { severity: Severity::Warning, code: "", message: message.into(), location: None, help: None }
     }
 
+    pub fn note(message: impl Into<String>) -> Diagnostic {
+        Diagnostic { severity: Severity::Note, ..Diagnostic::error(message) }
+    }
+
     pub fn with_severity(severity: Severity, message: impl Into<String>) -> Diagnostic {
         Diagnostic { severity, ..Diagnostic::error(message) }
     }
@@ -209,6 +216,7 @@ impl fmt::Display for Diagnostic {
         let label = match self.severity {
             Severity::Error => "error",
             Severity::Warning => "warning",
+            Severity::Note => "note",
         };
         writeln!(f, "{label}: {}", self.message)?;
         if let Some(loc) = &self.location {
@@ -261,7 +269,7 @@ impl Diagnostics {
     }
 
     pub fn warning_count(&self) -> usize {
-        self.items.len() - self.error_count()
+        self.items.iter().filter(|d| d.severity == Severity::Warning).count()
     }
 
     pub fn count_code(&self, code: &str) -> usize {
@@ -303,6 +311,8 @@ impl fmt::Display for Diagnostics {
                 (Severity::Error, _) => "errors",
                 (Severity::Warning, 1) => "warning",
                 (Severity::Warning, _) => "warnings",
+                (Severity::Note, 1) => "note",
+                (Severity::Note, _) => "notes",
             };
             let file = file.map(|p| p.display().to_string()).unwrap_or_default();
             writeln!(f, "note: {n} more {what} in {file} not shown; `folio check --format json` lists them all\n")?;

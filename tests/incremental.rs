@@ -245,7 +245,9 @@ fn front_matter_and_structure_changes_rebuild_everything_and_reuse_the_rest() {
     s.write("content/nodes/new-node.md", "---\ntitle: A new node\n---\nLinks to [notes](@/notes.md#links).\n");
     let report = s.full("a page added", &["content/nodes/new-node.md"]);
     assert_eq!(report.documents_read, 1, "{report:?}");
-    assert_eq!(report.links_passes, report.pages_rendered - 2, "every links pass runs: the index changed");
+    // Every page but the programme's one-page view and funding overview and
+    // the theme's 404 and search pages (no Markdown of their own).
+    assert_eq!(report.links_passes, report.pages_rendered - 4, "every links pass runs: the index changed");
 
     let root = s.site.root().to_path_buf();
     fs::rename(root.join("content/nodes/new-node.md"), root.join("content/nodes/renamed-node.md")).unwrap();
@@ -676,4 +678,56 @@ fn translations_rebuild_like_any_page() {
     s.fails("interface strings that are not text", &["i18n/es.yaml"]);
     fs::remove_file(s.site.root().join("i18n/es.yaml")).unwrap();
     s.full("the site's strings removed", &["i18n/es.yaml"]);
+}
+
+/// The files of the site a full build of the session's files makes.
+fn full_build_paths(s: &Session) -> Vec<String> {
+    let site = folio::render_site(&s.options).expect("builds");
+    site.output.files.keys().map(|p| p.to_string_lossy().into_owned()).collect()
+}
+
+#[test]
+fn search_index_sitemap_feeds_and_redirects_follow_every_rebuild() {
+    let site = bundled_site();
+    site.write("content/news/_index.md", "---\ntitle: News\nfeed: true\n---\nWhat is new.\n");
+    site.write("content/news/first.md", "---\ntitle: First news\ndate: 2024-03-01\n---\nThe first words.\n");
+    site.write("content/news/second.md", "---\ntitle: Second news\ndate: 2024-04-01\n---\nMore words.\n");
+    let mut s = Session::new(site);
+    assert!(full_build_paths(&s).iter().any(|p| p == "news/atom.xml" || p == "sitemap.xml"));
+
+    // A word no page had: its shard appears, and only the shards of the
+    // changed words are written again.
+    s.edit("content/news/first.md", "The first words.", "The first words, about zanzibarite.");
+    s.incremental("a new word", &["content/news/first.md"]);
+    assert!(full_build_paths(&s).contains(&"search-index/en/za.json".to_string()));
+    s.edit("content/news/first.md", ", about zanzibarite.", ".");
+    s.incremental("the word gone, and its shard with it", &["content/news/first.md"]);
+    assert!(!full_build_paths(&s).contains(&"search-index/en/za.json".to_string()));
+    // A word that many pages have, once more on one page: its weight changes.
+    s.edit("content/nodes/gbif-cas.md", "massive biodiversity", "massive biodiversity data");
+    s.incremental("a common word more often", &["content/nodes/gbif-cas.md"]);
+
+    // Front matter: the feed's dates and the sitemap's lastmod, aliases.
+    s.edit("content/news/second.md", "date: 2024-04-01", "date: 2024-04-01\nupdated: 2024-05-02");
+    s.full("updated in a feed", &["content/news/second.md"]);
+    s.edit("content/news/first.md", "date: 2024-03-01", "date: 2024-03-01\naliases: [/old-news/]");
+    s.full("an alias added", &["content/news/first.md"]);
+    assert!(full_build_paths(&s).contains(&"old-news/index.html".to_string()));
+    s.edit("content/news/first.md", "date: 2024-03-01", "date: 2024-03-01\nsearch: false");
+    s.full("a page left out of the search index", &["content/news/first.md"]);
+
+    // A template edit that changes no text leaves the index as it is; one
+    // that adds text to every page changes every shard of its words.
+    let theme = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("themes/gbif/templates");
+    let page = fs::read_to_string(theme.join("page.html")).unwrap();
+    s.write("templates/page.html", &page);
+    s.full("a site template added", &["templates"]);
+    s.write("templates/page.html", &format!("{page}{{# edited #}}"));
+    s.incremental("page.html edited, no text changed", &["templates/page.html"]);
+    s.write(
+        "templates/page.html",
+        &page.replacen("{% block content %}", "{% block content %}<p>Quokkas everywhere.</p>", 1),
+    );
+    s.incremental("page.html edited with new words", &["templates/page.html"]);
+    assert!(full_build_paths(&s).contains(&"search-index/en/qu.json".to_string()));
 }

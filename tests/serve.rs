@@ -168,13 +168,25 @@ fn folders_redirect_to_their_slash_and_unknown_urls_get_a_404_page() {
     assert_eq!(moved.header("Location"), Some("/docs/?x=1"));
     assert_eq!(dev.get("/docs/guide").header("Location"), Some("/docs/guide/"));
 
+    // The theme's 404 page, with status 404.
     let missing = dev.get("/no/such/page/");
     assert_eq!(missing.status, 404);
     assert_eq!(missing.header("Content-Type"), Some("text/html; charset=utf-8"));
     let text = missing.text();
-    assert!(text.contains("Not found") && text.contains("/no/such/page"), "{text}");
+    assert!(text.contains("<h1>Page not found</h1>") && text.contains("role=\"search\""), "{text}");
     assert!(text.contains("folio-live-reload"), "a 404 page reloads too, when the page appears");
     assert_eq!(dev.get("/a/index.html/").status, 404);
+
+    // A theme without a 404 page: folio's own, which names the path.
+    let site = small_site();
+    site.write("site.yaml", "title: Test site\ntheme: bare\n")
+        .write("themes/bare/templates/page.html", "<html><body>{{ page.title }}</body></html>")
+        .write("themes/bare/templates/section.html", "<html><body>{{ page.title }}</body></html>");
+    let dev = serve(site);
+    let missing = dev.get("/no/such/page/");
+    assert_eq!(missing.status, 404);
+    let text = missing.text();
+    assert!(text.contains("Not found") && text.contains("/no/such/page"), "{text}");
     let escaped = dev.get("/%3Cscript%3Ealert(1)%3C%2Fscript%3E").text();
     assert!(!escaped.contains("<script>alert"), "the path is escaped in the 404 page");
 
@@ -324,8 +336,10 @@ fn an_edit_sends_the_event_and_the_new_page_is_served() {
     assert!(page.contains("const build = 2;"), "pages name the build they come from");
     let log = dev.log();
     let line = log.last().unwrap();
-    assert!(line.starts_with("content/a.md changed: rebuilt 4 pages in "), "{line}");
-    assert!(line.contains("1 page changed") && line.ends_with("(build 2)"), "{line}");
+    // Four pages, the 404 page and the search page.
+    assert!(line.starts_with("content/a.md changed: rebuilt 6 pages in "), "{line}");
+    // The page, and the search index's shards of the words that came and went.
+    assert!(line.contains("1 page and 2 other files changed") && line.ends_with("(build 2)"), "{line}");
 }
 
 #[test]
@@ -490,7 +504,7 @@ fn a_burst_of_saves_is_one_rebuild_and_scratch_files_are_ignored() {
     assert_eq!(event.id, Some(2));
     let rebuilt = dev.log().iter().filter(|l| l.contains("rebuilt")).count();
     assert_eq!(rebuilt, 1, "{:#?}", dev.log());
-    assert!(dev.log().last().unwrap().contains(" changed: rebuilt 34 pages"), "{:?}", dev.log());
+    assert!(dev.log().last().unwrap().contains(" changed: rebuilt 36 pages"), "{:?}", dev.log());
     assert!(dev.page("/burst/p29/").contains("P29"));
 
     // Scratch files, then a real edit: the watcher sees them in that order,

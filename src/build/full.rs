@@ -11,7 +11,7 @@ use super::pages::Pages;
 use super::static_files::add_static_files;
 use super::{
     fail, ids_of, load_templates, one, output_dir, publish, Backlinks, Build, BuildOptions, Checker, MarkdownStage,
-    Out, Renderer, Reuse, Timings,
+    Out, Renderer, Reuse, Timings, Unit,
 };
 use crate::config::{self, SiteConfig};
 use crate::content::{self, SiteTree};
@@ -109,7 +109,16 @@ impl Build {
         let values = SiteValues::new(&inputs, &markdown);
         let renderer = Renderer { inputs, values: &values, markdown: &markdown, templates: &templates };
         let mut output = SiteOutput { host: links::HostRules::of(&config), ..SiteOutput::default() };
-        let (pages, mut output_problems) = render_pages(&renderer, staging.as_ref(), &mut output);
+        // A theme page (404, search) gives way to a file of the site at its place.
+        let copied: HashSet<PathBuf> = theme
+            .static_files
+            .keys()
+            .cloned()
+            .chain(assets.iter().map(|a| PathBuf::from(crate::index::asset_url(&a.rel).trim_start_matches('/'))))
+            .collect();
+        let mut units = renderer.units();
+        units.retain(|unit| !matches!(unit, Unit::Theme(page) if copied.contains(page.output())));
+        let (pages, mut output_problems) = render_pages(&renderer, units, staging.as_ref(), &mut output);
         timings.mark("templates");
         let image_outputs = super::images::used_by(&pages);
         output_problems.extend(super::images::place(&mut output, &Default::default(), &image_outputs, root));
@@ -280,10 +289,10 @@ fn interface_strings(
 /// pages and the problems.
 fn render_pages(
     renderer: &Renderer<'_>,
+    units: Vec<Unit>,
     staging: Option<&output::Staging>,
     output: &mut SiteOutput,
 ) -> (Pages, Vec<Diagnostic>) {
-    let units = renderer.units();
     // Each page's HTML exists only from here until it is written.
     let rendered: Vec<Result<Out, Diagnostic>> =
         units.par_iter().map(|&unit| renderer.render_out(unit, staging)).collect();

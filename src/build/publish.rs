@@ -103,9 +103,10 @@ impl Rendered<'_> {
     }
 }
 
-/// Adds the search index's files to `output` (replacing or removing those
-/// named), each as coming from site.yaml.
-pub(crate) fn put_search_files(output: &mut SiteOutput, files: Vec<(String, Option<String>)>) {
+/// Puts files made from the whole site (the search index, the sitemap) in
+/// `output`, as coming from site.yaml: replacing those named, removing
+/// those given no content.
+pub(crate) fn put_site_files(output: &mut SiteOutput, files: Vec<(String, Option<String>)>) {
     for (path, content) in files {
         let path = PathBuf::from(path);
         match content {
@@ -136,7 +137,7 @@ pub(crate) fn publish(
     let mut problems = Vec::new();
     let search = config.search.then(|| SearchIndex::new(rendered.search_pages(rendered.pages.keys().copied())));
     if let Some(index) = &search {
-        put_search_files(output, index.files().into_iter().map(|(p, c)| (p, Some(c))).collect());
+        put_site_files(output, index.files().into_iter().map(|(p, c)| (p, Some(c))).collect());
     }
     problems.extend(aliases(tree, config, output));
     problems.extend(feed_on_pages(tree));
@@ -150,7 +151,7 @@ pub(crate) fn publish(
             None => Location::file(Path::new(CONFIG_FILE)),
         };
         problems.push(
-            Diagnostic::warning(format!(
+            Diagnostic::note(format!(
                 "no absolute base_url (`{}`): sitemap.xml, robots.txt, Atom feeds, canonical URLs and social card images are left out",
                 config.base_url
             ))
@@ -323,20 +324,14 @@ fn sitemap_and_robots(rendered: &Rendered<'_>, output: &mut SiteOutput) {
         })
         .collect();
     entries.sort_by(|a, b| a.url.cmp(&b.url));
-    let origin = Path::new(CONFIG_FILE);
-    for (name, text) in sitemap::sitemaps(&entries, &config.base_url) {
-        output.files.insert(
-            PathBuf::from(name),
-            crate::output::OutputFile {
-                content: OutputContent::Rendered(text.into_bytes().into()),
-                origin: origin.into(),
-            },
-        );
+    // A site that publishes its own sitemap or robots.txt keeps it.
+    if !output.contains(Path::new("sitemap.xml")) {
+        let files = sitemap::sitemaps(&entries, &config.base_url);
+        put_site_files(output, files.into_iter().map(|(name, text)| (name, Some(text))).collect());
     }
-    // A site that publishes its own robots.txt keeps it.
     if !output.contains(Path::new("robots.txt")) {
         let sitemap_url = format!("{}sitemap.xml", config.base_url);
-        let _ = add(output, "robots.txt".into(), sitemap::robots(&sitemap_url), origin);
+        let _ = add(output, "robots.txt".into(), sitemap::robots(&sitemap_url), Path::new(CONFIG_FILE));
     }
 }
 

@@ -215,7 +215,7 @@ impl Build {
                 files
             }
         };
-        super::publish::put_search_files(&mut self.output, files);
+        super::publish::put_site_files(&mut self.output, files);
         self.search = Some(index);
     }
 

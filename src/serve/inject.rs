@@ -67,6 +67,7 @@ pub fn overlay(diagnostics: &Diagnostics, last_good: bool) -> String {
         let (label, colour) = match d.severity {
             Severity::Error => ("error", "#b00020"),
             Severity::Warning => ("warning", "#8a5300"),
+            Severity::Note => ("note", "#52606d"),
         };
         let _ = write!(
             html,
