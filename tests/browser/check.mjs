@@ -523,6 +523,7 @@ async function trySearch(browser, origin, spec) {
     }
     const status = await page.locator('header form[data-search] [data-search-status]').textContent();
     if (!/match/.test(status)) problems.push(`"${query}": the status says "${status}"`);
+    await page.screenshot({ path: path.join(SCREENSHOT_DIR, `search-${slugify(query)}.png`) });
     for (const finding of await accessibilityFindings(page)) problems.push(`with results open: ${finding}`);
     await box.press('ArrowDown');
     const focused = await page.evaluate(() => document.activeElement?.closest('[data-search-results]') !== null);
@@ -533,7 +534,6 @@ async function trySearch(browser, origin, spec) {
       closed: document.querySelector('header [data-search-results]').hidden,
     }));
     if (!back.onBox || !back.closed) problems.push('Escape does not close the results and return to the box');
-    await page.screenshot({ path: path.join(SCREENSHOT_DIR, `search-${slugify(query)}.png`) });
     console.log(`    "${query}" lists: ${listed.map((r) => `${r.url} (${r.section})`).join(', ')}`);
   } catch (err) {
     problems.push(`search check failed: ${err.message.split('\n')[0]}`);

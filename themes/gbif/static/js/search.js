@@ -147,7 +147,10 @@
         var doc = new DOMParser().parseFromString(html, "text/html");
         var body = doc.querySelector("[data-search-body]");
         if (!body) return "";
-        body.querySelectorAll("[data-search-ignore], script, style").forEach(function (e) { e.remove(); });
+        body.querySelectorAll("[data-search-ignore], script, style, .heading-anchor").forEach(function (e) { e.remove(); });
+        // Blocks end in a space, so that "Goal" and the text after it stay two words.
+        body.querySelectorAll("p, li, dt, dd, div, section, header, h1, h2, h3, h4, h5, h6, td, th, br, figcaption")
+          .forEach(function (e) { e.append(" "); });
         return body.textContent.replace(/\s+/g, " ").trim();
       }).catch(function () { return ""; });
     }
@@ -197,7 +200,6 @@
     function close() {
       list.hidden = true;
       list.textContent = "";
-      input.setAttribute("aria-expanded", "false");
     }
 
     function run() {
@@ -234,7 +236,6 @@
           });
         });
         list.hidden = found.results.length === 0;
-        input.setAttribute("aria-expanded", String(!list.hidden));
         var total = found.total || 0;
         status.textContent = total === 0
           ? "No page matches “" + query.trim() + "”."
