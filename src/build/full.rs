@@ -118,7 +118,7 @@ impl Build {
             .collect();
         let mut units = renderer.units();
         units.retain(|unit| !matches!(unit, Unit::Theme(page) if copied.contains(page.output())));
-        let (pages, mut output_problems) = render_pages(&renderer, units, staging.as_ref(), &mut output);
+        let (mut pages, mut output_problems) = render_pages(&renderer, units, staging.as_ref(), &mut output);
         timings.mark("templates");
         let image_outputs = super::images::used_by(&pages);
         output_problems.extend(super::images::place(&mut output, &Default::default(), &image_outputs, root));
@@ -128,6 +128,15 @@ impl Build {
             publish::Rendered { tree: &tree, config: &config, programmes: &values.programmes, pages: &pages.by_unit };
         let (search, published) = publish::publish(&rendered, &mut output, broken);
         let (errors, published): (Vec<_>, Vec<_>) = published.into_iter().partition(Diagnostic::is_error);
+        // `folio build` is done with the index once its files are made;
+        // `folio serve` keeps it, and each page's terms, to update it.
+        let search = match staging {
+            Some(_) => {
+                pages.forget_terms();
+                None
+            }
+            None => search,
+        };
         output_problems.extend(errors);
         timings.mark("search index, sitemap, feeds");
         if !output_problems.is_empty() {
