@@ -70,6 +70,52 @@ fn the_sitemap_lists_every_published_page_once_with_its_date_and_no_draft() {
 }
 
 #[test]
+fn the_sitemap_names_each_translation_of_a_page_as_its_head_does() {
+    let site = Site::new();
+    site.write("site.yaml", "title: Test site\nlanguage: en\nlanguages:\n  en: {}\n  es: {}\n  fr: {}\n");
+    home(&site)
+        .write("content/_index.es.md", "---\ntitle: Inicio\n---\nBienvenidos.\n")
+        .write("content/nodes/_index.md", "---\ntitle: Nodes\n---\n")
+        .write("content/nodes/cas.md", "---\ntitle: CAS\n---\nThe node.\n")
+        .write("content/nodes/cas.es.md", "---\ntitle: CAS\n---\nEl nodo.\n")
+        .write("content/nodes/cas.fr.md", "---\ntitle: CAS\ndraft: true\n---\nLe nœud.\n")
+        .write("content/nodes/alone.md", "---\ntitle: Alone\n---\nIn English only.\n");
+    site.build(&["--base-url", BASE]);
+    let source = site.read("sitemap.xml");
+    let doc = xml(&source);
+    const XHTML: &str = "http://www.w3.org/1999/xhtml";
+    let alternates = |loc: &str| -> Vec<(String, String)> {
+        let url = doc
+            .root_element()
+            .children()
+            .find(|u| u.children().any(|c| c.has_tag_name("loc") && c.text() == Some(&format!("{BASE}{loc}"))))
+            .unwrap_or_else(|| panic!("{loc} is in the sitemap:\n{source}"));
+        url.children()
+            .filter(|c| c.has_tag_name((XHTML, "link")))
+            .map(|l| {
+                assert_eq!(l.attribute("rel"), Some("alternate"));
+                (l.attribute("hreflang").unwrap().to_string(), l.attribute("href").unwrap().to_string())
+            })
+            .collect()
+    };
+    let cas = vec![
+        ("en".to_string(), format!("{BASE}/nodes/cas/")),
+        ("es".to_string(), format!("{BASE}/es/nodes/cas/")),
+        ("x-default".to_string(), format!("{BASE}/nodes/cas/")),
+    ];
+    assert_eq!(alternates("/nodes/cas/"), cas, "every published version, the draft in French left out");
+    assert_eq!(alternates("/es/nodes/cas/"), cas, "each version names them all, itself included");
+    assert_eq!(alternates("/es/")[1], ("es".to_string(), format!("{BASE}/es/")));
+    assert!(alternates("/nodes/alone/").is_empty(), "a page in one language has none");
+    // The same links as the page's own head.
+    let head: Vec<(String, String)> = select(&site.html("es/nodes/cas/index.html"), "link[rel=alternate][hreflang]")
+        .iter()
+        .map(|l| (attr(l, "hreflang"), attr(l, "href")))
+        .collect();
+    assert_eq!(head, cas);
+}
+
+#[test]
 fn without_an_absolute_base_url_there_is_no_sitemap_and_folio_says_so_once() {
     let site = Site::new();
     home(&site).write("content/a.md", "---\ntitle: A\n---\n").write("content/b.md", "---\ntitle: B\n---\n");
@@ -419,6 +465,7 @@ fn pages_for(site: &Site, lang: &str, term: &str) -> Vec<String> {
 #[test]
 fn the_search_index_finds_words_of_pages_per_language_and_leaves_out_what_is_asked() {
     let site = Site::new();
+    site.write("site.yaml", "title: Test site\nlanguage: en\nlanguages:\n  en: {}\n  es: {}\n");
     home(&site)
         .write("content/sessions/_index.md", "---\ntitle: Sessions\n---\n")
         .write(
@@ -426,7 +473,11 @@ fn the_search_index_finds_words_of_pages_per_language_and_leaves_out_what_is_ask
             "---\ntitle: Sequence data session\n---\nHow nodes mobilize sequence-derived data; the Sesión plenaria.\n",
         )
         .write("content/hidden.md", "---\ntitle: Hidden\nsearch: false\n---\nA sequence nobody finds.\n")
-        .write("content/es/sesion.md", "---\ntitle: Sesión de datos\nlang: es\n---\nDatos de secuencias genéticas.\n");
+        .write("content/es/sesion.md", "---\ntitle: Sesión de datos\nlang: es\n---\nDatos de secuencias genéticas.\n")
+        .write(
+            "content/sessions/dna.es.md",
+            "---\ntitle: Sesión sobre ADN\n---\nCómo los nodos movilizan datos de ADN.\n",
+        );
     site.build(&[]);
     assert_eq!(pages_for(&site, "en", "sequence"), ["/sessions/dna/"]);
     assert_eq!(pages_for(&site, "en", "sesion"), ["/sessions/dna/"], "accents folded");
@@ -434,6 +485,9 @@ fn the_search_index_finds_words_of_pages_per_language_and_leaves_out_what_is_ask
     assert_eq!(pages_for(&site, "es", "secuencias"), ["/es/sesion/"]);
     assert_eq!(pages_for(&site, "en", "secuencias"), Vec::<String>::new(), "each language apart");
     assert!(pages_for(&site, "es", "sequence").is_empty());
+    // A translation named for its language (`dna.es.md`) is a Spanish page.
+    assert_eq!(pages_for(&site, "es", "movilizan"), ["/es/sessions/dna/"]);
+    assert!(pages_for(&site, "en", "movilizan").is_empty());
     let rows = json(&site, "search-index/en/pages-0.json");
     let dna = rows.as_array().unwrap().iter().find(|r| r[0] == "/sessions/dna/").unwrap();
     assert_eq!(dna[1], "Sequence data session");

@@ -124,8 +124,13 @@ impl Build {
         output_problems.extend(super::images::place(&mut output, &Default::default(), &image_outputs, root));
         output_problems.extend(add_static_files(&mut output, &theme, &site_assets.files, &assets));
         output_problems.extend(output::calendar::add_all(&mut output, &tree, &config));
-        let rendered =
-            publish::Rendered { tree: &tree, config: &config, programmes: &values.programmes, pages: &pages.by_unit };
+        let rendered = publish::Rendered {
+            tree: &tree,
+            config: &config,
+            programmes: &values.programmes,
+            pages: &pages.by_unit,
+            languages: &languages,
+        };
         let (search, published) = publish::publish(&rendered, &mut output, broken);
         let (errors, published): (Vec<_>, Vec<_>) = published.into_iter().partition(Diagnostic::is_error);
         // `folio build` is done with the index once its files are made;

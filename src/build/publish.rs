@@ -13,6 +13,7 @@ use super::{Out, Unit};
 use crate::config::{SiteConfig, CONFIG_FILE};
 use crate::content::{schedule, DocId, Document, SiteTree};
 use crate::diagnostics::{Diagnostic, Location, Severity};
+use crate::languages::{LangId, Languages, DEFAULT};
 use crate::output::feed::{self, Feed, FeedEntry};
 use crate::output::search::{SearchIndex, SearchPage};
 use crate::output::sitemap::{self, SitemapEntry};
@@ -33,6 +34,7 @@ pub(crate) struct Rendered<'a> {
     pub config: &'a SiteConfig,
     pub programmes: &'a Programmes,
     pub pages: &'a std::collections::BTreeMap<Unit, Out>,
+    pub languages: &'a Languages,
 }
 
 impl Rendered<'_> {
@@ -80,8 +82,13 @@ impl Rendered<'_> {
         }
     }
 
-    fn lang<'d>(&'d self, doc: &'d Document) -> &'d str {
-        doc.front.lang.as_deref().unwrap_or(&self.config.language)
+    /// The language a unit is in (the theme's own pages: the default one).
+    fn lang(&self, unit: Unit) -> LangId {
+        match unit {
+            Unit::Doc(id) => self.tree.lang_of(id),
+            Unit::Generated(id) => self.tree.sections[self.programmes.generated[id].programme].lang,
+            Unit::Theme(_) => DEFAULT,
+        }
     }
 
     /// The search index's entry of each page that has terms.
@@ -90,12 +97,12 @@ impl Rendered<'_> {
         units
             .filter_map(|unit| {
                 let terms = self.pages.get(&unit)?.terms.as_ref()?;
-                let doc = self.document(unit)?;
+                self.document(unit)?;
                 Some(SearchPage {
                     url: urls::site_url(base, self.path(unit)),
                     title: self.title(unit).to_string(),
                     section: self.section_label(unit).to_string(),
-                    lang: self.lang(doc).to_string(),
+                    lang: self.languages.list[self.lang(unit)].code.clone(),
                     terms: Arc::clone(terms),
                 })
             })
@@ -139,12 +146,12 @@ pub(crate) fn publish(
     if let Some(index) = &search {
         put_site_files(output, index.files().into_iter().map(|(p, c)| (p, Some(c))).collect());
     }
-    problems.extend(aliases(tree, config, output));
+    problems.extend(aliases(tree, config, rendered.languages, output));
     problems.extend(feed_on_pages(tree));
     problems.extend(card_images(tree, config, output, broken));
     if config.has_absolute_base() {
         sitemap_and_robots(rendered, output);
-        problems.extend(feeds(tree, config, output));
+        problems.extend(feeds(tree, config, rendered.languages, output));
     } else {
         let location = match crate::yaml::key_position(&config.source, "base_url") {
             Some((line, column)) => Location::at_line(Path::new(CONFIG_FILE), &config.source, line, column),
@@ -197,7 +204,7 @@ fn alias_problem(alias: &str) -> Option<&'static str> {
 }
 
 /// Redirect pages at every page's aliases.
-fn aliases(tree: &SiteTree, config: &SiteConfig, output: &mut SiteOutput) -> Vec<Diagnostic> {
+fn aliases(tree: &SiteTree, config: &SiteConfig, languages: &Languages, output: &mut SiteOutput) -> Vec<Diagnostic> {
     let mut problems = Vec::new();
     let mut claimed: HashMap<PathBuf, (&Path, &str)> = HashMap::new();
     let base = config.base_path();
@@ -235,7 +242,7 @@ fn aliases(tree: &SiteTree, config: &SiteConfig, output: &mut SiteOutput) -> Vec
             claimed.insert(file, (&doc.source, alias));
             let href = urls::site_url(base, tree.url(id));
             let canonical = absolute_url(&config.base_url, &href);
-            let lang = doc.front.lang.as_deref().unwrap_or(&config.language);
+            let lang = &languages.list[tree.lang_of(id)].code;
             let page = redirect::redirect_page(&href, &canonical, tree.title(id), lang);
             let file = alias_file(alias);
             problems.extend(add(output, file, page, &doc.source));
@@ -312,14 +319,19 @@ fn last_changed(doc: &Document) -> Option<String> {
 fn sitemap_and_robots(rendered: &Rendered<'_>, output: &mut SiteOutput) {
     let config = rendered.config;
     let base = config.base_path();
+    let absolute = |path: &str| absolute_url(&config.base_url, &urls::site_url(base, path));
     let mut entries: Vec<SitemapEntry> = rendered
         .pages
         .keys()
         .filter_map(|&unit| {
             let doc = rendered.document(unit)?;
             Some(SitemapEntry {
-                url: absolute_url(&config.base_url, &urls::site_url(base, rendered.path(unit))),
+                url: absolute(rendered.path(unit)),
                 lastmod: last_changed(doc),
+                alternates: match unit {
+                    Unit::Doc(id) => alternates(rendered, id, &absolute),
+                    _ => Vec::new(),
+                },
             })
         })
         .collect();
@@ -335,10 +347,35 @@ fn sitemap_and_robots(rendered: &Rendered<'_>, output: &mut SiteOutput) {
     }
 }
 
+/// The versions of a page in each language, for its sitemap entry: every
+/// published translation (itself included) by language code, and the
+/// default language's as `x-default`, as the page's head names them; none
+/// for a page with no translation.
+fn alternates(rendered: &Rendered<'_>, id: DocId, absolute: &dyn Fn(&str) -> String) -> Vec<(String, String)> {
+    let tree = rendered.tree;
+    let versions: Vec<(LangId, DocId)> = tree
+        .translations_of(id)
+        .iter()
+        .copied()
+        .filter(|&(_, version)| rendered.pages.contains_key(&Unit::Doc(version)))
+        .collect();
+    if versions.len() < 2 {
+        return Vec::new();
+    }
+    let mut links: Vec<(String, String)> = versions
+        .iter()
+        .map(|&(lang, version)| (rendered.languages.list[lang].code.clone(), absolute(tree.url(version))))
+        .collect();
+    if let Some(&(_, original)) = versions.iter().find(|(lang, _)| *lang == DEFAULT) {
+        links.push(("x-default".to_string(), absolute(tree.url(original))));
+    }
+    links
+}
+
 /// The Atom feed of every section with `feed: true`: its pages and those
 /// of its subsections, newest first; a page without a date is left out
 /// with a warning.
-fn feeds(tree: &SiteTree, config: &SiteConfig, output: &mut SiteOutput) -> Vec<Diagnostic> {
+fn feeds(tree: &SiteTree, config: &SiteConfig, languages: &Languages, output: &mut SiteOutput) -> Vec<Diagnostic> {
     let mut problems = Vec::new();
     let base = config.base_path();
     let absolute = |path: &str| absolute_url(&config.base_url, &urls::site_url(base, path));
@@ -381,7 +418,7 @@ fn feeds(tree: &SiteTree, config: &SiteConfig, output: &mut SiteOutput) -> Vec<D
             title: section.title.clone(),
             subtitle: section.doc.front.description.clone(),
             author: config.title.clone(),
-            lang: section.doc.front.lang.clone().unwrap_or_else(|| config.language.clone()),
+            lang: languages.list[section.lang].code.clone(),
             generator: GENERATOR.to_string(),
             entries,
         };

@@ -201,6 +201,7 @@ impl Build {
             config: &self.config,
             programmes: &self.values.programmes,
             pages: &self.pages.by_unit,
+            languages: &self.languages,
         };
         let files = match index.update(rendered.search_pages(units.iter().copied())) {
             Some(files) => files,
