@@ -681,7 +681,7 @@ pub fn theme_page_context(inputs: &RenderInputs<'_>, values: &SiteValues, page: 
         occurrences: &[],
         related: Vec::new(),
         schedule: None,
-        title: page.title(),
+        title: inputs.strings.tables[DEFAULT].get(page.title_key()).map_or(page.title(), String::as_str),
         path: page.path(),
         rendered: &rendered,
         is_section: false,

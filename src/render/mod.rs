@@ -74,10 +74,19 @@ impl ThemePage {
         })
     }
 
+    /// Its title in English, where the theme's strings have none.
     pub fn title(self) -> &'static str {
         match self {
             ThemePage::NotFound => "Page not found",
             ThemePage::Search => "Search",
+        }
+    }
+
+    /// The interface string (`t.<key>`) its title is, in the page's language.
+    pub fn title_key(self) -> &'static str {
+        match self {
+            ThemePage::NotFound => "page_not_found",
+            ThemePage::Search => "search",
         }
     }
 }

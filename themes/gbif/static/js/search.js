@@ -19,7 +19,13 @@
   var base = root.getAttribute("data-search-index");
   var forms = document.querySelectorAll("form[data-search]");
   if (!base || !forms.length) return;
-  var lang = root.getAttribute("lang") || "en";
+  // The index of the page's language; the search page, reached from a
+  // page in another language, is told which (`?lang=es`).
+  var asked = new URLSearchParams(window.location.search).get("lang");
+  var onSearchPage = document.querySelector("form[data-search-page]") !== null;
+  var lang = onSearchPage && asked && /^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*$/.test(asked)
+    ? asked
+    : root.getAttribute("lang") || "en";
   var MAX_RESULTS = 20;
   var cache = {};
 
@@ -196,6 +202,16 @@
     if (!input || !list || !status) return;
     var latest = 0;
     var timer;
+    // The form's words in the page's language (English where it has none).
+    var english = {
+      noMatch: "No page matches “{query}”.",
+      oneMatch: "1 page matches “{query}”.",
+      matches: "{count} pages match “{query}”.",
+      firstListed: "{count} pages match “{query}”; the first {shown} are listed."
+    };
+    function say(key) {
+      return form.dataset[key] || english[key];
+    }
 
     function close() {
       list.hidden = true;
@@ -237,10 +253,14 @@
         });
         list.hidden = found.results.length === 0;
         var total = found.total || 0;
-        status.textContent = total === 0
-          ? "No page matches “" + query.trim() + "”."
-          : total + (total === 1 ? " page matches" : " pages match") + " “" + query.trim() + "”" +
-            (total > found.results.length ? "; the first " + found.results.length + " are listed." : ".");
+        var said = total === 0 ? "noMatch"
+          : total === 1 ? "oneMatch"
+          : total > found.results.length ? "firstListed"
+          : "matches";
+        status.textContent = say(said)
+          .replace("{query}", query.trim())
+          .replace("{count}", total)
+          .replace("{shown}", found.results.length);
       });
     }
 
