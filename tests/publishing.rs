@@ -497,6 +497,14 @@ fn the_search_index_finds_words_of_pages_per_language_and_leaves_out_what_is_ask
     assert_eq!(select(&html, "header form[role=search] input[type=search]").len(), 1);
     assert_eq!(attr(&select(&html, "html")[0], "data-search-index"), "/search-index/");
     assert!(site.public().join("search/index.html").is_file(), "the search page");
+    assert!(select(&html, "header form[role=search] input[name=lang]").is_empty(), "the default language needs no `lang`");
+    // A Spanish page's box speaks Spanish and tells the search page its language.
+    let spanish = site.html("es/sessions/dna/index.html");
+    let form = &select(&spanish, "header form[role=search]")[0];
+    assert_eq!(attr(form, "aria-label"), "Buscar en este sitio");
+    assert_eq!(attr(form, "data-matches"), "{count} páginas contienen «{query}».");
+    assert_eq!(attr(&select(&spanish, "header form[role=search] input[name=lang]")[0], "value"), "es");
+    assert_eq!(text(&select(&spanish, "header form[role=search] button")[0]), "Buscar");
 }
 
 #[test]

@@ -8,7 +8,8 @@
 // URL starts with NOT (optional); every result must show a title, its
 // section and an excerpt with the match marked, Arrow Down must move into
 // the results and Escape back to the box, and axe-core must find nothing
-// with the results open.
+// with the results open; Enter then opens the search page, which must list
+// the WANT pages too and none of NOT (the language is carried over).
 //
 // Serves PUBLIC_DIR on 127.0.0.1 and loads every PAGE_PATH in Debian's
 // chromium at a phone width and a desktop width. A check fails on console
@@ -522,7 +523,8 @@ async function trySearch(browser, origin, spec) {
       if (!r.section) problems.push(`"${query}": ${r.url} is listed without its section`);
     }
     const status = await page.locator('header form[data-search] [data-search-status]').textContent();
-    if (!/match/.test(status)) problems.push(`"${query}": the status says "${status}"`);
+    // The status names the query, in the page's language.
+    if (!status.includes(query)) problems.push(`"${query}": the status says "${status}"`);
     await page.screenshot({ path: path.join(SCREENSHOT_DIR, `search-${slugify(query)}.png`) });
     for (const finding of await accessibilityFindings(page)) problems.push(`with results open: ${finding}`);
     await box.press('ArrowDown');
@@ -534,7 +536,19 @@ async function trySearch(browser, origin, spec) {
       closed: document.querySelector('header [data-search-results]').hidden,
     }));
     if (!back.onBox || !back.closed) problems.push('Escape does not close the results and return to the box');
-    console.log(`    "${query}" lists: ${listed.map((r) => `${r.url} (${r.section})`).join(', ')}`);
+    // Enter opens the search page, which lists the same language's pages.
+    await box.press('Enter');
+    await page.waitForURL(/\/search\/\?/, { timeout: PAGE_TIMEOUT_MS });
+    const onPage = page.locator('form[data-search-page] [data-search-results] li a');
+    await onPage.first().waitFor({ state: 'visible', timeout: PAGE_TIMEOUT_MS });
+    const paged = await onPage.evaluateAll((links) => links.map((a) => new URL(a.href).pathname));
+    for (const url of wanted) {
+      if (!paged.includes(url)) problems.push(`the search page for "${query}" does not list ${url}; it lists ${paged.join(', ')}`);
+    }
+    for (const url of paged) {
+      if (not && url.startsWith(not)) problems.push(`the search page for "${query}" lists ${url}, a page of another language`);
+    }
+    console.log(`    "${query}" lists: ${listed.map((r) => `${r.url} (${r.section})`).join(', ')}; the search page: ${paged.join(', ')}`);
   } catch (err) {
     problems.push(`search check failed: ${err.message.split('\n')[0]}`);
   } finally {
