@@ -497,7 +497,10 @@ fn the_search_index_finds_words_of_pages_per_language_and_leaves_out_what_is_ask
     assert_eq!(select(&html, "header form[role=search] input[type=search]").len(), 1);
     assert_eq!(attr(&select(&html, "html")[0], "data-search-index"), "/search-index/");
     assert!(site.public().join("search/index.html").is_file(), "the search page");
-    assert!(select(&html, "header form[role=search] input[name=lang]").is_empty(), "the default language needs no `lang`");
+    assert!(
+        select(&html, "header form[role=search] input[name=lang]").is_empty(),
+        "the default language needs no `lang`"
+    );
     // A Spanish page's box speaks Spanish and tells the search page its language.
     let spanish = site.html("es/sessions/dna/index.html");
     let form = &select(&spanish, "header form[role=search]")[0];
