@@ -1,6 +1,6 @@
 //! The full build: every stage, in order.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -124,24 +124,30 @@ impl Build {
         output_problems.extend(super::images::place(&mut output, &Default::default(), &image_outputs, root));
         output_problems.extend(add_static_files(&mut output, &theme, &site_assets.files, &assets));
         output_problems.extend(output::calendar::add_all(&mut output, &tree, &config));
-        let rendered = publish::Rendered {
+        let no_pages = BTreeMap::new();
+        let site = publish::Rendered {
             tree: &tree,
             config: &config,
             programmes: &values.programmes,
-            pages: &pages.by_unit,
+            pages: &no_pages,
             languages: &languages,
         };
-        let (search, published) = publish::publish(&rendered, &mut output, broken);
-        let (errors, published): (Vec<_>, Vec<_>) = published.into_iter().partition(Diagnostic::is_error);
-        // `folio build` is done with the index once its files are made;
-        // `folio serve` keeps it, and each page's terms, to update it.
-        let search = match staging {
-            Some(_) => {
+        // `folio serve` keeps the index, and each page's terms, to update it
+        // after edits; `folio build` is done with them once the files are
+        // made, so the pages let go of their terms and the index of each as
+        // soon as it is read.
+        let search_pages =
+            config.search.then(|| site.with_pages(&pages.by_unit).search_pages(pages.by_unit.keys().copied()));
+        let search = match (search_pages, &staging) {
+            (None, _) => publish::Search::Off,
+            (Some(found), None) => publish::Search::Kept(found),
+            (Some(found), Some(_)) => {
                 pages.forget_terms();
-                None
+                publish::Search::Once(found)
             }
-            None => search,
         };
+        let (search, published) = publish::publish(&site.with_pages(&pages.by_unit), search, &mut output, broken);
+        let (errors, published): (Vec<_>, Vec<_>) = published.into_iter().partition(Diagnostic::is_error);
         output_problems.extend(errors);
         timings.mark("search index, sitemap, feeds");
         if !output_problems.is_empty() {

@@ -29,6 +29,7 @@ pub const CARD_IMAGE_MISSING: &str = "card-image-missing";
 
 /// What the rendered pages are to this step: by unit, what each holds, and
 /// where each is shown.
+#[derive(Clone, Copy)]
 pub(crate) struct Rendered<'a> {
     pub tree: &'a SiteTree,
     pub config: &'a SiteConfig,
@@ -37,7 +38,12 @@ pub(crate) struct Rendered<'a> {
     pub languages: &'a Languages,
 }
 
-impl Rendered<'_> {
+impl<'a> Rendered<'a> {
+    /// The same, over `pages`.
+    pub fn with_pages(self, pages: &'a std::collections::BTreeMap<Unit, Out>) -> Rendered<'a> {
+        Rendered { pages, ..self }
+    }
+
     /// The URL path a unit is shown at (without the base path).
     fn path(&self, unit: Unit) -> &str {
         match unit {
@@ -133,16 +139,33 @@ pub(crate) fn put_site_files(output: &mut SiteOutput, files: Vec<(String, Option
     }
 }
 
+/// What the search index is made of, and whether it is kept.
+pub(crate) enum Search {
+    Off,
+    /// Kept by `folio serve`, to update it page by page.
+    Kept(Vec<SearchPage>),
+    /// Written once (`folio build`); the pages' terms go as they are read.
+    Once(Vec<SearchPage>),
+}
+
 /// Writes everything of this step into `output`; returns the search index
-/// (kept by `folio serve` to update it page by page) and the problems.
+/// (when it is kept) and the problems.
 pub(crate) fn publish(
     rendered: &Rendered<'_>,
+    search: Search,
     output: &mut SiteOutput,
     broken: Severity,
 ) -> (Option<SearchIndex>, Vec<Diagnostic>) {
     let (tree, config) = (rendered.tree, rendered.config);
     let mut problems = Vec::new();
-    let search = config.search.then(|| SearchIndex::new(rendered.search_pages(rendered.pages.keys().copied())));
+    let search = match search {
+        Search::Off => None,
+        Search::Kept(pages) => Some(SearchIndex::new(pages)),
+        Search::Once(pages) => {
+            SearchIndex::write_once(pages, |path, text| put_site_files(output, vec![(path, Some(text))]));
+            None
+        }
+    };
     if let Some(index) = &search {
         put_site_files(output, index.files().into_iter().map(|(p, c)| (p, Some(c))).collect());
     }

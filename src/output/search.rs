@@ -257,24 +257,65 @@ impl SearchIndex {
     /// The index of `pages` (in any order: each language's pages are
     /// numbered by URL, so two builds give the same files).
     pub fn new(pages: Vec<SearchPage>) -> SearchIndex {
+        SearchIndex::made(pages, true)
+    }
+
+    /// Makes the index of `pages` and gives its files to `put` one at a
+    /// time, for a build that never updates it: each page's terms are let
+    /// go once they are in the index (when no one else holds them), and
+    /// each term's pages once its shard is written, so a large site never
+    /// holds the terms, the index and its files at once.
+    pub fn write_once(pages: Vec<SearchPage>, mut put: impl FnMut(String, String)) {
+        let index = SearchIndex::made(pages, false);
+        for (lang, mut language) in index.languages {
+            put(format!("{DIR}/{lang}/index.json"), language.summary());
+            for chunk in 0..language.pages.len().div_ceil(PAGES_PER_CHUNK) {
+                put(format!("{DIR}/{lang}/pages-{chunk}.json"), language.chunk(chunk));
+            }
+            let stemmer = stemmer(&lang);
+            let mut shard: Vec<(String, Vec<u32>)> = Vec::new();
+            let mut flush = |shard: &mut Vec<(String, Vec<u32>)>| {
+                if let Some((first, _)) = shard.first() {
+                    let path = format!("{DIR}/{lang}/{}.json", shard_of(first));
+                    put(path, shard_json(shard.iter().map(|(t, l)| (t.as_str(), l.as_slice())), stemmer.as_ref()));
+                    shard.clear();
+                }
+            };
+            for (term, list) in std::mem::take(&mut language.postings) {
+                if shard.first().is_some_and(|(first, _)| shard_of(first) != shard_of(&term)) {
+                    flush(&mut shard);
+                }
+                shard.push((term, list));
+            }
+            flush(&mut shard);
+        }
+    }
+
+    fn made(pages: Vec<SearchPage>, keep_terms: bool) -> SearchIndex {
         let mut index = SearchIndex::default();
         for page in pages.into_iter().filter(|p| !p.terms.is_empty()) {
             index.languages.entry(page.lang.clone()).or_default().pages.push(page);
         }
         for language in index.languages.values_mut() {
             language.pages.sort_by(|a, b| a.url.cmp(&b.url));
-            for (n, page) in language.pages.iter().enumerate() {
+            // Each term's list made at its final length first: grown by
+            // doubling, the lists of 10,000 pages held twice their size.
+            let mut counts: BTreeMap<&str, usize> = BTreeMap::new();
+            for (term, _) in language.pages.iter().flat_map(|p| p.terms.iter()) {
+                *counts.entry(term).or_default() += 1;
+            }
+            language.postings = counts.into_iter().map(|(t, n)| (t.to_string(), Vec::with_capacity(n))).collect();
+            for (n, page) in language.pages.iter_mut().enumerate() {
                 language.by_url.insert(page.url.clone(), n as u32);
                 for (term, weight) in page.terms.iter() {
-                    match language.postings.get_mut(term) {
-                        Some(list) => list.push(posting(n as u32, weight)),
-                        None => {
-                            language.postings.insert(term.to_string(), vec![posting(n as u32, weight)]);
-                        }
+                    if let Some(list) = language.postings.get_mut(term) {
+                        list.push(posting(n as u32, weight));
                     }
                 }
+                if !keep_terms {
+                    page.terms = Arc::new(PageTerms { words: page.terms.words, ..PageTerms::default() });
+                }
             }
-            language.postings.values_mut().for_each(Vec::shrink_to_fit);
         }
         index
     }
@@ -385,37 +426,42 @@ impl Language {
         serde_json::to_string(&rows).unwrap_or_default()
     }
 
-    /// `[[term, stem, [page, …], [weight, …]], …]` of the terms in one
-    /// shard; pages as differences from the previous one (small numbers),
-    /// the stem empty when it is the term itself.
+    /// The file of one shard ([`shard_json`]).
     fn shard(&self, shard: &str, stemmer: Option<&Stemmer>) -> String {
-        let mut out = String::from("[");
-        let mut first = true;
-        for (term, list) in self.terms_in(shard) {
-            if !first {
-                out.push(',');
-            }
-            first = false;
-            let stem = stemmer.map(|s| s.stem(term).into_owned()).filter(|s| s != term).unwrap_or_default();
-            out.push_str(&serde_json::to_string(&[term.as_str(), stem.as_str()]).unwrap_or_default()[..]);
-            out.pop();
-            out.push_str(",[");
-            let mut previous = 0;
-            for (i, &p) in list.iter().enumerate() {
-                let separator = if i > 0 { "," } else { "" };
-                let _ = write!(out, "{separator}{}", page_of(p) - previous);
-                previous = page_of(p);
-            }
-            out.push_str("],[");
-            for (i, &p) in list.iter().enumerate() {
-                let separator = if i > 0 { "," } else { "" };
-                let _ = write!(out, "{separator}{}", weight_of(p));
-            }
-            out.push_str("]]");
-        }
-        out.push(']');
-        out
+        shard_json(self.terms_in(shard).map(|(t, l)| (t.as_str(), l.as_slice())), stemmer)
     }
+}
+
+/// `[[term, stem, [page, …], [weight, …]], …]` of the terms in one shard;
+/// pages as differences from the previous one (small numbers), the stem
+/// empty when it is the term itself.
+fn shard_json<'t>(terms: impl Iterator<Item = (&'t str, &'t [u32])>, stemmer: Option<&Stemmer>) -> String {
+    let mut out = String::from("[");
+    let mut first = true;
+    for (term, list) in terms {
+        if !first {
+            out.push(',');
+        }
+        first = false;
+        let stem = stemmer.map(|s| s.stem(term).into_owned()).filter(|s| s != term).unwrap_or_default();
+        out.push_str(&serde_json::to_string(&[term, stem.as_str()]).unwrap_or_default()[..]);
+        out.pop();
+        out.push_str(",[");
+        let mut previous = 0;
+        for (i, &p) in list.iter().enumerate() {
+            let separator = if i > 0 { "," } else { "" };
+            let _ = write!(out, "{separator}{}", page_of(p) - previous);
+            previous = page_of(p);
+        }
+        out.push_str("],[");
+        for (i, &p) in list.iter().enumerate() {
+            let separator = if i > 0 { "," } else { "" };
+            let _ = write!(out, "{separator}{}", weight_of(p));
+        }
+        out.push_str("]]");
+    }
+    out.push(']');
+    out
 }
 
 /// A page and a term's weight on it, in one number: the page in the high
@@ -507,6 +553,21 @@ mod tests {
             lang: lang.into(),
             terms: Arc::new(PageTerms::of("", &format!("<main data-search-body>{body}</main>"))),
         }
+    }
+
+    #[test]
+    fn an_index_written_once_has_the_files_of_a_kept_one_and_lets_the_terms_go() {
+        let pages = vec![
+            page("/b/", "en", "beta delta 4.3 40"),
+            page("/a/", "en", "alpha beta 4.1"),
+            page("/c/", "es", "datos"),
+        ];
+        let kept = SearchIndex::new(pages.clone());
+        let mut once = BTreeMap::new();
+        SearchIndex::write_once(pages.clone(), |path, text| assert!(once.insert(path, text).is_none()));
+        assert_eq!(once, kept.files().into_iter().collect::<BTreeMap<_, _>>());
+        let made = SearchIndex::made(pages, false);
+        assert!(made.languages.values().flat_map(|l| &l.pages).all(|p| p.terms.is_empty() && p.terms.words > 0));
     }
 
     #[test]
