@@ -498,9 +498,7 @@ fn jekyll_default_permalinks_a_base_url_and_front_matter_quirks() {
             format!("{}:{}: {}", l.file.display(), l.line, d.message)
         })
         .collect();
-    for expected in [
-        "index.md:2: `layout: default` is not carried over",
-    ] {
+    for expected in ["index.md:2: `layout: default` is not carried over"] {
         assert!(items.iter().any(|i| i.starts_with(expected)), "no `{expected}` in {items:#?}");
     }
     assert!(import.skipped.iter().any(|s| s.path == "notes/"), "{:?}", import.skipped);
