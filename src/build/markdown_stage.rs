@@ -9,10 +9,14 @@ use std::sync::Arc;
 use super::Build;
 use crate::content::{self, DocId, PerDoc, SiteTree};
 use crate::diagnostics::{Diagnostic, Location, Place, Severity};
+use crate::images::Focus;
 use crate::index::SiteIndex;
 use crate::languages::LangId;
 use crate::links::{self, LinkResolver};
 use crate::markdown::{self, RenderOptions, Rendered};
+
+/// A `background_focus` that is not a focal point.
+pub const BAD_FOCUS: &str = "bad-focus";
 use crate::render;
 
 /// The Markdown of a page with its title heading left out (when the title
@@ -212,6 +216,7 @@ fn hero(
     options: RenderOptions<'_>,
     resolver: &mut LinkResolver<'_>,
 ) -> Option<crate::images::Picture> {
+    let focus = hero_focus(doc, options, resolver);
     let library = options.images?;
     let written = doc.front.background.as_deref()?;
     let path = crate::urls::decode_path(written.trim());
@@ -224,7 +229,7 @@ fn hero(
         source: Some(source.clone()),
     });
     let portrait = portrait_sizes(doc.front.height.as_deref());
-    match library.picture(&path, &source, options.base_path, "100vw", Some(&portrait)) {
+    match library.picture(&path, &source, options.base_path, "100vw", Some(&portrait), focus) {
         Ok(picture) => options.html.then_some(picture),
         Err(error) => {
             if !options.html {
@@ -232,6 +237,30 @@ fn hero(
                 resolver.diagnostics.push(d.at(location));
             }
             None
+        }
+    }
+}
+
+/// The front matter's `background_focus`; the links pass reports a value
+/// that is not one, and the hero is then centred.
+fn hero_focus(doc: &content::Document, options: RenderOptions<'_>, resolver: &mut LinkResolver<'_>) -> Focus {
+    let Some(written) = doc.front.background_focus.as_deref() else { return Focus::CENTRE };
+    match Focus::parse(written) {
+        Ok(focus) => focus,
+        Err(why) => {
+            if !options.html {
+                resolver.diagnostics.push(
+                    Diagnostic::error(format!("`background_focus: {written}` is not a focal point: {why}"))
+                        .code(BAD_FOCUS)
+                        .at(doc.key_location("background_focus"))
+                        .help(
+                            "say where the picture's subject is as CSS `object-position` does: keywords \
+                             (`left`, `right`, `top`, `bottom`, `center`) or percentages from the top left, \
+                             horizontal first, e.g. `background_focus: 70% 45%`",
+                        ),
+                );
+            }
+            Focus::CENTRE
         }
     }
 }

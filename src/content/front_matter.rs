@@ -39,6 +39,9 @@ pub struct FrontMatter {
     /// Markdown credit line for `background`.
     #[serde(rename = "imageLicense")]
     pub image_license: Option<String>,
+    /// Where the hero's subject is, as CSS `object-position` reads it
+    /// (`70% 45%`, `right`): what its crops and band keep in view.
+    pub background_focus: Option<String>,
     /// CSS height of the hero band, e.g. `70vh`.
     pub height: Option<String>,
     pub lang: Option<String>,

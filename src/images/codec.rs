@@ -9,6 +9,7 @@ use image::metadata::Orientation;
 use image::{DynamicImage, ImageDecoder, ImageFormat, ImageReader, Limits};
 
 use super::webp;
+use super::Focus;
 use super::ImageError;
 
 /// The formats folio reads and writes.
@@ -170,8 +171,9 @@ pub enum Fit {
     Scale,
     /// The whole picture, as large as fits in the box, keeping its shape.
     Contain,
-    /// Fills the box, keeping its shape; what overflows is cut off, centred.
-    Cover,
+    /// Fills the box, keeping its shape; what overflows is cut off around
+    /// the focus (the centre by default).
+    Cover(Focus),
 }
 
 /// `image` scaled to `width` x `height` (sizes as seen, after orientation),
@@ -197,14 +199,31 @@ pub fn resize(
         _ => DynamicImage::new_rgb8(w, h),
     };
     let mut options = fir::ResizeOptions::new().resize_alg(fir::ResizeAlg::Convolution(fir::FilterType::Lanczos3));
-    if fit == Fit::Cover {
-        options = options.fit_into_destination(Some((0.5, 0.5)));
+    if let Fit::Cover(focus) = fit {
+        // The crop is cut from the stored pixels: the focus, given as the
+        // picture is seen, is turned back first.
+        options = options.fit_into_destination(Some(stored_point(focus.fractions(), header.orientation)));
     }
     fir::Resizer::new()
         .resize(source, &mut resized, &options)
         .map_err(|e| ImageError::Corrupt(format!("cannot be resized: {e}")))?;
     resized.apply_orientation(header.orientation);
     Ok(resized)
+}
+
+/// Where the point (`x`, `y`) of the upright picture is in the stored pixels
+/// that `orientation` turns upright (fractions of the width and height).
+fn stored_point((x, y): (f64, f64), orientation: Orientation) -> (f64, f64) {
+    match orientation {
+        Orientation::NoTransforms => (x, y),
+        Orientation::FlipHorizontal => (1.0 - x, y),
+        Orientation::Rotate180 => (1.0 - x, 1.0 - y),
+        Orientation::FlipVertical => (x, 1.0 - y),
+        Orientation::Rotate90FlipH => (y, x),
+        Orientation::Rotate90 => (y, 1.0 - x),
+        Orientation::Rotate270FlipH => (1.0 - y, 1.0 - x),
+        Orientation::Rotate270 => (1.0 - y, x),
+    }
 }
 
 /// Encodes `image` as `format`; `icc` is embedded as the colour profile.

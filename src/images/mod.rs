@@ -8,10 +8,12 @@
 //! - `codec.rs`: read a header, decode, resize, encode;
 //! - `webp.rs`: lossy and lossless WebP through libwebp;
 //! - `cache.rs`: the cache folder;
+//! - `focus.rs`: where a crop keeps the subject;
 //! - `picture.rs`: a picture's `srcset`/`sizes`/`<source>`s, and its HTML.
 
 mod cache;
 pub mod codec;
+mod focus;
 mod picture;
 mod webp;
 
@@ -24,6 +26,7 @@ use std::time::SystemTime;
 
 pub use cache::Cache;
 pub use codec::{Fit, Format, Header};
+pub use focus::Focus;
 pub use picture::{Picture, Source as PictureSource};
 
 /// What a site says about its images (`images:` in site.yaml).
@@ -188,9 +191,14 @@ impl Processor {
 
     /// Copies of the picture at `path` at the site's widths, in its own
     /// format and in WebP where that is smaller. With `aspect` (width,
-    /// height), the copies are of the largest centred crop of that shape
-    /// (none when the picture is not wider than that).
-    pub fn responsive(&self, path: &Path, aspect: Option<(u32, u32)>) -> Result<Option<Arc<Responsive>>, ImageError> {
+    /// height), the copies are of the largest crop of that shape around
+    /// `focus` (none when the picture is not wider than that).
+    pub fn responsive(
+        &self,
+        path: &Path,
+        aspect: Option<(u32, u32)>,
+        focus: Focus,
+    ) -> Result<Option<Arc<Responsive>>, ImageError> {
         let (source, bytes) = self.source(path)?;
         let (width, height) = source.header.size();
         let (width, height, fit) = match aspect {
@@ -200,10 +208,10 @@ impl Processor {
                 if crop >= width {
                     return Ok(None);
                 }
-                (crop.max(1), height, Fit::Cover)
+                (crop.max(1), height, Fit::Cover(focus))
             }
         };
-        let key = format!("{}:{}:{width}x{height}", source.hash, path.display());
+        let key = format!("{}:{}:{width}x{height}:{fit:?}", source.hash, path.display());
         let job = self.jobs.lock().unwrap().entry(key).or_default().clone();
         job.get_or_init(|| self.make_responsive(path, &source, bytes, width, height, fit).map(Arc::new))
             .clone()
@@ -358,9 +366,11 @@ impl Plan {
     /// output for the same request would.
     fn key(&self, quality: u8) -> String {
         let fit = match self.fit {
-            Fit::Scale => "scale",
-            Fit::Contain => "fit",
-            Fit::Cover => "fill",
+            // The centre keeps the name it had before a focus could be given.
+            Fit::Cover(Focus::CENTRE) => "fill".to_string(),
+            Fit::Cover(Focus { x, y }) => format!("fill-at{x}-{y}"),
+            Fit::Scale => "scale".to_string(),
+            Fit::Contain => "fit".to_string(),
         };
         let mode =
             if self.lossless && self.format != Format::Jpeg { "lossless".to_string() } else { format!("q{quality}") };
@@ -380,7 +390,7 @@ pub fn fitted(ow: u32, oh: u32, width: u32, height: u32, fit: Fit) -> (u32, u32)
         (0, 0, _) => (ow, oh),
         (w, 0, _) => (w, scaled_height(ow, oh, w)),
         (0, h, _) => (scaled_height(oh, ow, h), h),
-        (w, h, Fit::Scale | Fit::Cover) => (w, h),
+        (w, h, Fit::Scale | Fit::Cover(_)) => (w, h),
         (w, h, Fit::Contain) => {
             // The smaller of the two scales wins.
             if u64::from(w) * u64::from(oh) <= u64::from(h) * u64::from(ow) {
@@ -522,7 +532,7 @@ impl Library {
 
     /// The picture of the image at `url` (whose file is `source`): copies
     /// for `srcset`, published in the folder of `url`. `portrait` adds a
-    /// centred 3:4 crop for portrait screens with those `sizes` (the hero).
+    /// 3:4 crop around `focus` for portrait screens with those `sizes` (the hero).
     /// The copies are recorded for the page being rendered.
     pub fn picture(
         &self,
@@ -531,10 +541,11 @@ impl Library {
         base_path: &str,
         sizes: &str,
         portrait: Option<&str>,
+        focus: Focus,
     ) -> Result<Picture, ImageError> {
-        let full = self.processor.responsive(source, None)?.expect("a full picture always has copies");
+        let full = self.processor.responsive(source, None, focus)?.expect("a full picture always has copies");
         let crop = match portrait {
-            Some(_) => self.processor.responsive(source, Some((3, 4)))?,
+            Some(_) => self.processor.responsive(source, Some((3, 4)), focus)?,
             None => None,
         };
         let dir = url.rsplit_once('/').map_or("", |(dir, _)| dir);

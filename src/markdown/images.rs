@@ -4,7 +4,7 @@
 //! reported at its line before any template runs.
 
 use crate::diagnostics::{Diagnostic, Place};
-use crate::images::{ImageError, Library};
+use crate::images::{Focus, ImageError, Library};
 use crate::links::{ImageUse, LinkResolver};
 
 use super::{escape, RenderOptions};
@@ -50,7 +50,7 @@ pub(super) fn picture(
             );
         }
     }
-    match library.picture(&path, &source, opts.base_path, &library.sizes, None) {
+    match library.picture(&path, &source, opts.base_path, &library.sizes, None, Focus::CENTRE) {
         Ok(picture) => {
             let html = picture.html(image.alt, Some(image.title), true);
             Ok(match image.inside_link {

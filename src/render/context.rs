@@ -11,6 +11,7 @@ use super::programme::{Part, Programmes};
 use super::{social, RenderInputs};
 use crate::content::schedule::{Occurrence, When};
 use crate::content::{DocId, Document, KindFields, Page, PageId, Section, SectionId, SiteTree, WrittenDate};
+use crate::images::Focus;
 use crate::languages::{LangId, DEFAULT};
 use crate::markdown::{self, Rendered, TocEntry};
 use crate::urls;
@@ -133,6 +134,9 @@ struct Hero {
     caption: Option<String>,
     /// Resized copies of `image` for `srcset` (see `partials/hero-image.html`).
     picture: Option<crate::images::Picture>,
+    /// CSS `object-position` of `background_focus` (`70% 45%`): what the
+    /// band keeps in view; the centre when none is given.
+    focus: String,
 }
 
 #[derive(Serialize)]
@@ -378,6 +382,8 @@ fn hero(doc: &Document, rendered: &Rendered, base: &str) -> Option<Hero> {
         height: doc.front.height.clone(),
         caption: rendered.caption.clone(),
         picture: rendered.hero.clone(),
+        // A value that is not a focal point was reported by the links pass.
+        focus: doc.front.background_focus.as_deref().and_then(|f| Focus::parse(f).ok()).unwrap_or_default().to_string(),
     })
 }
 

@@ -1,6 +1,7 @@
-//! `resize_image(path, width, height, op, format)`: a copy of one of the
-//! site's images for a template that places it itself, in the spirit of
-//! Zola's function of that name. It returns `url`, `width`, `height`,
+//! `resize_image(path, width, height, op, format, anchor)`: a copy of one
+//! of the site's images for a template that places it itself, in the spirit
+//! of Zola's function of that name (`anchor`, as in Hugo, says what `fill`
+//! keeps: `right`, `70% 45%`). It returns `url`, `width`, `height`,
 //! `orig_width` and `orig_height`.
 
 use std::sync::Arc;
@@ -8,7 +9,7 @@ use std::sync::Arc;
 use serde::{Deserialize, Serialize};
 use tera::{Kwargs, State, Tera, TeraResult, Value};
 
-use crate::images::{Fit, Format, Library};
+use crate::images::{Fit, Focus, Format, Library};
 use crate::urls;
 
 #[derive(Deserialize)]
@@ -23,6 +24,8 @@ struct Args {
     op: Option<String>,
     #[serde(default)]
     format: Option<String>,
+    #[serde(default)]
+    anchor: Option<String>,
 }
 
 #[derive(Serialize)]
@@ -41,16 +44,25 @@ pub fn register(tera: &mut Tera, images: &Arc<Library>, base_path: &str) {
 }
 
 fn resize_image(images: &Library, base_path: &str, kwargs: &Kwargs) -> TeraResult<Value> {
-    let args: Args = kwargs
-        .deserialize()
-        .map_err(|e| tera::Error::message(format!("resize_image takes path, width, height, op and format: {}", e)))?;
+    let args: Args = kwargs.deserialize().map_err(|e| {
+        tera::Error::message(format!("resize_image takes path, width, height, op, format and anchor: {}", e))
+    })?;
+    let anchor = match args.anchor.as_deref() {
+        None => Focus::CENTRE,
+        Some(written) => Focus::parse(written).map_err(|why| {
+            tera::Error::message(format!(
+                "resize_image: anchor `{written}`: {why}; use keywords (`left`, `right`, `top`, `bottom`, `center`) \
+                 or percentages, as CSS `object-position` reads them: `right`, `70% 45%`"
+            ))
+        })?,
+    };
     let (width, height) = (args.width.unwrap_or(0), args.height.unwrap_or(0));
     let op = args.op.as_deref().unwrap_or(if height > 0 && width == 0 { "fit_height" } else { "fit_width" });
     let (fit, width, height) = match op {
         "fit_width" if width > 0 => (Fit::Contain, width, 0),
         "fit_height" if height > 0 => (Fit::Contain, 0, height),
         "fit" if width > 0 && height > 0 => (Fit::Contain, width, height),
-        "fill" if width > 0 && height > 0 => (Fit::Cover, width, height),
+        "fill" if width > 0 && height > 0 => (Fit::Cover(anchor), width, height),
         "scale" if width > 0 && height > 0 => (Fit::Scale, width, height),
         _ => {
             return Err(tera::Error::message(format!(
