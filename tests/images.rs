@@ -388,13 +388,15 @@ fn resize_image_of_a_missing_file_is_an_error_at_the_template_line() {
     let site = Site::new();
     site.write("site.yaml", SITE).write("content/_index.md", "---\ntitle: Home\ntemplate: card.html\n---\n").write(
         "templates/card.html",
-        "<!DOCTYPE html>\n<p>{{ resize_image(path=\"/assets/nope.jpg\", width=10).url }}</p>\n",
+        "<!DOCTYPE html>\n{% set card = resize_image(path=\"/assets/nope.jpg\", width=10) %}<p>{{ card.url }}</p>\n",
     );
     let out = site.folio(&["build"]);
     assert!(!out.status.success());
     let err = stderr(&out);
     assert!(err.contains("templates/card.html:2"), "{err}");
     assert!(err.contains("/assets/nope.jpg"), "{err}");
+    // The missing file is the reason, not a template that does not parse.
+    assert!(err.contains("is not an image of the site"), "{err}");
 }
 
 #[test]
