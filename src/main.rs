@@ -7,12 +7,6 @@ use std::process::ExitCode;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use folio::text::plural as count;
 
-// Building a page allocates many small strings and values on both threads;
-// mimalloc takes a build a tenth fewer instructions than the system's
-// allocator (see ARCHITECTURE.md).
-#[global_allocator]
-static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
-
 #[derive(Parser)]
 #[command(name = "folio", version = folio::VERSION, about = "Builds GBIF's Work Programme and Global Nodes Meeting sites from Markdown")]
 struct Cli {
