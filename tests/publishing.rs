@@ -271,6 +271,47 @@ fn every_page_kind_has_social_cards_and_a_canonical_url() {
     );
 }
 
+#[test]
+fn a_page_without_a_description_is_described_by_its_first_paragraph() {
+    let site = Site::new();
+    site.write("site.yaml", "title: Test site\ndescription: The site as a whole\n");
+    home(&site)
+        .write(
+            "content/activity.md",
+            "---\ntitle: Activity\n---\n# Goal\n\n- a list first\n\nThe first **paragraph**, with [a link](/)\nand `code`.\n\nThe second paragraph.\n",
+        )
+        .write("content/long.md", &format!("---\ntitle: Long\n---\n{}\n", "lengthy ".repeat(60)))
+        .write("content/described.md", "---\ntitle: Described\ndescription: Said in front matter\n---\nBody text.\n")
+        .write("content/empty.md", "---\ntitle: Empty\n---\n# Only a heading\n");
+    let out = site.build(&[]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let described = |file: &str| {
+        let html = site.html(file);
+        let (og, name) = (meta(&html, "og:description"), meta(&html, "description"));
+        assert_eq!(og, name, "{file}: og:description and description agree");
+        og.unwrap_or_default()
+    };
+    assert_eq!(described("activity/index.html"), "The first paragraph, with a link and code.");
+    let long = described("long/index.html");
+    assert!(long.ends_with("lengthy…") && long.chars().count() <= 201, "{long}");
+    assert_eq!(described("described/index.html"), "Said in front matter");
+    assert_eq!(described("empty/index.html"), "The site as a whole");
+
+    // The bundled site: an activity opens with its outcomes as a list, a
+    // session's text is its front matter's goal.
+    let bundled = Site::bundled();
+    let out = bundled.build(&[]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let activity = bundled.html("programme/2024/activities/3-1/index.html");
+    assert_eq!(
+        meta(&activity, "description").as_deref(),
+        Some("The Secretariat, nodes and Heads of Delegation are equipped with robust materials to demonstrate GBIF\u{2019}s value for money")
+    );
+    let session = bundled.html("meetings/2021-global-nodes-meeting/sessions/icebreaker/index.html");
+    let goal = meta(&session, "og:description").unwrap_or_default();
+    assert!(goal.starts_with("To encourage informal conversation between nodes"), "{goal}");
+}
+
 fn percent_decode(path: &str) -> String {
     let bytes = path.as_bytes();
     let mut out = Vec::new();

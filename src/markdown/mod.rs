@@ -5,6 +5,7 @@
 mod highlight;
 pub mod images;
 pub mod jekyll;
+mod lead;
 pub mod liquid;
 pub mod toc;
 pub mod xref;
@@ -13,6 +14,7 @@ use pulldown_cmark::{html, CowStr, Event, HeadingLevel, Options, Parser, Tag, Ta
 use serde::Serialize;
 
 pub use highlight::Highlighter;
+pub use lead::shorten;
 pub use toc::TocEntry;
 
 use std::ops::Range;
@@ -53,6 +55,9 @@ pub struct Rendered {
     pub hero: Option<crate::images::Picture>,
     /// Other Markdown front matter fields, rendered: `note`, `funding`.
     pub inline: std::collections::BTreeMap<&'static str, String>,
+    /// The first paragraph's words, shortened (HTML pass only): the page's
+    /// description where front matter gives none.
+    pub lead: String,
 }
 
 pub fn options() -> Options {
@@ -76,8 +81,12 @@ pub fn render(
     let mut headings = Vec::new();
     let mut out = Events { list: Vec::new(), keep: opts.html };
     let mut text = PendingText::default();
+    let mut lead = lead::Lead::default();
     let mut events = Parser::new_ext(markdown, options()).into_offset_iter();
     while let Some((event, range)) = events.next() {
+        if opts.html {
+            lead.observe(&event);
+        }
         if text.gathers(&event, range.start, &mut out, links, locate) {
             continue;
         }
@@ -156,6 +165,7 @@ pub fn render(
         caption: None,
         hero: None,
         inline: Default::default(),
+        lead: lead.finish(),
     }
 }
 

@@ -149,6 +149,10 @@ struct BacklinkView<'a> {
 pub struct PageView<'a> {
     title: &'a str,
     description: Option<&'a str>,
+    /// The words of the first paragraph (or list item, or a session's
+    /// goal), shortened: what the head's description and link previews say
+    /// when `description` is not given.
+    lead: std::borrow::Cow<'a, str>,
     kind: &'static str,
     is_section: bool,
     /// The home page of its language (`/`, `/es/`).
@@ -451,6 +455,7 @@ fn view<'a>(inputs: &RenderInputs<'a>, subject: Subject<'a>) -> PageView<'a> {
     PageView {
         title,
         description: doc.front.description.as_deref(),
+        lead: lead(doc, rendered),
         kind: doc.front.kind.name(),
         is_section,
         is_home: matches!(doc_id, Some(DocId::Section(s)) if inputs.tree.sections[s].parent.is_none()),
@@ -486,6 +491,17 @@ fn view<'a>(inputs: &RenderInputs<'a>, subject: Subject<'a>) -> PageView<'a> {
         social,
         citation,
         feeds,
+    }
+}
+
+/// What describes a page that has no `description`: its body's lead, else
+/// a session's goal (a session page's text is its front matter).
+fn lead<'a>(doc: &'a Document, rendered: &'a Rendered) -> std::borrow::Cow<'a, str> {
+    match &doc.fields {
+        KindFields::Session(session) if rendered.lead.is_empty() => {
+            session.goal.as_deref().map(markdown::shorten).unwrap_or_default().into()
+        }
+        _ => rendered.lead.as_str().into(),
     }
 }
 
