@@ -8,28 +8,11 @@
 mod common;
 
 use std::fs;
-use std::path::Path;
-use std::process::Output;
 
 use scraper::Html;
 
 use common::{attr, jekyll_site, select, stderr, text};
-
-fn folio(dir: &Path, args: &[&str]) -> Output {
-    common::folio_in(dir, args)
-}
-
-fn import(source: &Path) -> (tempfile::TempDir, String) {
-    common::import_jekyll_site(source)
-}
-
-fn build(root: &Path) -> (String, String) {
-    common::build_imported(root)
-}
-
-fn html(root: &Path, rel: &str) -> Html {
-    common::imported_html(root, rel)
-}
+use common::{build_imported as build, folio_in as folio, import_jekyll_site as import, imported_html as html};
 
 fn hrefs(page: &Html, css: &str) -> Vec<String> {
     select(page, css).iter().map(|a| attr(a, "href")).collect()
