@@ -74,7 +74,8 @@ impl Lead {
     }
 
     /// The lead, cut at a word before `MAX_CHARS` and ended with `…` when
-    /// cut; empty when the body has no paragraph of its own.
+    /// cut; empty when the body has neither a paragraph of its own nor a
+    /// list.
     pub fn finish(self) -> String {
         let words = match (self.state, self.item_state) {
             (State::Found, _) => self.text,
