@@ -22,15 +22,20 @@
 //!   when it defines or defined a component (components are global).
 //! - An asset (`assets/`, the theme's `static/`, files beside the content):
 //!   nothing to render; the server reads the file again.
+//!
+//! Told through [`Stages`] (as `folio serve` does), a rebuild with many pages
+//! to render renders the pages browsers are viewing first and hands them
+//! over before the rest, and stops between batches of pages when a newer
+//! change comes, leaving the last build as it was.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::fmt;
 use std::path::{Component, Path, PathBuf};
 use std::sync::Arc;
 
 use crate::build::{self, Build, BuildOptions, BuiltSite, NewTemplates, Reuse, ReverseIndex, Timings, Unit};
 use crate::content::{self, DocId, Document, PerDoc, SectionId, CONTENT_DIR};
-use crate::diagnostics::{Diagnostics, Error};
+use crate::diagnostics::{Diagnostic, Diagnostics, Error};
 use crate::files;
 use crate::links;
 use crate::markdown::{self, Highlighter};
@@ -52,12 +57,61 @@ pub trait Rebuild: Send {
     /// saw it are not reported one by one).
     fn rebuild(&mut self, changed: &[PathBuf]) -> Result<BuiltSite, Error>;
 
+    /// [`Rebuild::rebuild`], told by `stages` which pages to render first,
+    /// where to hand them, and when to stop; `Ok(None)` when it stopped
+    /// (the next rebuild redoes `changed`). By default it renders in one go.
+    fn rebuild_in_stages(&mut self, changed: &[PathBuf], stages: &mut dyn Stages) -> Result<Option<BuiltSite>, Error> {
+        let _ = stages;
+        self.rebuild(changed).map(Some)
+    }
+
     /// What the last rebuild did, for the log line; `None` when the
     /// rebuilder does not tell.
     fn report(&self) -> Option<RebuildReport> {
         None
     }
 }
+
+/// What a rebuild is told while it renders (by `folio serve`).
+pub trait Stages {
+    /// The output paths (`nodes/gbif-cas/index.html`) of the pages to render
+    /// before the others, when `to_render` pages are to be rendered; none to
+    /// render them all at once.
+    fn first(&mut self, to_render: usize) -> Vec<PathBuf>;
+    /// The first pages, as the finished rebuild will have them, while the
+    /// rest are rendered. Not called when one of them failed to render.
+    fn early(&mut self, pages: EarlyPages);
+    /// Whether to stop (a newer change came). Asked between batches of pages.
+    fn cancelled(&mut self) -> bool;
+}
+
+/// Renders everything in one go and never stops.
+pub struct AllAtOnce;
+
+impl Stages for AllAtOnce {
+    fn first(&mut self, _to_render: usize) -> Vec<PathBuf> {
+        Vec::new()
+    }
+    fn early(&mut self, _pages: EarlyPages) {}
+    fn cancelled(&mut self) -> bool {
+        false
+    }
+}
+
+/// Pages rendered ahead of the rest of a rebuild.
+#[derive(Debug, Clone, Default)]
+pub struct EarlyPages {
+    /// Their output paths and bytes, final.
+    pub ready: Vec<(PathBuf, Arc<[u8]>)>,
+    /// Output files the rebuild may still change: the other pages it
+    /// renders, and every file made from pages (search index, sitemap,
+    /// feeds, redirects); files copied as they are are not among them.
+    pub pending: Vec<PathBuf>,
+}
+
+/// Pages rendered between two looks at [`Stages::cancelled`]: at 10,000
+/// pages a batch takes a few tens of milliseconds on two cores.
+const BATCH: usize = 512;
 
 /// Rebuilds the whole site with [`build::render_site`] on every change.
 pub struct FullRebuild {
@@ -178,29 +232,39 @@ impl IncrementalRebuild {
 
 impl Rebuild for IncrementalRebuild {
     fn rebuild(&mut self, changed: &[PathBuf]) -> Result<BuiltSite, Error> {
+        let built = self.rebuild_in_stages(changed, &mut AllAtOnce)?;
+        Ok(built.expect("AllAtOnce never stops"))
+    }
+
+    fn rebuild_in_stages(&mut self, changed: &[PathBuf], stages: &mut dyn Stages) -> Result<Option<BuiltSite>, Error> {
         self.dirty.extend(changed.iter().cloned());
         let Some(state) = &self.state else {
             let reason = if changed.is_empty() { "first build" } else { "no good build to start from" };
-            return self.full(reason.into());
+            return self.full(reason.into()).map(Some);
         };
         if changed.is_empty() {
-            return self.full("everything asked for".into());
+            return self.full("everything asked for".into()).map(Some);
         }
         let mut timings = Timings::default();
         let plan = state.plan(&self.options.root, &self.dirty);
         timings.mark("load");
         let changes = match plan {
-            Plan::Full(reason) => return self.full(reason),
+            Plan::Full(reason) => return self.full(reason).map(Some),
             Plan::Incremental(changes) => changes,
         };
         // Taken out while it changes: should a bug panic half way, the next
         // rebuild starts afresh rather than from a state half changed.
         let mut state = self.state.take().expect("checked above");
-        let result = match state.apply(*changes, timings) {
-            Ok(report) => {
+        let result = match state.apply(*changes, timings, stages) {
+            Ok(Some(report)) => {
                 self.report = Some(report);
                 self.dirty.clear();
-                state.build.site()
+                state.build.site().map(Some)
+            }
+            // Nothing was kept: the files stay in `dirty` for the next rebuild.
+            Ok(None) => {
+                self.report = None;
+                Ok(None)
             }
             Err((diagnostics, tried)) => {
                 // Nothing was kept: the files stay in `dirty` for the next rebuild.
@@ -494,11 +558,17 @@ impl State {
     }
 
     /// Makes the changes, step by step: swap the bodies, relink them, find
-    /// the pages affected, render those, then commit or roll back, and
-    /// check again the links that can have changed. On an error nothing is
-    /// kept and the diagnostics are those a full build of the same files
-    /// reports.
-    fn apply(&mut self, changes: Changes, mut timings: Timings) -> Result<RebuildReport, (Diagnostics, RebuildReport)> {
+    /// the pages affected, render those (in the stages `stages` asks for),
+    /// then commit or roll back, and check again the links that can have
+    /// changed. On an error nothing is kept and the diagnostics are those a
+    /// full build of the same files reports; stopped, nothing is kept
+    /// either (`Ok(None)`).
+    fn apply(
+        &mut self,
+        changes: Changes,
+        mut timings: Timings,
+        stages: &mut dyn Stages,
+    ) -> Result<Option<RebuildReport>, (Diagnostics, RebuildReport)> {
         let Changes { bodies, drafts, templates, assets, read } = changes;
         for draft in drafts {
             self.build.replace_draft(draft);
@@ -510,7 +580,7 @@ impl State {
 
         let values = self.programme_values(&edited);
         let units = self.affected(&edited, &backlinks_changed, values.as_ref(), templates.as_ref());
-        let rendered = self.render(&units, values.as_ref(), templates.as_ref());
+        let rendered = self.render(&units, values.as_ref(), templates.as_ref(), stages);
         timings.mark("templates");
         let tried = RebuildReport {
             full: None,
@@ -521,18 +591,21 @@ impl State {
             links_passes: edited.len(),
         };
         let pages = match rendered {
-            Ok(pages) => pages,
-            Err(diagnostics) => {
+            Some(Ok(pages)) => pages,
+            failed_or_stopped => {
                 self.build.replace_links_passes(old_passes);
                 self.build.replace_documents(old_documents);
-                return Err((diagnostics, tried));
+                return match failed_or_stopped {
+                    Some(Err(diagnostics)) => Err((diagnostics, tried)),
+                    _ => Ok(None),
+                };
             }
         };
         let changed = self.commit(pages, values, templates);
         self.recheck(&edited, &changed);
         timings.mark("links");
         self.build.set_timings(timings);
-        Ok(RebuildReport { pages_changed: changed.units.len(), ..tried })
+        Ok(Some(RebuildReport { pages_changed: changed.units.len(), ..tried }))
     }
 
     /// Runs the links passes of the edited documents again and takes them
@@ -603,17 +676,78 @@ impl State {
         units.into_iter().collect()
     }
 
-    /// Renders `units`; on any failure, what a full build reports: its
-    /// problems before the templates, then the pages that failed.
-    fn render(&self, units: &[Unit], values: Option<&SiteValues>, templates: Option<&NewTemplates>) -> Rendered {
-        let results = self.build.render(units, values, templates.map(|t| &t.templates));
-        if results.iter().all(Result::is_ok) {
-            return Ok(units.iter().copied().zip(results.into_iter().flatten()).collect());
+    /// Renders `units` (sorted): first those `stages` asks for, handed to
+    /// it, then the rest in batches, until it says stop (then `None`). On
+    /// any failure, what a full build reports: its problems before the
+    /// templates, then the pages that failed.
+    fn render(
+        &self,
+        units: &[Unit],
+        values: Option<&SiteValues>,
+        templates: Option<&NewTemplates>,
+        stages: &mut dyn Stages,
+    ) -> Option<Rendered> {
+        let templates = templates.map(|t| &t.templates);
+        let first: HashSet<PathBuf> = stages.first(units.len()).into_iter().collect();
+        let (first, rest): (Vec<Unit>, Vec<Unit>) =
+            units.iter().partition(|&&unit| first.contains(self.build.output_path(unit)));
+        let mut results: Vec<(Unit, Result<build::Out, _>)> = Vec::with_capacity(units.len());
+        if !first.is_empty() {
+            let outs = self.build.render(&first, values, templates);
+            if let Some(early) = self.early_pages(&first, &outs, &rest) {
+                stages.early(early);
+            }
+            results.extend(first.into_iter().zip(outs));
+        }
+        for batch in rest.chunks(BATCH) {
+            if stages.cancelled() {
+                return None;
+            }
+            results.extend(batch.iter().copied().zip(self.build.render(batch, values, templates)));
+        }
+        results.sort_by_key(|(unit, _)| *unit);
+        if results.iter().all(|(_, out)| out.is_ok()) {
+            return Some(Ok(results.into_iter().map(|(unit, out)| (unit, out.expect("checked"))).collect()));
         }
         let mut diagnostics = self.build.problems_before_templates();
-        diagnostics.extend(results.into_iter().filter_map(Result::err));
+        diagnostics.extend(results.into_iter().filter_map(|(_, out)| out.err()));
         diagnostics.sort();
-        Err(diagnostics)
+        Some(Err(diagnostics))
+    }
+
+    /// The pages of `first`, rendered, for [`Stages::early`]; `None` when
+    /// one failed (the finished rebuild reports it) or shows an image copy
+    /// the site does not have yet (it is added once every page is rendered).
+    fn early_pages(
+        &self,
+        first: &[Unit],
+        outs: &[Result<build::Out, Diagnostic>],
+        rest: &[Unit],
+    ) -> Option<EarlyPages> {
+        let output = self.build.output();
+        let mut ready = Vec::with_capacity(first.len());
+        for (&unit, out) in first.iter().zip(outs) {
+            let out = out.as_ref().ok()?;
+            if out.images.iter().any(|used| !output.files.contains_key(&used.output)) {
+                return None;
+            }
+            let bytes = Arc::clone(out.bytes.as_ref().expect("pages rendered anew are kept in memory"));
+            ready.push((self.build.output_path(unit).to_path_buf(), bytes));
+        }
+        let ready_paths: HashSet<&Path> = ready.iter().map(|(path, _)| path.as_path()).collect();
+        let rest_paths: HashSet<&Path> = rest.iter().map(|&unit| self.build.output_path(unit)).collect();
+        let pages: HashSet<&Path> = self.build.units().map(|&unit| self.build.output_path(unit)).collect();
+        let pending = output
+            .files
+            .iter()
+            .filter(|(path, file)| {
+                matches!(file.content, OutputContent::Rendered(_))
+                    && !ready_paths.contains(path.as_path())
+                    && (rest_paths.contains(path.as_path()) || !pages.contains(path.as_path()))
+            })
+            .map(|(path, _)| path.clone())
+            .collect();
+        Some(EarlyPages { ready, pending })
     }
 
     /// Keeps the rendered pages, the values and the templates; returns the

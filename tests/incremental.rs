@@ -8,12 +8,12 @@ mod common;
 
 use std::collections::BTreeMap;
 use std::fs;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use common::Site;
 use folio::diagnostics::Diagnostics;
 use folio::output::OutputContent;
-use folio::serve::{IncrementalRebuild, Rebuild, RebuildReport};
+use folio::serve::{EarlyPages, IncrementalRebuild, Rebuild, RebuildReport, Stages};
 use folio::theme::FileSource;
 use folio::{BuildOptions, BuiltSite, Error};
 
@@ -336,6 +336,133 @@ fn template_edits_rerender_the_pages_that_use_them() {
 
     fs::remove_file(s.site.root().join("templates/node.html")).unwrap();
     s.full("a template removed", &["templates/node.html"]);
+}
+
+/// Stages that ask for `first` and record what the rebuild hands over;
+/// they say stop at look number `stop_at` (counted from 0).
+struct Recorder {
+    first: Vec<PathBuf>,
+    early: Vec<EarlyPages>,
+    looks: usize,
+    stop_at: Option<usize>,
+}
+
+impl Recorder {
+    fn new(first: &[&Path], stop_at: Option<usize>) -> Recorder {
+        Recorder { first: first.iter().map(|p| p.to_path_buf()).collect(), early: Vec::new(), looks: 0, stop_at }
+    }
+}
+
+impl Stages for Recorder {
+    fn first(&mut self, _to_render: usize) -> Vec<PathBuf> {
+        self.first.clone()
+    }
+    fn early(&mut self, pages: EarlyPages) {
+        self.early.push(pages);
+    }
+    fn cancelled(&mut self) -> bool {
+        self.looks += 1;
+        self.stop_at == Some(self.looks - 1)
+    }
+}
+
+impl Session {
+    /// A rebuild in `stages` after `changed`, compared with a full build;
+    /// returns the full build's files.
+    fn staged(&mut self, step: &str, changed: &[&str], stages: &mut Recorder) -> BTreeMap<PathBuf, Vec<u8>> {
+        let changed: Vec<PathBuf> = changed.iter().map(|rel| self.site.root().join(rel)).collect();
+        let got = self.rebuilder.rebuild_in_stages(&changed, stages).map(|site| site.expect("not stopped"));
+        assert_same(step, got, folio::render_site(&self.options));
+        assert_eq!(self.rebuilder.report().unwrap().full, None, "{step}");
+        files(&folio::render_site(&self.options).unwrap())
+    }
+}
+
+/// What a staged rebuild hands over early is final, and every other file
+/// that changes is among those it says are pending.
+fn assert_early_is_final(
+    step: &str,
+    early: &EarlyPages,
+    viewed: &Path,
+    before: &BTreeMap<PathBuf, Vec<u8>>,
+    after: &BTreeMap<PathBuf, Vec<u8>>,
+) {
+    let ready: Vec<&Path> = early.ready.iter().map(|(path, _)| path.as_path()).collect();
+    assert_eq!(ready, [viewed], "{step}");
+    assert!(*early.ready[0].1 == *after[viewed], "{step}: {} as a full build has it", viewed.display());
+    let changed: Vec<&PathBuf> =
+        after.iter().filter(|(path, bytes)| before.get(*path) != Some(bytes)).map(|(p, _)| p).collect();
+    assert!(changed.iter().any(|p| p.as_path() == viewed), "{step}: the viewed page changed");
+    for path in changed.iter().filter(|p| p.as_path() != viewed) {
+        assert!(early.pending.contains(path), "{step}: {} changed but was not pending", path.display());
+    }
+    assert!(!early.pending.iter().any(|p| p == viewed), "{step}");
+    assert!(
+        !early.pending.iter().any(|p| p.starts_with("css") || p.starts_with("js")),
+        "{step}: copied files wait for nothing"
+    );
+}
+
+#[test]
+fn staged_rebuilds_hand_over_the_viewed_pages_first_and_stop_cleanly() {
+    let mut s = bundled();
+    let theme = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("themes/gbif/templates");
+    let page = fs::read_to_string(theme.join("page.html")).unwrap();
+    s.write("templates/page.html", &page);
+    s.full("site template added", &["templates"]);
+    let viewed = Path::new("notes/index.html");
+    let edited = |text: &str| format!("{page}{{% block after_content %}}<p>{text}</p>{{% endblock after_content %}}");
+
+    // A template edit: the viewed page first, final, then every page.
+    let before = files(&folio::render_site(&s.options).unwrap());
+    s.write("templates/page.html", &edited("Staged edit."));
+    let mut stages = Recorder::new(&[viewed, Path::new("no/such/page/index.html")], None);
+    let after = s.staged("a template edit", &["templates/page.html"], &mut stages);
+    assert_eq!(stages.early.len(), 1);
+    assert!(String::from_utf8_lossy(&stages.early[0].ready[0].1).contains("<p>Staged edit.</p>"));
+    assert_early_is_final("a template edit", &stages.early[0], viewed, &before, &after);
+    assert!(stages.looks >= 1, "the rest was rendered in batches, with a look before each");
+    let users = s.rebuilder.report().unwrap().pages_changed;
+
+    // A body edit of the viewed page goes the same way.
+    let before = after;
+    s.edit("content/notes.md", "Back to", "Now back to");
+    let mut stages = Recorder::new(&[viewed], None);
+    let after = s.staged("a body edit", &["content/notes.md"], &mut stages);
+    assert_early_is_final("a body edit", &stages.early[0], viewed, &before, &after);
+
+    // Stopped before the rest: nothing is kept, and the next rebuild (after
+    // a second save of the same template) does it all.
+    s.write("templates/page.html", &edited("First save."));
+    let mut stages = Recorder::new(&[viewed], Some(0));
+    let template = [s.site.root().join("templates/page.html")];
+    assert!(s.rebuilder.rebuild_in_stages(&template, &mut stages).unwrap().is_none(), "stopped");
+    assert_eq!((stages.early.len(), stages.looks), (1, 1));
+    s.write("templates/page.html", &edited("Second save."));
+    let report = s.incremental("the save after a stopped rebuild", &["templates/page.html"]);
+    assert_eq!(report.pages_changed, users, "{report}");
+
+    // Stopped, then a save that puts the template back and edits a page:
+    // the stopped change is not half kept.
+    s.write("templates/page.html", &edited("Third save."));
+    let mut stages = Recorder::new(&[viewed], Some(0));
+    assert!(s.rebuilder.rebuild_in_stages(&template, &mut stages).unwrap().is_none());
+    s.write("templates/page.html", &edited("Second save."));
+    s.edit("content/notes.md", "Now back to", "Back to");
+    s.incremental("a stopped change undone, with a page edit", &["templates/page.html", "content/notes.md"]);
+
+    // The viewed page fails to render: nothing is handed over early, and
+    // the rebuild fails as a full build does.
+    s.write(
+        "templates/page.html",
+        &format!("{page}{{% block after_content %}}{{{{ page.no_such_thing.at_all }}}}{{% endblock after_content %}}"),
+    );
+    let mut stages = Recorder::new(&[viewed], None);
+    let got = s.rebuilder.rebuild_in_stages(&template, &mut stages).map(|site| site.expect("not stopped"));
+    assert!(assert_same("a template that fails to render", got, folio::render_site(&s.options)));
+    assert!(stages.early.is_empty());
+    s.write("templates/page.html", &page);
+    s.incremental("fixed", &["templates/page.html"]);
 }
 
 /// A JPEG of `width` x `height` in one colour.

@@ -13,7 +13,10 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use common::Site;
-use folio::serve::{ServeError, ServeOptions, ServerHandle, WatchMode};
+use folio::serve::{
+    EarlyPages, IncrementalRebuild, Rebuild, RebuildReport, ServeError, ServeOptions, ServerHandle, Stages, WatchMode,
+    STAGE_ABOVE,
+};
 use http::{get, parse_event, request, Event, TIMEOUT};
 
 struct Dev {
@@ -36,13 +39,21 @@ fn serve(site: Site) -> Dev {
 }
 
 fn serve_with(site: Site, tune: impl FnOnce(&mut ServeOptions)) -> Dev {
+    serve_rebuilding(site, tune, |build| Box::new(IncrementalRebuild::new(build)))
+}
+
+fn serve_rebuilding(
+    site: Site,
+    tune: impl FnOnce(&mut ServeOptions),
+    rebuilder: impl FnOnce(folio::BuildOptions) -> Box<dyn Rebuild>,
+) -> Dev {
     let log = Arc::new(Mutex::new(Vec::new()));
     let mut options = ServeOptions::new(site.root());
     options.port = 0;
     let sink = Arc::clone(&log);
     options.log = Some(Arc::new(move |line: &str| sink.lock().unwrap().push(line.to_string())));
     tune(&mut options);
-    let server = folio::serve::start(&options).expect("server starts");
+    let server = folio::serve::start_with(&options, rebuilder).expect("server starts");
     Dev { site, server, log }
 }
 
@@ -619,4 +630,86 @@ fn the_bundled_site_is_served() {
         std::fs::read(Path::new(env!("CARGO_MANIFEST_DIR")).join("assets/images/Limenitis reducta Staudinger,.jpg"))
             .unwrap()
     );
+}
+
+/// The incremental rebuilder, held after it hands over its first pages
+/// until the test says go, and staging however few pages there are.
+struct Gated {
+    inner: IncrementalRebuild,
+    go: mpsc::Receiver<()>,
+}
+
+struct Gate<'a> {
+    stages: &'a mut dyn Stages,
+    go: &'a mpsc::Receiver<()>,
+}
+
+impl Stages for Gate<'_> {
+    fn first(&mut self, _to_render: usize) -> Vec<std::path::PathBuf> {
+        self.stages.first(STAGE_ABOVE + 1)
+    }
+    fn early(&mut self, pages: EarlyPages) {
+        self.stages.early(pages);
+        self.go.recv_timeout(TIMEOUT).expect("the test says go");
+    }
+    fn cancelled(&mut self) -> bool {
+        self.stages.cancelled()
+    }
+}
+
+impl Rebuild for Gated {
+    fn rebuild(&mut self, changed: &[std::path::PathBuf]) -> Result<folio::BuiltSite, folio::Error> {
+        self.inner.rebuild(changed)
+    }
+    fn rebuild_in_stages(
+        &mut self,
+        changed: &[std::path::PathBuf],
+        stages: &mut dyn Stages,
+    ) -> Result<Option<folio::BuiltSite>, folio::Error> {
+        self.inner.rebuild_in_stages(changed, &mut Gate { stages, go: &self.go })
+    }
+    fn report(&self) -> Option<RebuildReport> {
+        self.inner.report()
+    }
+}
+
+#[test]
+fn a_template_edit_serves_the_viewed_page_first_and_other_pages_once_rendered() {
+    let site = small_site();
+    let page =
+        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("themes/gbif/templates/page.html")).unwrap();
+    site.write("templates/page.html", &page).write("content/b.md", "---\ntitle: Page B\n---\nText of B.\n");
+    let (go, gate) = mpsc::channel();
+    let dev = serve_rebuilding(
+        site,
+        |_| {},
+        move |build| Box::new(Gated { inner: IncrementalRebuild::new(build), go: gate }),
+    );
+    // The page a tab shows: its live-reload request names it.
+    let watching = events_request_to(dev.addr(), "/__folio/events?since=1&page=%2Fa%2F", &[]);
+    wait_until("the tab's events request to be held", || dev.server.waiting_clients() == 1);
+
+    let edited = format!("{page}{{% block after_content %}}<p id=\"edited\">Edited.</p>{{% endblock after_content %}}");
+    let event = dev.edit(|site| {
+        site.write("templates/page.html", &edited);
+    });
+    // The viewed page is served with the edit while the rest waits.
+    assert_eq!(watching.recv_timeout(TIMEOUT).unwrap().status, 200, "the tab is told to reload");
+    let a = dev.page("/a/");
+    assert!(a.contains("<p id=\"edited\">Edited.</p>"), "{a}");
+    assert!(a.contains(&format!("const build = {};", event.id.unwrap())), "{a}");
+    assert!(dev.log().iter().any(|l| l.contains("1 viewed page shown in")), "{:#?}", dev.log());
+    // Files the change does not touch are served at once.
+    assert!(dev.page("/docs/").contains("The docs."));
+
+    // Another page the template renders is not served stale: it waits.
+    let b = events_request_to(dev.addr(), "/b/", &[]);
+    wait_until("the request for B to wait", || dev.server.waiting_for_rest() == 1);
+    go.send(()).unwrap();
+    let b = b.recv_timeout(TIMEOUT).expect("B once rendered").text();
+    assert!(b.contains("<p id=\"edited\">Edited.</p>") && b.contains("Text of B."), "{b}");
+    // The rest came in as the same build: no second reload.
+    wait_until("the rebuild to end", || dev.log().iter().any(|l| l.contains("the viewed ones served first")));
+    assert_eq!(dev.server.build(), event.id.unwrap());
+    assert_eq!(dev.server.waiting_for_rest(), 0);
 }

@@ -31,24 +31,62 @@ pub(crate) fn handle(request: &Request, shared: &Arc<Shared>) -> Outcome {
     };
     if path == EVENTS_PATH {
         let (since, known) = events_cursor(request, query, &shared.server_id);
+        // The page of a tab that stays open, to be rendered first after a change.
+        let page = query_param(query, "page").map(|p| percent_decode_str(p).decode_utf8_lossy().into_owned());
+        if let Some(Ok(url)) = page.as_deref().and_then(|p| split_target(p)).map(|(p, _)| decode_path(p)) {
+            if let Some(key) = file_key(&shared.live(), &url).filter(|key| is_html(key)) {
+                shared.viewed(&key);
+            }
+        }
         let (shared, head_only) = (Arc::clone(shared), request.is_head());
         return Outcome::Keep(Box::new(move |connection| shared.hub.subscribe(connection, head_only, since, known)));
     }
-    let live = shared.live();
-    Outcome::Answer(match decode_path(path) {
-        Ok(url) => lookup(&live, &shared.boundary, &url, query, &shared.server_id),
-        Err(()) => text(400, "bad request\n"),
-    })
+    let Ok(url) = decode_path(path) else { return Outcome::Answer(text(400, "bad request\n")) };
+    // While a rebuild renders the rest of its pages, a file it may still
+    // change is answered once it is done.
+    let key = match file_key(&shared.live(), &url) {
+        Some(key) => {
+            if is_html(&key) {
+                shared.viewed(&key);
+            }
+            key
+        }
+        None => "404.html".to_string(),
+    };
+    let live = shared.live_for(&key);
+    Outcome::Answer(lookup(&live, &shared.boundary, &url, query, &shared.server_id))
+}
+
+/// `name`'s value in a query string, as it is (not decoded).
+fn query_param<'a>(query: Option<&'a str>, name: &str) -> Option<&'a str> {
+    query?.split('&').find_map(|pair| pair.strip_prefix(name).and_then(|rest| rest.strip_prefix('=')))
+}
+
+/// The path a URL asks for, as `served_file` reads it: `a/b/` for a folder.
+fn file_path(url: &UrlPath) -> String {
+    let mut path = url.segments.join("/");
+    if url.folder && !path.is_empty() {
+        path.push('/');
+    }
+    path
+}
+
+/// The key of the file `url` is answered with, when it is one of the site's.
+fn file_key(live: &Live, url: &UrlPath) -> Option<String> {
+    let exists = |key: &str| live.snapshot.get(key).is_some();
+    match crate::links::served_file(&file_path(url), exists, &live.snapshot.host)? {
+        Served::File { file, redirect: false } => Some(file),
+        Served::App { page } => page,
+        Served::File { redirect: true, .. } => None,
+    }
 }
 
 /// The build a client last saw, from `Last-Event-ID` (sent on reconnects)
 /// or else `?since=`; and whether `?server=` names this run of the server.
 fn events_cursor(request: &Request, query: Option<&str>, server_id: &str) -> (Option<u64>, bool) {
-    let param =
-        |name: &str| query?.split('&').find_map(|pair| pair.strip_prefix(name).and_then(|rest| rest.strip_prefix('=')));
     let last_id = request.header("Last-Event-ID").and_then(|v| v.parse().ok());
-    let since = last_id.or_else(|| param("since").and_then(|s| s.parse().ok()));
-    let known = param("server").is_none_or(|s| s == server_id);
+    let since = last_id.or_else(|| query_param(query, "since").and_then(|s| s.parse().ok()));
+    let known = query_param(query, "server").is_none_or(|s| s == server_id);
     (since, known)
 }
 
@@ -97,10 +135,7 @@ pub(crate) fn decode_path(path: &str) -> Result<UrlPath, ()> {
 }
 
 fn lookup(live: &Live, boundary: &Boundary, url: &UrlPath, query: Option<&str>, server_id: &str) -> Reply {
-    let mut path = url.segments.join("/");
-    if url.folder && !path.is_empty() {
-        path.push('/');
-    }
+    let path = file_path(url);
     let exists = |key: &str| live.snapshot.get(key).is_some();
     match crate::links::served_file(&path, exists, &live.snapshot.host) {
         Some(Served::File { file: key, redirect: false }) => file(live, boundary, &key, 200, server_id),

@@ -16,6 +16,13 @@
 //! `RwLock<Arc<Live>>`; a request clones the `Arc` once and answers from that
 //! one state, so it never mixes two builds. A failed rebuild keeps the last
 //! good snapshot and adds the error overlay to every page.
+//!
+//! A change that re-renders many pages (a template every page uses) is
+//! served in two steps: the pages browsers are viewing (`Viewed`) are
+//! rendered first and swapped in with a new build number, so that open
+//! tabs reload at once; a request for any other file the change may alter
+//! waits until the rest is rendered ([`Staged`]), so nothing stale is
+//! served. A newer save stops the rest, and its rebuild starts over.
 
 mod events;
 mod http;
@@ -24,19 +31,19 @@ mod server;
 mod snapshot;
 mod watch;
 
-use std::collections::HashSet;
+use std::collections::{HashSet, VecDeque};
 use std::net::{IpAddr, Ipv4Addr, SocketAddr, TcpListener};
 use std::panic::AssertUnwindSafe;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::{self, Sender};
-use std::sync::{Arc, RwLock};
+use std::sync::{Arc, Condvar, Mutex, RwLock};
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
 use crate::build::{BuildOptions, BuiltSite};
 use crate::diagnostics::{Diagnostic, Diagnostics};
-pub use crate::incremental::{FullRebuild, IncrementalRebuild, Rebuild, RebuildReport};
+pub use crate::incremental::{AllAtOnce, EarlyPages, FullRebuild, IncrementalRebuild, Rebuild, RebuildReport, Stages};
 use crate::text::plural;
 
 pub use events::{Change, RETRY_MS};
@@ -47,6 +54,14 @@ pub use snapshot::{Snapshot, MEMORY_LIMIT};
 pub use watch::{WatchMode, WATCHED_DIRS, WATCHED_FILES};
 
 pub const DEFAULT_PORT: u16 = 1111;
+
+/// A rebuild renders the pages browsers are viewing first when it has more
+/// pages than this to render (fewer take less than a blink).
+pub const STAGE_ABOVE: usize = 200;
+
+/// How many of the pages served last count as viewed (tabs that stay open
+/// also name their page in each live-reload request).
+const VIEWED: usize = 8;
 
 /// Receives the server's messages (one line per rebuild, and the errors).
 pub type Log = Arc<dyn Fn(&str) + Send + Sync>;
@@ -124,6 +139,25 @@ pub(crate) struct Live {
     pub build: u64,
     pub snapshot: Arc<Snapshot>,
     pub failure: Option<Arc<Failure>>,
+    /// While a rebuild renders the rest of its pages.
+    pub staged: Option<Arc<Staged>>,
+}
+
+/// The first pages of a rebuild are served (in `Live::snapshot`, on top of
+/// the last complete build) while the rest are rendered.
+pub(crate) struct Staged {
+    /// The last complete build's snapshot.
+    pub complete: Arc<Snapshot>,
+    /// Keys of the files the rebuild may still change: a request for one
+    /// waits until it is done.
+    pub pending: HashSet<String>,
+}
+
+impl Live {
+    /// Whether the file at `key` may still change in this build.
+    pub fn is_pending(&self, key: &str) -> bool {
+        self.staged.as_ref().is_some_and(|staged| staged.pending.contains(key))
+    }
 }
 
 pub(crate) struct Failure {
@@ -139,6 +173,13 @@ pub(crate) struct Shared {
     pub server_id: String,
     /// The site's folder: files are served only from inside it.
     pub boundary: crate::files::Boundary,
+    /// Keys of the pages served last, the latest at the back.
+    viewed: Mutex<VecDeque<String>>,
+    /// Told whenever the state is swapped, for requests that wait for
+    /// pending files.
+    swapped: (Mutex<()>, Condvar),
+    /// Requests waiting for pending files.
+    waiting_for_rest: std::sync::atomic::AtomicUsize,
 }
 
 impl Shared {
@@ -148,6 +189,55 @@ impl Shared {
 
     fn swap(&self, live: Live) {
         *self.live.write().unwrap_or_else(|e| e.into_inner()) = Arc::new(live);
+        // Taken so that a waiter between its look and its wait hears this.
+        let _guard = self.swapped.0.lock().unwrap_or_else(|e| e.into_inner());
+        self.swapped.1.notify_all();
+    }
+
+    /// The state to answer a request for `key` from: once `key` is no
+    /// longer pending (the rebuild rendering the rest is done, failed or
+    /// stopped for good).
+    pub fn live_for(&self, key: &str) -> Arc<Live> {
+        let mut guard = self.swapped.0.lock().unwrap_or_else(|e| e.into_inner());
+        let mut live = self.live();
+        if !live.is_pending(key) {
+            return live;
+        }
+        self.waiting_for_rest.fetch_add(1, Ordering::SeqCst);
+        while live.is_pending(key) {
+            guard = self.swapped.1.wait(guard).unwrap_or_else(|e| e.into_inner());
+            live = self.live();
+        }
+        self.waiting_for_rest.fetch_sub(1, Ordering::SeqCst);
+        live
+    }
+
+    /// Notes that a browser shows the page at `key`.
+    pub fn viewed(&self, key: &str) {
+        let mut viewed = self.viewed.lock().unwrap_or_else(|e| e.into_inner());
+        viewed.retain(|k| k != key);
+        if viewed.len() == VIEWED {
+            viewed.pop_front();
+        }
+        viewed.push_back(key.to_string());
+    }
+
+    fn viewed_pages(&self) -> Vec<String> {
+        self.viewed.lock().unwrap_or_else(|e| e.into_inner()).iter().cloned().collect()
+    }
+
+    /// Serves what is in place as complete: when the server stops while
+    /// files are pending, their requests are answered.
+    fn end_staging(&self) {
+        let live = self.live();
+        if live.staged.is_some() {
+            self.swap(Live {
+                build: live.build,
+                snapshot: Arc::clone(&live.snapshot),
+                failure: live.failure.clone(),
+                staged: None,
+            });
+        }
     }
 }
 
@@ -190,6 +280,11 @@ impl ServerHandle {
         self.shared.hub.waiting()
     }
 
+    /// Requests waiting for a rebuild to render the rest of its pages.
+    pub fn waiting_for_rest(&self) -> usize {
+        self.shared.waiting_for_rest.load(Ordering::SeqCst)
+    }
+
     pub fn stop(mut self) {
         self.shutdown();
     }
@@ -206,6 +301,7 @@ impl ServerHandle {
         for thread in self.threads.drain(..) {
             let _ = thread.join();
         }
+        self.shared.end_staging();
         // Closes the listening socket and every connection still open.
         if let Some(mut server) = self.server.take() {
             server.stop();
@@ -252,6 +348,7 @@ pub fn start_with(
 
     // Watching starts before the first build, so nothing saved during it is missed.
     let (tx, rx) = mpsc::channel();
+    let mut inbox = watch::Inbox::new(rx);
     let mut watcher = watch::SiteWatcher::start(&root, options.watch, tx.clone())?;
 
     let started = Instant::now();
@@ -272,7 +369,7 @@ pub fn start_with(
                 started.elapsed().as_millis(),
                 warning_note(&warnings)
             ));
-            Live { build: 1, snapshot: Arc::new(snapshot), failure: None }
+            Live { build: 1, snapshot: Arc::new(snapshot), failure: None, staged: None }
         }
         Err(diagnostics) => {
             log(format!("{diagnostics}").trim_end());
@@ -281,7 +378,7 @@ pub fn start_with(
                 plural(diagnostics.error_count(), "error")
             ));
             let failure = Failure { overlay: overlay(&diagnostics, false), diagnostics };
-            Live { build: 1, snapshot: Arc::new(Snapshot::default()), failure: Some(Arc::new(failure)) }
+            Live { build: 1, snapshot: Arc::new(Snapshot::default()), failure: Some(Arc::new(failure)), staged: None }
         }
     };
     let server_id = format!(
@@ -294,6 +391,9 @@ pub fn start_with(
         live: RwLock::new(Arc::new(live)),
         server_id,
         boundary: crate::files::Boundary::new(&root),
+        viewed: Mutex::new(VecDeque::new()),
+        swapped: (Mutex::new(()), Condvar::new()),
+        waiting_for_rest: std::sync::atomic::AtomicUsize::new(0),
     });
 
     let answering = Arc::clone(&shared);
@@ -330,7 +430,7 @@ pub fn start_with(
             loop {
                 let (root, output_dir, log) = (&rebuilds.root, rebuilds.output_dir.as_deref(), &rebuilds.log);
                 let batch = watch::next_batch(
-                    &rx,
+                    &mut inbox,
                     save_end,
                     waits,
                     |p| watch::is_relevant(root, output_dir, p),
@@ -347,7 +447,7 @@ pub fn start_with(
                     },
                 );
                 let Some(batch) = batch else { break };
-                rebuilds.run(&batch.into_iter().collect::<Vec<_>>());
+                rebuilds.run(&batch.into_iter().collect::<Vec<_>>(), &mut inbox);
             }
             drop(watcher);
         }),
@@ -359,7 +459,16 @@ pub fn start_with(
 /// Runs a build, turning a panic into an error so that the server survives
 /// a bug in one stage.
 fn build_once(rebuilder: &mut dyn Rebuild, changed: &[PathBuf]) -> Result<BuiltSite, Diagnostics> {
-    match std::panic::catch_unwind(AssertUnwindSafe(|| rebuilder.rebuild(changed))) {
+    build_in_stages(rebuilder, changed, &mut AllAtOnce).map(|site| site.expect("AllAtOnce never stops"))
+}
+
+/// [`build_once`] in the stages `stages` asks for; `Ok(None)` when it stopped.
+fn build_in_stages(
+    rebuilder: &mut dyn Rebuild,
+    changed: &[PathBuf],
+    stages: &mut dyn Stages,
+) -> Result<Option<BuiltSite>, Diagnostics> {
+    match std::panic::catch_unwind(AssertUnwindSafe(|| rebuilder.rebuild_in_stages(changed, stages))) {
         Ok(Ok(site)) => Ok(site),
         Ok(Err(crate::diagnostics::Error::Failed(diagnostics))) => Err(diagnostics),
         Ok(Err(other)) => Err(Diagnostics { items: vec![Diagnostic::error(other.to_string())] }),
@@ -391,22 +500,41 @@ struct Rebuilds {
 }
 
 impl Rebuilds {
-    /// One rebuild after `changed`: swaps in the new state, tells the
-    /// browsers, prints one line.
-    fn run(&mut self, changed: &[PathBuf]) {
+    /// One rebuild after `changed`: swaps in the new state (the pages
+    /// viewed first, when there are many to render), tells the browsers,
+    /// prints one line. Stops for a newer change in `inbox`.
+    fn run(&mut self, changed: &[PathBuf], inbox: &mut watch::Inbox) {
         let (shared, log) = (&self.shared, &self.log);
         let started = Instant::now();
-        let result = build_once(self.rebuilder.as_mut(), changed);
-        let current = shared.live();
         let what = describe_paths(changed, &self.root);
+        let mut stages = ServeStages {
+            shared,
+            inbox,
+            root: &self.root,
+            output_dir: self.output_dir.as_deref(),
+            log,
+            what: &what,
+            started,
+            published: None,
+        };
+        let result = build_in_stages(self.rebuilder.as_mut(), changed, &mut stages);
+        let published = stages.published;
+        let current = shared.live();
+        // What the last complete build served, under the first pages of this
+        // rebuild or of one that was stopped.
+        let complete = Arc::clone(current.staged.as_ref().map_or(&current.snapshot, |staged| &staged.complete));
         // What the rebuilder redid: ` (3 pages re-rendered, 1 asset copied)`.
         let redone = self.rebuilder.report().map(|r| format!(" ({r})")).unwrap_or_default();
         let site = match result {
-            Ok(site) => site,
+            Ok(Some(site)) => site,
+            Ok(None) => {
+                log(&format!("{what}: stopped after {} ms for a newer change", started.elapsed().as_millis()));
+                return;
+            }
             Err(diagnostics) => {
                 let ms = started.elapsed().as_millis();
                 let errors = plural(diagnostics.error_count(), "error");
-                if current.failure.as_ref().is_some_and(|f| f.diagnostics == diagnostics) {
+                if current.staged.is_none() && current.failure.as_ref().is_some_and(|f| f.diagnostics == diagnostics) {
                     log(&format!("{what}: build still fails with the same {errors}{redone}"));
                     return;
                 }
@@ -416,8 +544,8 @@ impl Rebuilds {
                     "{what}: build failed with {errors} in {ms} ms{redone}; still serving the last good site, \
                      with the errors shown on every page (build {build})"
                 ));
-                let failure = Failure { overlay: overlay(&diagnostics, !current.snapshot.is_empty()), diagnostics };
-                shared.swap(Live { build, snapshot: Arc::clone(&current.snapshot), failure: Some(Arc::new(failure)) });
+                let failure = Failure { overlay: overlay(&diagnostics, !complete.is_empty()), diagnostics };
+                shared.swap(Live { build, snapshot: complete, failure: Some(Arc::new(failure)), staged: None });
                 shared.hub.publish(build, Change::Page);
                 return;
             }
@@ -431,33 +559,111 @@ impl Rebuilds {
         let warnings = warning_note(&site.diagnostics);
         self.warnings = site.diagnostics;
         let changed_sources: HashSet<PathBuf> = changed.iter().cloned().collect();
-        let snapshot = Snapshot::new(site.output, &current.snapshot, &changed_sources);
+        let snapshot = Snapshot::new(site.output, &complete, &changed_sources);
         let ms = started.elapsed().as_millis();
-        let outputs = snapshot.changed_since(&current.snapshot);
+        let outputs = snapshot.changed_since(&complete);
         let pages = plural(snapshot.pages(), "page");
-        if outputs.is_empty() && current.failure.is_none() {
+        let settled = current.failure.is_none() && current.staged.is_none();
+        if outputs.is_empty() && settled {
             log(&format!("{what}: rebuilt {pages} in {ms} ms{redone}{warnings}; nothing in the site changed"));
             return;
         }
-        let change = if current.failure.is_none() && outputs.iter().all(|k| snapshot::is_css(k)) {
+        let change = if settled && outputs.iter().all(|k| snapshot::is_css(k)) {
             Change::Styles(outputs.iter().map(|k| format!("/{k}")).collect())
         } else {
             Change::Page
         };
-        let build = current.build + 1;
+        // The first pages were served as this build: the rest comes in
+        // without another reload (they are what those pages showed).
+        let (build, announce) = match published {
+            Some(build) if build == current.build => (build, false),
+            _ => (current.build + 1, true),
+        };
         let changed_pages = outputs.iter().filter(|k| snapshot::is_html(k)).count();
         let result = match (&change, &current.failure) {
             (_, Some(_)) => "fixed, pages reload".to_string(),
+            _ if outputs.is_empty() => "nothing in the site changed".to_string(),
             (Change::Styles(css), _) => format!("styles only ({}), swapped without a reload", css.join(", ")),
+            (Change::Page, _) if !announce => {
+                format!(
+                    "{} changed, the viewed ones served first",
+                    describe_outputs(changed_pages, outputs.len() - changed_pages)
+                )
+            }
             (Change::Page, _) => {
                 format!("{} changed, pages reload", describe_outputs(changed_pages, outputs.len() - changed_pages))
             }
         };
-        shared.swap(Live { build, snapshot: Arc::new(snapshot), failure: None });
+        shared.swap(Live { build, snapshot: Arc::new(snapshot), failure: None, staged: None });
         // Logged before the browsers hear of it, as the failure branch does,
         // so that whoever sees the reload can already read why.
         log(&format!("{what}: rebuilt {pages} in {ms} ms{redone}{warnings}; {result} (build {build})"));
-        shared.hub.publish(build, change);
+        if announce {
+            shared.hub.publish(build, change);
+        }
+    }
+}
+
+/// How the server runs a rebuild's stages: the pages browsers viewed last
+/// first, swapped in as soon as they are rendered; stopped by a newer change.
+struct ServeStages<'a> {
+    shared: &'a Shared,
+    inbox: &'a mut watch::Inbox,
+    root: &'a Path,
+    output_dir: Option<&'a Path>,
+    log: &'a Log,
+    what: &'a str,
+    started: Instant,
+    /// The build number the first pages were served as.
+    published: Option<u64>,
+}
+
+impl Stages for ServeStages<'_> {
+    fn first(&mut self, to_render: usize) -> Vec<PathBuf> {
+        // Over an error overlay, the build is served whole.
+        if to_render <= STAGE_ABOVE || self.shared.live().failure.is_some() {
+            return Vec::new();
+        }
+        self.shared.viewed_pages().into_iter().map(PathBuf::from).collect()
+    }
+
+    fn early(&mut self, pages: EarlyPages) {
+        let current = self.shared.live();
+        let complete = Arc::clone(current.staged.as_ref().map_or(&current.snapshot, |staged| &staged.complete));
+        let ready: Vec<(String, Arc<[u8]>)> =
+            pages.ready.into_iter().filter_map(|(path, bytes)| Some((snapshot::key_of(&path)?, bytes))).collect();
+        let mut pending: HashSet<String> = pages.pending.iter().filter_map(|path| snapshot::key_of(path)).collect();
+        if let Some(stopped) = &current.staged {
+            // A stopped rebuild's first pages and pending files may be
+            // neither the last complete build's nor this one's.
+            pending.extend(stopped.pending.iter().cloned());
+            pending.extend(current.snapshot.changed_since(&stopped.complete));
+        }
+        for (key, _) in &ready {
+            pending.remove(key);
+        }
+        let count = ready.len();
+        let snapshot = complete.with_pages(ready);
+        let build = current.build + 1;
+        self.shared.swap(Live {
+            build,
+            snapshot: Arc::new(snapshot),
+            failure: None,
+            staged: Some(Arc::new(Staged { complete, pending })),
+        });
+        self.published = Some(build);
+        (self.log)(&format!(
+            "{}: {} shown in {} ms, rendering the rest (build {build})",
+            self.what,
+            plural(count, "viewed page"),
+            self.started.elapsed().as_millis()
+        ));
+        self.shared.hub.publish(build, Change::Page);
+    }
+
+    fn cancelled(&mut self) -> bool {
+        let (root, output_dir) = (self.root, self.output_dir);
+        self.inbox.has_news(|path| watch::is_relevant(root, output_dir, path))
     }
 }
 

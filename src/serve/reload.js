@@ -51,7 +51,10 @@
     if (swapped === 0) reload();
   };
 
-  const events = new EventSource("/__folio/events?since=" + build + "&server=" + server);
+  // The page is named so that, after a change, the server renders it first.
+  const events = new EventSource(
+    "/__folio/events?since=" + build + "&server=" + server + "&page=" + encodeURIComponent(location.pathname),
+  );
   events.onmessage = (event) => {
     let change;
     try {

@@ -100,6 +100,15 @@ impl Snapshot {
         Snapshot { files, host }
     }
 
+    /// This snapshot with `pages` (keys and HTML) in place of its own.
+    pub(crate) fn with_pages(&self, pages: Vec<(String, Arc<[u8]>)>) -> Snapshot {
+        let mut files = self.files.clone();
+        for (key, bytes) in pages {
+            files.insert(key, Entry { body: Body::Memory(bytes), fingerprint: None });
+        }
+        Snapshot { files, host: self.host.clone() }
+    }
+
     pub(crate) fn get(&self, key: &str) -> Option<&Entry> {
         self.files.get(key)
     }
@@ -165,7 +174,7 @@ fn read_limited(path: &Path) -> Option<Arc<[u8]>> {
 
 /// `meetings/2021/index.html` for the output path of that name; `None` for
 /// paths that could not come from a URL (absolute, `..`, not UTF-8).
-fn key_of(path: &Path) -> Option<String> {
+pub(crate) fn key_of(path: &Path) -> Option<String> {
     let mut parts = Vec::new();
     for component in path.components() {
         match component {

@@ -1,10 +1,10 @@
 //! Watching the site's files: which folders, which events count, and the
 //! debounce that turns a burst of events into one rebuild.
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::{BTreeSet, HashMap, VecDeque};
 use std::ffi::OsStr;
 use std::path::{Component, Path, PathBuf};
-use std::sync::mpsc::{Receiver, RecvTimeoutError, Sender};
+use std::sync::mpsc::{Receiver, RecvTimeoutError, Sender, TryRecvError};
 use std::time::{Duration, Instant};
 
 use notify::{EventKind, RecursiveMode, Watcher};
@@ -297,16 +297,71 @@ impl Burst {
     }
 }
 
+/// The rebuild thread's messages: the channel, and those taken from it
+/// while a rebuild ran (to see whether a newer change came), which come
+/// first.
+pub(crate) struct Inbox {
+    rx: Receiver<Message>,
+    held: VecDeque<Message>,
+    /// How many of `held` were there when the last batch ended: those
+    /// belong to a burst that outlasted `max_wait`, and do not stop the
+    /// rebuild of that batch (a file that never stops changing would stop
+    /// every one).
+    older: usize,
+}
+
+impl Inbox {
+    pub fn new(rx: Receiver<Message>) -> Inbox {
+        Inbox { rx, held: VecDeque::new(), older: 0 }
+    }
+
+    fn recv(&mut self) -> Option<Message> {
+        self.held.pop_front().or_else(|| self.rx.recv().ok())
+    }
+
+    fn recv_timeout(&mut self, timeout: Duration) -> Result<Message, RecvTimeoutError> {
+        match self.held.pop_front() {
+            Some(message) => Ok(message),
+            None => self.rx.recv_timeout(timeout),
+        }
+    }
+
+    /// Whether a change to a path `relevant` accepts, or a stop, has come
+    /// since the last batch began; what it reads stays for the next batch.
+    pub fn has_news(&mut self, mut relevant: impl FnMut(&Path) -> bool) -> bool {
+        loop {
+            match self.rx.try_recv() {
+                Ok(message) => self.held.push_back(message),
+                Err(TryRecvError::Empty) => break,
+                Err(TryRecvError::Disconnected) => return true,
+            }
+        }
+        let older = self.older;
+        self.held.iter().enumerate().any(|(at, message)| match message {
+            Message::Stop => true,
+            Message::Fs(Ok(event)) => at >= older && is_change(&event.kind) && event.paths.iter().any(|p| relevant(p)),
+            Message::Fs(Err(_)) => false,
+        })
+    }
+
+    /// The batch ends here: what is held now is older than its rebuild.
+    fn end_batch(&mut self, paths: BTreeSet<PathBuf>) -> Option<BTreeSet<PathBuf>> {
+        self.older = self.held.len();
+        Some(paths)
+    }
+}
+
 /// Waits for the first relevant change, then until every file of the
 /// burst is saved and nothing more came for `waits.settle` (or nothing at
 /// all for `waits.quiet` while a file is still being written, or
 /// `waits.max_wait` since the first event), and returns every path
 /// reported, or `None` when it is time to stop. `relevant` filters paths;
 /// `on_path` sees every changed path (to watch new folders). Events that
-/// come while the rebuild runs wait in the channel: they are the next
-/// burst, so a burst that goes on during a rebuild makes one more.
+/// come while the rebuild runs wait in the inbox: they are the next
+/// burst, so a burst that goes on during a rebuild makes one more (and
+/// may stop the rebuild: [`Inbox::has_news`]).
 pub(crate) fn next_batch(
-    rx: &Receiver<Message>,
+    rx: &mut Inbox,
     end: SaveEnd,
     waits: Waits,
     mut relevant: impl FnMut(&Path) -> bool,
@@ -317,15 +372,15 @@ pub(crate) fn next_batch(
     let mut first: Option<Instant> = None;
     loop {
         let message = match first {
-            None => rx.recv().ok()?,
+            None => rx.recv()?,
             Some(started) => {
                 let left = waits.max_wait.saturating_sub(started.elapsed());
                 if left.is_zero() {
-                    return Some(burst.paths);
+                    return rx.end_batch(burst.paths);
                 }
                 match rx.recv_timeout(burst.patience(&waits).min(left)) {
                     Ok(m) => m,
-                    Err(RecvTimeoutError::Timeout) => return Some(burst.paths),
+                    Err(RecvTimeoutError::Timeout) => return rx.end_batch(burst.paths),
                     Err(RecvTimeoutError::Disconnected) => return None,
                 }
             }
@@ -389,6 +444,7 @@ mod tests {
     #[test]
     fn a_burst_is_one_batch() {
         let (tx, rx) = mpsc::channel();
+        let mut rx = Inbox::new(rx);
         let create = EventKind::Create(notify::event::CreateKind::File);
         tx.send(event(EventKind::Access(notify::event::AccessKind::Any), "/s/content/read.md")).unwrap();
         tx.send(event(MODIFY, "/s/content/a.md")).unwrap();
@@ -397,10 +453,32 @@ mod tests {
         tx.send(event(CLOSE, "/s/content/b.md")).unwrap();
         // Every file is closed: the batch ends after the settle time, not
         // the minute of the quiet window (the test would hang).
-        let batch = next_batch(&rx, SaveEnd::Closed, WAITS, |_| true, |_| {}, |_| {}).unwrap();
+        let batch = next_batch(&mut rx, SaveEnd::Closed, WAITS, |_| true, |_| {}, |_| {}).unwrap();
         assert_eq!(batch.into_iter().collect::<Vec<_>>(), [PathBuf::from("/s/content/a.md"), "/s/content/b.md".into()]);
         tx.send(Message::Stop).unwrap();
-        assert!(next_batch(&rx, SaveEnd::Closed, WAITS, |_| true, |_| {}, |_| {}).is_none());
+        assert!(next_batch(&mut rx, SaveEnd::Closed, WAITS, |_| true, |_| {}, |_| {}).is_none());
+    }
+
+    #[test]
+    fn a_change_during_a_rebuild_is_news_and_the_next_batch() {
+        let (tx, rx) = mpsc::channel();
+        let mut inbox = Inbox::new(rx);
+        let relevant = |p: &Path| p.starts_with("/s/content");
+        assert!(!inbox.has_news(relevant));
+        // Reading files and editors' scratch are no news.
+        tx.send(event(EventKind::Access(notify::event::AccessKind::Any), "/s/content/a.md")).unwrap();
+        tx.send(event(MODIFY, "/s/elsewhere/a.md")).unwrap();
+        assert!(!inbox.has_news(relevant));
+        tx.send(event(MODIFY, "/s/content/b.md")).unwrap();
+        tx.send(event(CLOSE, "/s/content/b.md")).unwrap();
+        assert!(inbox.has_news(relevant));
+        // What the rebuild looked at makes the next batch.
+        let batch = next_batch(&mut inbox, SaveEnd::Closed, WAITS, relevant, |_| {}, |_| {}).unwrap();
+        assert_eq!(batch.into_iter().collect::<Vec<_>>(), [PathBuf::from("/s/content/b.md")]);
+        assert!(!inbox.has_news(relevant));
+        tx.send(Message::Stop).unwrap();
+        assert!(inbox.has_news(relevant), "a stop ends a rebuild too");
+        assert!(next_batch(&mut inbox, SaveEnd::Closed, WAITS, relevant, |_| {}, |_| {}).is_none());
     }
 
     #[test]
