@@ -633,15 +633,23 @@ fn the_bundled_site_is_served() {
 }
 
 /// The incremental rebuilder, held after it hands over its first pages
-/// until the test says go, and staging however few pages there are.
+/// until the test says go, and staging however few pages there are. The
+/// first `stops` rebuilds wait, before their rest, for a newer change to
+/// stop them.
 struct Gated {
     inner: IncrementalRebuild,
     go: mpsc::Receiver<()>,
+    stops: usize,
+}
+
+fn gated(go: mpsc::Receiver<()>, stops: usize) -> impl FnOnce(folio::BuildOptions) -> Box<dyn Rebuild> {
+    move |build| Box::new(Gated { inner: IncrementalRebuild::new(build), go, stops })
 }
 
 struct Gate<'a> {
     stages: &'a mut dyn Stages,
     go: &'a mpsc::Receiver<()>,
+    wait_for_stop: bool,
 }
 
 impl Stages for Gate<'_> {
@@ -653,6 +661,10 @@ impl Stages for Gate<'_> {
         self.go.recv_timeout(TIMEOUT).expect("the test says go");
     }
     fn cancelled(&mut self) -> bool {
+        if self.wait_for_stop {
+            wait_until("a newer change to stop the rebuild", || self.stages.cancelled());
+            return true;
+        }
         self.stages.cancelled()
     }
 }
@@ -666,25 +678,29 @@ impl Rebuild for Gated {
         changed: &[std::path::PathBuf],
         stages: &mut dyn Stages,
     ) -> Result<Option<folio::BuiltSite>, folio::Error> {
-        self.inner.rebuild_in_stages(changed, &mut Gate { stages, go: &self.go })
+        let wait_for_stop = self.stops > 0;
+        self.stops = self.stops.saturating_sub(1);
+        self.inner.rebuild_in_stages(changed, &mut Gate { stages, go: &self.go, wait_for_stop })
     }
     fn report(&self) -> Option<RebuildReport> {
         self.inner.report()
     }
 }
 
-#[test]
-fn a_template_edit_serves_the_viewed_page_first_and_other_pages_once_rendered() {
+/// The small site with the theme's page.html as its own and a page B,
+/// served through [`Gated`]; returns the template's text and the gate.
+fn gated_site(stops: usize) -> (Dev, String, mpsc::Sender<()>) {
     let site = small_site();
     let page =
         std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("themes/gbif/templates/page.html")).unwrap();
     site.write("templates/page.html", &page).write("content/b.md", "---\ntitle: Page B\n---\nText of B.\n");
     let (go, gate) = mpsc::channel();
-    let dev = serve_rebuilding(
-        site,
-        |_| {},
-        move |build| Box::new(Gated { inner: IncrementalRebuild::new(build), go: gate }),
-    );
+    (serve_rebuilding(site, |_| {}, gated(gate, stops)), page, go)
+}
+
+#[test]
+fn a_template_edit_serves_the_viewed_page_first_and_other_pages_once_rendered() {
+    let (dev, page, go) = gated_site(0);
     // The page a tab shows: its live-reload request names it.
     let watching = events_request_to(dev.addr(), "/__folio/events?since=1&page=%2Fa%2F", &[]);
     wait_until("the tab's events request to be held", || dev.server.waiting_clients() == 1);
@@ -712,4 +728,30 @@ fn a_template_edit_serves_the_viewed_page_first_and_other_pages_once_rendered() 
     wait_until("the rebuild to end", || dev.log().iter().any(|l| l.contains("the viewed ones served first")));
     assert_eq!(dev.server.build(), event.id.unwrap());
     assert_eq!(dev.server.waiting_for_rest(), 0);
+}
+
+#[test]
+fn a_save_while_the_rest_renders_stops_it_and_nothing_of_it_is_served() {
+    let (dev, page, go) = gated_site(1);
+    dev.page("/a/");
+    let edited = |text: &str| format!("{page}{{% block after_content %}}<p>{text}</p>{{% endblock after_content %}}");
+
+    let first = dev.edit(|site| {
+        site.write("templates/page.html", &edited("First save."));
+    });
+    assert!(dev.page("/a/").contains("<p>First save.</p>"));
+    let b = events_request_to(dev.addr(), "/b/", &[]);
+    wait_until("the request for B to wait", || dev.server.waiting_for_rest() == 1);
+    // A second save while the rest of the first is held.
+    dev.site.write("templates/page.html", &edited("Second save."));
+    go.send(()).unwrap();
+    go.send(()).unwrap();
+    let b = b.recv_timeout(TIMEOUT).expect("B once rendered").text();
+    assert!(b.contains("<p>Second save.</p>") && !b.contains("First save."), "{b}");
+    let log = dev.log();
+    assert!(log.iter().any(|l| l.contains("stopped after")), "{log:#?}");
+    wait_until("the second rebuild to end", || dev.log().iter().any(|l| l.contains("the viewed ones served first")));
+    assert!(dev.server.build() > first.id.unwrap());
+    let a = dev.page("/a/");
+    assert!(a.contains("<p>Second save.</p>") && !a.contains("First save."), "{a}");
 }
