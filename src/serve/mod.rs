@@ -18,7 +18,7 @@
 //! good snapshot and adds the error overlay to every page.
 //!
 //! A change that re-renders many pages (a template every page uses) is
-//! served in two steps: the pages browsers are viewing (`Viewed`) are
+//! served in two steps: the pages browsers are viewing (`Shared::viewed`) are
 //! rendered first and swapped in with a new build number, so that open
 //! tabs reload at once; a request for any other file the change may alter
 //! waits until the rest is rendered ([`Staged`]), so nothing stale is
