@@ -94,17 +94,25 @@ pub fn render(
             Event::Start(Tag::Heading { level, id, classes, attrs }) => {
                 let inner: Vec<(Event, Range<usize>)> =
                     events.by_ref().take_while(|(e, _)| !matches!(e, Event::End(TagEnd::Heading(_)))).collect();
-                let title = plain_text(inner.iter().map(|(e, _)| e));
-                let id = match id {
-                    Some(explicit) => ids.reserve(&explicit),
-                    None => ids.claim(&slugify(&title)),
-                };
-                out.push_with(|| Event::Html(heading_open(level, &id, &classes, &attrs).into()));
+                // A pass for links only needs no ids and no table of contents.
+                let heading = opts.html.then(|| {
+                    let title = plain_text(inner.iter().map(|(e, _)| e));
+                    let id = match id {
+                        Some(explicit) => ids.reserve(&explicit),
+                        None => ids.claim(&slugify(&title)),
+                    };
+                    Heading { level: level as u8, id, title }
+                });
+                if let Some(heading) = &heading {
+                    out.push(Event::Html(heading_open(level, &heading.id, &classes, &attrs).into()));
+                }
                 for (event, range) in inner {
                     out.push(resolve_links(event, links, || locate(range.start)));
                 }
-                out.push_with(|| Event::Html(heading_close(level, &id).into()));
-                headings.push(Heading { level: level as u8, id, title });
+                if let Some(heading) = heading {
+                    out.push(Event::Html(heading_close(level, &heading.id).into()));
+                    headings.push(heading);
+                }
             }
             Event::Start(Tag::Image { dest_url, .. }) if jekyll::video_host(&dest_url).is_some() => {
                 let inner: Vec<Event> =
@@ -233,29 +241,41 @@ fn heading_close(level: HeadingLevel, id: &str) -> String {
 /// mention split over several text events ("activities 3.1 & 3.2") is seen
 /// whole.
 #[derive(Default)]
-struct PendingText {
-    text: String,
+struct PendingText<'a> {
+    /// The run's text: the event's own while the run is one event (nearly
+    /// every run), which is then passed on without a copy.
+    text: Option<CowStr<'a>>,
+    /// The run's text once a second event joins the first.
+    joined: Option<String>,
     /// Offset of the first gathered text in the Markdown.
     start: Option<usize>,
     /// How many links the events so far are inside.
     link_depth: usize,
 }
 
-impl PendingText {
+impl<'a> PendingText<'a> {
     /// Takes `event` if it is text outside a link (`true`); otherwise emits
     /// what was gathered, notes links opening and closing, and leaves the
     /// event to the caller.
     fn gathers(
         &mut self,
-        event: &Event<'_>,
+        event: &Event<'a>,
         offset: usize,
-        out: &mut Events<'_>,
+        out: &mut Events<'a>,
         links: &mut LinkResolver<'_>,
         locate: &dyn Fn(usize) -> Place,
     ) -> bool {
         if let (Event::Text(text), 0) = (event, self.link_depth) {
-            self.start.get_or_insert(offset);
-            self.text.push_str(text);
+            match self.start {
+                None => {
+                    self.start = Some(offset);
+                    self.text = Some(text.clone());
+                }
+                Some(_) => {
+                    let first = self.text.as_deref().unwrap_or_default();
+                    self.joined.get_or_insert_with(|| first.to_string()).push_str(text);
+                }
+            }
             return true;
         }
         self.flush(out, links, locate);
@@ -270,11 +290,22 @@ impl PendingText {
     /// Emits the gathered text: Liquid tags from Jekyll pages become video
     /// links or are dropped with a warning, and in programme pages each
     /// activity mentioned becomes a link.
-    fn flush(&mut self, out: &mut Events<'_>, links: &mut LinkResolver<'_>, locate: &dyn Fn(usize) -> Place) {
+    fn flush(&mut self, out: &mut Events<'a>, links: &mut LinkResolver<'_>, locate: &dyn Fn(usize) -> Place) {
         let Some(start) = self.start.take() else { return };
-        let text = std::mem::take(&mut self.text);
+        let text = match (self.joined.take(), self.text.take()) {
+            (Some(joined), _) => CowStr::from(joined),
+            (None, Some(text)) => text,
+            (None, None) => return,
+        };
+        let tags = jekyll::find_liquid(&text);
+        if tags.is_empty() && !links.has_activities() {
+            if !text.is_empty() {
+                out.push(Event::Text(text));
+            }
+            return;
+        }
         let mut done = 0;
-        for (range, tag) in jekyll::find_liquid(&text) {
+        for (range, tag) in tags {
             emit_mentions(&text[done..range.start], start + done, out, links, locate);
             match tag {
                 jekyll::Liquid::Video { url, host } => {
