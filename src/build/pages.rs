@@ -140,17 +140,23 @@ impl Renderer<'_> {
     pub fn render(&self, unit: Unit) -> Result<String, Diagnostic> {
         let (inputs, values, tree) = (&self.inputs, self.values, self.inputs.tree);
         let template = self.template(unit)?;
-        let context = match unit {
-            Unit::Doc(id) => render::doc_context(inputs, values, id, &self.markdown.doc(id, true).body),
-            Unit::Generated(id) => render::generated_context(inputs, values, &values.programmes.generated[id]),
-            Unit::Theme(page) => render::theme_page_context(inputs, values, page),
+        let (context, body_len) = match unit {
+            Unit::Doc(id) => {
+                let body = self.markdown.doc(id, true).body;
+                (render::doc_context(inputs, values, id, &body), body.html.len())
+            }
+            Unit::Generated(id) => {
+                let part = &values.programmes.generated[id];
+                (render::generated_context(inputs, values, part), part.rendered.html.len())
+            }
+            Unit::Theme(page) => (render::theme_page_context(inputs, values, page), 0),
         };
         let source = match unit {
             Unit::Doc(id) => &tree.document(id).source,
             Unit::Generated(id) => &tree.sections[values.programmes.generated[id].programme].doc.source,
             Unit::Theme(page) => Path::new(page.template()),
         };
-        self.templates.render(&template, &context, source)
+        self.templates.render(&template, &context, source, body_len)
     }
 
     /// A unit's HTML with what it holds (ids and URLs, read back from the
@@ -162,12 +168,11 @@ impl Renderer<'_> {
         let images: Arc<[crate::images::Used]> = images.into();
         let scan = Arc::new(html_scan::scan(&html));
         let terms = self.search_title(unit).map(|title| Arc::new(PageTerms::of(title, &html)));
-        let bytes: Arc<[u8]> = html.into_bytes().into();
         match staging {
-            None => Ok(Out { bytes: Some(bytes), scan, images, terms }),
+            None => Ok(Out { bytes: Some(html.into_bytes().into()), scan, images, terms }),
             Some(staging) => {
                 let (path, origin) = self.target(unit);
-                staging.write(path, &OutputContent::Rendered(bytes)).map_err(|e| {
+                staging.write_bytes(path, html.as_bytes()).map_err(|e| {
                     Diagnostic::error(format!("cannot write {}: {e}", path.display())).at(Location::file(origin))
                 })?;
                 Ok(Out { bytes: None, scan, images, terms })

@@ -45,17 +45,31 @@ impl Staging {
     /// Writes one file (its folders are made as needed); safe to call from
     /// many threads at once.
     pub fn write(&self, path: &Path, content: &OutputContent) -> io::Result<()> {
+        match content {
+            OutputContent::Rendered(bytes) => self.write_bytes(path, bytes),
+            OutputContent::Copied(FileSource::Embedded(bytes)) => self.write_bytes(path, bytes),
+            OutputContent::Copied(FileSource::Disk(source)) => {
+                let target = self.target_in_staging(path)?;
+                fs::copy(source, &target).map(drop).map_err(|e| {
+                    io::Error::new(e.kind(), format!("cannot copy {} to {}: {e}", source.display(), target.display()))
+                })
+            }
+        }
+    }
+
+    /// Writes one file of `bytes` (a page straight from its template,
+    /// with no copy to keep); safe to call from many threads at once.
+    pub fn write_bytes(&self, path: &Path, bytes: &[u8]) -> io::Result<()> {
+        fs::write(self.target_in_staging(path)?, bytes)
+    }
+
+    /// Where `path` goes in the staging folder, its folders made.
+    fn target_in_staging(&self, path: &Path) -> io::Result<PathBuf> {
         let target = self.dir.join(path);
         if let Some(parent) = target.parent() {
             fs::create_dir_all(parent)?;
         }
-        match content {
-            OutputContent::Rendered(bytes) => fs::write(&target, bytes),
-            OutputContent::Copied(FileSource::Embedded(bytes)) => fs::write(&target, bytes),
-            OutputContent::Copied(FileSource::Disk(source)) => fs::copy(source, &target).map(drop).map_err(|e| {
-                io::Error::new(e.kind(), format!("cannot copy {} to {}: {e}", source.display(), target.display()))
-            }),
-        }
+        Ok(target)
     }
 
     /// Writes every file `site` still holds (pages written while rendering

@@ -100,6 +100,10 @@ pub struct Referrer {
     pub lang: crate::languages::LangId,
 }
 
+/// Room for what a template writes around a page's own HTML (head, menu,
+/// footer): the bundled theme writes 6-9 KB.
+const PAGE_FRAME: usize = 16 * 1024;
+
 pub struct Templates {
     tera: Tera,
     files: BTreeMap<String, TemplateFile>,
@@ -179,18 +183,23 @@ impl Templates {
         })
     }
 
-    /// Renders `template` for the page whose source is `page_source`.
+    /// Renders `template` for the page whose source is `page_source`;
+    /// `body_len` (the length of the page's own HTML, which the template
+    /// copies in) sizes the output once instead of growing it as it fills.
     pub fn render(
         &self,
         template: &str,
         context: &Context,
         page_source: &std::path::Path,
+        body_len: usize,
     ) -> Result<String, Diagnostic> {
         let renders = self.renders.get(template).copied().unwrap_or(1);
         if renders > limits::MAX_RENDERS {
             return Err(self.too_much_work(template, page_source));
         }
-        self.tera.render(template, context).map_err(|e| match e.to_string().contains("recursion depth") {
+        let mut out = Vec::with_capacity(body_len + PAGE_FRAME);
+        let rendered = self.tera.render_to(template, context, &mut out).and_then(|()| Ok(String::from_utf8(out)?));
+        rendered.map_err(|e| match e.to_string().contains("recursion depth") {
             true => self.too_deep(template, page_source),
             false => to_diagnostic(&self.files, &e, Some(page_source)),
         })
