@@ -30,6 +30,9 @@ const PATH: &AsciiSet = &NON_ALPHANUMERIC
 /// reach the browser as `%20`, `%2C`, `%C3%A9`. `%XX` sequences already in
 /// the text stay as they are, so encoding twice changes nothing.
 pub fn encode_path(url: &str) -> String {
+    if needs_no_encoding(url) {
+        return url.to_string();
+    }
     let mut out = String::with_capacity(url.len() + 8);
     let mut rest = url;
     while let Some(i) = rest.find('%') {
@@ -45,6 +48,24 @@ pub fn encode_path(url: &str) -> String {
     }
     out.extend(utf8_percent_encode(rest, PATH));
     out
+}
+
+/// [`encode_path`] of a URL made for the purpose, kept as it is when it
+/// needs no encoding (nearly every URL a site makes).
+fn encoded(url: String) -> String {
+    match needs_no_encoding(&url) {
+        true => url,
+        false => encode_path(&url),
+    }
+}
+
+/// No `%` and nothing [`PATH`] encodes: [`encode_path`] would return it as
+/// it is. Checked first because most URLs are so, and encoding piece by
+/// piece costs far more than the check.
+fn needs_no_encoding(url: &str) -> bool {
+    use std::borrow::Cow;
+    // A lone character to encode comes back borrowed too, as its escape.
+    !url.contains('%') && matches!(Cow::from(utf8_percent_encode(url, PATH)), Cow::Borrowed(same) if same == url)
 }
 
 /// Decodes `%XX` sequences, for finding on disk the file a URL names.
@@ -72,7 +93,7 @@ fn scheme(url: &str) -> Option<&str> {
 /// Other URLs are encoded but keep their place.
 pub fn site_url(base_path: &str, url: &str) -> String {
     match url.strip_prefix('/') {
-        Some(rest) if !url.starts_with("//") => encode_path(&format!("{base_path}{rest}")),
+        Some(rest) if !url.starts_with("//") => encoded(format!("{base_path}{rest}")),
         _ if is_external(url) => url.to_string(),
         _ => encode_path(url),
     }
@@ -114,6 +135,18 @@ mod tests {
         assert_eq!(encode_path("/é.png#top"), "/%C3%A9.png#top");
         assert_eq!(encode_path("100%"), "100%25");
         assert_eq!(decode_path(&encoded), url);
+    }
+
+    #[test]
+    fn a_url_of_one_character_to_encode_is_encoded() {
+        // The encoder hands a lone character back as its escape, borrowed
+        // like a URL that needs nothing: the two must not be confused.
+        assert_eq!(encode_path(" "), "%20");
+        assert_eq!(encode_path(","), "%2C");
+        assert_eq!(encode_path("é"), "%C3%A9");
+        assert_eq!(site_url("/", "/ "), "/%20");
+        assert_eq!(site_url("/", "/a/b-c_d.e/"), "/a/b-c_d.e/");
+        assert_eq!(encode_path(""), "");
     }
 
     #[test]
