@@ -93,7 +93,7 @@ fn scheme(url: &str) -> Option<&str> {
 /// Other URLs are encoded but keep their place.
 pub fn site_url(base_path: &str, url: &str) -> String {
     match url.strip_prefix('/') {
-        Some(rest) if !url.starts_with("//") => encoded(format!("{base_path}{rest}")),
+        Some(rest) if !url.starts_with("//") => encoded([base_path, rest].concat()),
         _ if is_external(url) => url.to_string(),
         _ => encode_path(url),
     }
