@@ -89,10 +89,25 @@ impl Lead {
 /// `text` on one line, cut at a word before `MAX_CHARS` and ended with `…`
 /// when cut.
 pub fn shorten(text: &str) -> String {
-    let text = text.split_whitespace().collect::<Vec<_>>().join(" ");
-    if text.chars().count() <= MAX_CHARS {
-        return text;
+    // The words one space apart, only as far as the cut can reach: a first
+    // paragraph may be pages long.
+    let mut words = String::new();
+    let mut chars = 0;
+    for word in text.split_whitespace() {
+        if chars > MAX_CHARS {
+            break;
+        }
+        if !words.is_empty() {
+            words.push(' ');
+            chars += 1;
+        }
+        words.push_str(word);
+        chars += word.chars().count();
     }
+    if chars <= MAX_CHARS {
+        return words;
+    }
+    let text = words;
     let cut = text.char_indices().nth(MAX_CHARS).map_or(text.len(), |(at, _)| at);
     let head = &text[..cut];
     let head = head.rfind(' ').map_or(head, |space| &head[..space]);
@@ -124,6 +139,19 @@ mod tests {
         let lead = lead(&md);
         assert!(lead.ends_with("word…"), "{lead}");
         assert!(lead.chars().count() <= MAX_CHARS + 1, "{lead}");
+    }
+
+    #[test]
+    fn shortened_at_the_limit_exactly() {
+        assert_eq!(shorten("  a \n\t b  "), "a b");
+        let whole = "x".repeat(MAX_CHARS);
+        assert_eq!(shorten(&whole), whole);
+        assert_eq!(shorten(&format!("{whole}x")), format!("{whole}…"));
+        let last_word_over = format!("{} b", "a".repeat(MAX_CHARS - 1));
+        assert_eq!(shorten(&last_word_over), format!("{}…", "a".repeat(MAX_CHARS - 1)));
+        // Spaces count once however many were written.
+        let spaced = format!("{}   b", "a".repeat(MAX_CHARS - 2));
+        assert_eq!(shorten(&spaced), format!("{} b", "a".repeat(MAX_CHARS - 2)));
     }
 
     #[test]

@@ -396,7 +396,7 @@ fn video_link(url: &str, title: &str) -> String {
 /// kramdown block attribute lists: a paragraph that is only `{: .a #b}`
 /// gives those attributes to the next block; one written on the first or
 /// last line of a paragraph gives them to that paragraph.
-fn apply_block_attributes(events: Vec<Event<'_>>) -> Vec<Event<'_>> {
+fn apply_block_attributes(mut events: Vec<Event<'_>>) -> Vec<Event<'_>> {
     let mut out: Vec<Event> = Vec::with_capacity(events.len());
     let mut pending: Option<jekyll::Attributes> = None;
     let mut i = 0;
@@ -443,10 +443,10 @@ fn apply_block_attributes(events: Vec<Event<'_>>) -> Vec<Event<'_>> {
                 }
             }
             if attrs == Default::default() {
-                out.extend(events[i..=end].iter().cloned());
+                out.extend(take(&mut events[i..=end]));
             } else {
                 out.push(Event::Html(format!("<p{}>", attrs.html()).into()));
-                out.extend(events[from..to].iter().cloned());
+                out.extend(take(&mut events[from..to]));
                 out.push(Event::Html("</p>\n".into()));
             }
             i = end + 1;
@@ -467,22 +467,28 @@ fn apply_block_attributes(events: Vec<Event<'_>>) -> Vec<Event<'_>> {
                 }
                 _ => {
                     out.push(Event::Html(format!("<div{}>\n", attrs.html()).into()));
-                    out.extend(events[i..=end].iter().cloned());
+                    out.extend(take(&mut events[i..=end]));
                     out.push(Event::Html("</div>\n".into()));
                     i = end + 1;
                     continue;
                 }
             };
             out.push(Event::Html(open.into()));
-            out.extend(events[i + 1..end].iter().cloned());
+            out.extend(take(&mut events[i + 1..end]));
             out.push(Event::Html(close.into()));
             i = end + 1;
             continue;
         }
-        out.push(events[i].clone());
+        out.push(std::mem::replace(&mut events[i], Event::SoftBreak));
         i += 1;
     }
     out
+}
+
+/// Moves events out of the list (each is passed on once, and never read
+/// again), leaving a stand-in that costs nothing, instead of copying them.
+fn take<'e, 'a>(events: &'e mut [Event<'a>]) -> impl Iterator<Item = Event<'a>> + 'e {
+    events.iter_mut().map(|event| std::mem::replace(event, Event::SoftBreak))
 }
 
 /// Index of the event that ends the block starting at `start`.
