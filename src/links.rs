@@ -3,6 +3,7 @@
 //! the site has, and checking every internal link and anchor against the
 //! pages and ids that were really written.
 
+use std::cell::Cell;
 use std::collections::{HashMap, HashSet};
 use std::path::Path;
 use std::sync::OnceLock;
@@ -491,18 +492,23 @@ pub fn check(
     severity: Severity,
     known: &dyn Fn(&Path, &str) -> bool,
 ) -> Vec<Diagnostic> {
-    // Markdown links by target, last first, so that each occurrence in the
-    // HTML takes the next one's position.
-    let mut written_at: HashMap<(String, Option<String>), Vec<&InternalLink>> = HashMap::new();
-    for link in page.markdown.iter().rev() {
-        written_at.entry((link.path.clone(), link.anchor.clone())).or_default().push(link);
+    // Markdown links by target, in order, with how many the HTML used up, so
+    // that each occurrence in the HTML takes the next one's position. Keyed
+    // by the links' own text (no copies), looked up without `&mut` (which
+    // would tie the keys read to the links' lifetime).
+    let mut written_at: HashMap<(&str, Option<&str>), (Vec<&InternalLink>, Cell<usize>)> =
+        HashMap::with_capacity(page.markdown.len());
+    for link in page.markdown {
+        written_at.entry((&link.path, link.anchor.as_deref())).or_default().0.push(link);
     }
     let mut problems = Vec::new();
     for url in page.scan.urls() {
         let Some((path, anchor)) = internal_target(url.url, page.url, base_path) else { continue };
-        let key = (path, anchor);
-        let from_markdown = written_at.get_mut(&key).and_then(Vec::pop);
-        let (path, anchor) = key;
+        let from_markdown = written_at.get(&(path.as_str(), anchor.as_deref())).and_then(|(links, used)| {
+            let link = links.get(used.get()).copied();
+            used.set(used.get() + 1);
+            link
+        });
         if from_markdown.is_some_and(|link| link.reported) {
             continue;
         }
