@@ -70,6 +70,11 @@ fn needs_no_encoding(url: &str) -> bool {
 
 /// Decodes `%XX` sequences, for finding on disk the file a URL names.
 pub fn decode_path(url: &str) -> String {
+    // Without a `%` there is nothing to decode (nearly every URL), and the
+    // decoder would still read it byte by byte and check it is UTF-8.
+    if !url.contains('%') {
+        return url.to_string();
+    }
     percent_encoding::percent_decode_str(url).decode_utf8_lossy().into_owned()
 }
 
