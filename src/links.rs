@@ -496,19 +496,14 @@ pub fn check(
     // that each occurrence in the HTML takes the next one's position. Keyed
     // by the links' own text (no copies), looked up without `&mut` (which
     // would tie the keys read to the links' lifetime).
-    let mut written_at: HashMap<(&str, Option<&str>), (Vec<&InternalLink>, Cell<usize>)> =
-        HashMap::with_capacity(page.markdown.len());
+    let mut written_at: HashMap<(&str, Option<&str>), WrittenLinks> = HashMap::with_capacity(page.markdown.len());
     for link in page.markdown {
-        written_at.entry((&link.path, link.anchor.as_deref())).or_default().0.push(link);
+        written_at.entry((&link.path, link.anchor.as_deref())).or_default().links.push(link);
     }
     let mut problems = Vec::new();
     for url in page.scan.urls() {
         let Some((path, anchor)) = internal_target(url.url, page.url, base_path) else { continue };
-        let from_markdown = written_at.get(&(path.as_str(), anchor.as_deref())).and_then(|(links, used)| {
-            let link = links.get(used.get()).copied();
-            used.set(used.get() + 1);
-            link
-        });
+        let from_markdown = written_at.get(&(path.as_str(), anchor.as_deref())).and_then(WrittenLinks::next);
         if from_markdown.is_some_and(|link| link.reported) {
             continue;
         }
@@ -601,6 +596,23 @@ pub fn anchor_targets(page: &PageLinks<'_>, base_path: &str, output: &OutputPath
     targets.sort();
     targets.dedup();
     targets
+}
+
+/// A page's Markdown links to one target, in order, and how many of them
+/// the links in its HTML have taken.
+#[derive(Default)]
+struct WrittenLinks<'l> {
+    links: Vec<&'l InternalLink>,
+    used: Cell<usize>,
+}
+
+impl<'l> WrittenLinks<'l> {
+    /// The next link not yet taken.
+    fn next(&self) -> Option<&'l InternalLink> {
+        let link = self.links.get(self.used.get()).copied();
+        self.used.set(self.used.get() + 1);
+        link
+    }
 }
 
 /// The site path (decoded, without the base path) and anchor a URL in a
