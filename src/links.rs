@@ -468,9 +468,8 @@ pub struct PageLinks<'a> {
     pub output: &'a Path,
     /// The page's URL path (`/a/b/`).
     pub url: &'a str,
-    /// The Markdown file it came from, and its text.
-    pub source: &'a Path,
-    pub text: &'a str,
+    /// The Markdown file it came from.
+    pub doc: &'a crate::content::Document,
     /// What its HTML holds.
     pub scan: &'a Scanned,
     /// The links of its Markdown, which know their line and column.
@@ -509,11 +508,11 @@ pub fn check(
         }
         // Worked out only for the links that turn out broken.
         let described = || match from_markdown {
-            Some(link) => (link.location.resolve(page.source, page.text), link.written.clone(), String::new()),
+            Some(link) => (page.doc.locate(&link.location), link.written.clone(), String::new()),
             None => (
-                Location::file(page.source),
+                Location::file(&page.doc.source),
                 url.url.to_string(),
-                format!(" (in the HTML of {}, from its template)", page.source.display()),
+                format!(" (in the HTML of {}, from its template)", page.doc.source.display()),
             ),
         };
         let own = page.output.to_str().unwrap_or_default();
@@ -528,7 +527,7 @@ pub fn check(
             Some(Served::File { file, .. }) => file,
             None => {
                 let (location, written, origin) = described();
-                let help = if known(page.source, &written) {
+                let help = if known(&page.doc.source, &written) {
                     None
                 } else {
                     Some(match output.suggestions().closest(&path) {
@@ -562,7 +561,7 @@ pub fn check(
         )
         .code(BROKEN_ANCHOR)
         .at(location);
-        if !known(page.source, &written) {
+        if !known(&page.doc.source, &written) {
             d = d.help(match closest(&anchor, page_ids.iter().map(|id| id.to_string())) {
                 Some(s) => format!("did you mean `#{s}`?"),
                 None => {

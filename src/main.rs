@@ -144,14 +144,13 @@ enum Format {
 impl SiteArgs {
     fn options(self, root: PathBuf, output: Option<PathBuf>) -> folio::BuildOptions {
         folio::BuildOptions {
-            root,
-            output,
             drafts: self.drafts,
             base_url: self.base_url,
             highlight: !self.no_highlight,
             search: !self.no_search,
             strict_links: self.no_strict.then_some(false),
-            images: true,
+            output,
+            ..folio::BuildOptions::new(root)
         }
     }
 }

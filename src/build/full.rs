@@ -10,11 +10,11 @@ use super::link_check::check_menu;
 use super::pages::Pages;
 use super::static_files::add_static_files;
 use super::{
-    fail, ids_of, load_templates, one, output_dir, publish, Backlinks, Build, BuildOptions, Checker, MarkdownStage,
-    Out, Renderer, Reuse, Timings, Unit,
+    fail, ids_of, load_templates, one, output_dir, publish, Backlinks, Build, BuildOptions, Checker, LinksPass,
+    MarkdownStage, Out, Renderer, Reuse, Timings, Unit,
 };
 use crate::config::{self, SiteConfig};
-use crate::content::{self, SiteTree};
+use crate::content::{self, DocId, PerDoc, SiteTree};
 use crate::diagnostics::{Diagnostic, Diagnostics, Error, Severity};
 use crate::i18n::{self, Strings};
 use crate::index::SiteIndex;
@@ -70,7 +70,7 @@ impl Build {
             return Err(fail(diagnostics));
         }
         let early = std::mem::take(&mut diagnostics.items);
-        let Content { tree, excluded, assets, markdown_files } = content;
+        let Content { mut tree, excluded, assets, markdown_files } = content;
         images.set_sources(match options.images {
             true => super::images::sources(&site_assets.files, &assets),
             false => Vec::new(),
@@ -84,12 +84,19 @@ impl Build {
             html: true,
             images: Some(&images),
         };
-        let markdown = MarkdownStage { tree: &tree, index: &index, options: md_options, broken };
-        let previous = reuse.previous;
-        let (links, links_passes_run) = markdown.all_links(
-            previous.filter(|p| p.index == index && p.config.base_path() == config.base_path() && p.broken == broken),
-            reuse.changed,
-        );
+        let sources: usize = tree.doc_ids().map(|id| tree.document(id).text.len()).sum();
+        let released = staging.is_some() && sources > options.sources_held_up_to;
+        let (links, links_passes_run) = if released {
+            links_releasing(&mut tree, &index, md_options, broken, root)
+        } else {
+            let markdown = MarkdownStage { tree: &tree, index: &index, options: md_options, broken };
+            let previous = reuse.previous;
+            markdown.all_links(
+                previous
+                    .filter(|p| p.index == index && p.config.base_path() == config.base_path() && p.broken == broken),
+                reuse.changed,
+            )
+        };
         for pass in links.values() {
             diagnostics.extend(pass.diagnostics.iter().cloned());
         }
@@ -106,6 +113,7 @@ impl Build {
             languages: &languages,
             strings: &strings,
         };
+        let markdown = MarkdownStage { tree: &tree, index: &index, options: md_options, broken };
         let values = SiteValues::new(&inputs, &markdown);
         let renderer = Renderer { inputs, values: &values, markdown: &markdown, templates: &templates };
         let mut output = SiteOutput { host: links::HostRules::of(&config), ..SiteOutput::default() };
@@ -118,7 +126,7 @@ impl Build {
             .collect();
         let mut units = renderer.units();
         units.retain(|unit| !matches!(unit, Unit::Theme(page) if copied.contains(page.output())));
-        let (mut pages, mut output_problems) = render_pages(&renderer, units, staging.as_ref(), &mut output);
+        let (mut pages, mut output_problems) = render_pages(&renderer, units, staging.as_ref(), released, &mut output);
         timings.mark("templates");
         let image_outputs = super::images::used_by(&pages);
         output_problems.extend(super::images::place(&mut output, &Default::default(), &image_outputs, root));
@@ -304,23 +312,67 @@ fn interface_strings(
     Strings::new(languages, &theme.strings, &site_files)
 }
 
+/// Documents whose links pass runs before their text is let go, and pages
+/// rendered before the allocator is asked to give back what they freed, at
+/// a time: small enough that little is held, large enough that waiting for
+/// a chunk's slowest page costs nothing measurable.
+const CHUNK: usize = 512;
+
+/// The links pass of every document (see [`MarkdownStage::all_links`]), a
+/// chunk at a time, each chunk's documents letting go of their text as
+/// soon as their links are known: the templates read each file again.
+fn links_releasing(
+    tree: &mut SiteTree,
+    index: &SiteIndex,
+    options: RenderOptions<'_>,
+    broken: Severity,
+    root: &Path,
+) -> (PerDoc<Arc<LinksPass>>, usize) {
+    let ids: Vec<DocId> = tree.doc_ids().collect();
+    let mut passes: Vec<Arc<LinksPass>> = Vec::with_capacity(ids.len());
+    for chunk in ids.chunks(CHUNK) {
+        let markdown = MarkdownStage { tree, index, options, broken };
+        passes.par_extend(chunk.par_iter().map(|&id| Arc::new(markdown.links_pass(id))));
+        for &id in chunk {
+            tree.document_mut(id).release_text(root);
+        }
+    }
+    let run = passes.len();
+    let pages = passes.split_off(tree.sections.len());
+    (PerDoc { sections: passes.into(), pages: pages.into() }, run)
+}
+
 /// Renders every page with its template into `output` (with `staging`,
 /// each is written there at once and its bytes are not kept); returns the
-/// pages and the problems.
+/// pages and the problems. With `released` (sources read again, a site
+/// too large to hold them) a chunk at a time, after each of which the
+/// allocator gives back the memory its pages freed (their sources read
+/// again, their HTML): at 100,000 pages it otherwise keeps it.
 fn render_pages(
     renderer: &Renderer<'_>,
     units: Vec<Unit>,
     staging: Option<&output::Staging>,
+    released: bool,
     output: &mut SiteOutput,
 ) -> (Pages, Vec<Diagnostic>) {
-    // Each page's HTML exists only from here until it is written.
-    let rendered: Vec<Result<Out, Diagnostic>> =
-        units.par_iter().map(|&unit| renderer.render_out(unit, staging)).collect();
     let mut pages = Pages::default();
     let mut problems = Vec::new();
-    for (unit, result) in units.into_iter().zip(rendered) {
-        let (path, origin) = renderer.target(unit);
-        problems.extend(result.and_then(|out| pages.add(output, unit, path, origin, out)).err());
+    let chunk_len = if released { CHUNK } else { units.len().max(1) };
+    for chunk in units.chunks(chunk_len) {
+        // Each page's HTML exists only from here until it is written.
+        let rendered: Vec<Result<Out, Diagnostic>> =
+            chunk.par_iter().map(|&unit| renderer.render_out(unit, staging)).collect();
+        for (&unit, result) in chunk.iter().zip(rendered) {
+            let (path, origin) = renderer.target(unit);
+            problems.extend(result.and_then(|out| pages.add(output, unit, path, origin, out)).err());
+        }
+        #[cfg(all(target_os = "linux", target_env = "gnu"))]
+        if released {
+            // SAFETY: malloc_trim only returns free memory to the system.
+            unsafe {
+                libc::malloc_trim(0);
+            }
+        }
     }
     (pages, problems)
 }

@@ -33,14 +33,7 @@ impl Checker<'_> {
     fn page(&self, id: DocId) -> Option<links::PageLinks<'_>> {
         let (output, doc) = (self.tree.output(id), self.tree.document(id));
         let scan = self.scans.get(output)?;
-        Some(links::PageLinks {
-            output,
-            url: self.tree.url(id),
-            source: &doc.source,
-            text: &doc.text,
-            scan,
-            markdown: &self.links[id].links.internal,
-        })
+        Some(links::PageLinks { output, url: self.tree.url(id), doc, scan, markdown: &self.links[id].links.internal })
     }
 
     /// The problems of each document in `which`; `ids` must hold every

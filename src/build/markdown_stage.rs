@@ -21,8 +21,8 @@ use crate::render;
 
 /// The Markdown of a page with its title heading left out (when the title
 /// came from it); blanked rather than cut, so byte offsets stay true.
-fn body_of(page: &content::Page) -> Cow<'_, str> {
-    let body = page.doc.body();
+fn body_of<'t>(page: &'t content::Page, text: &'t str) -> Cow<'t, str> {
+    let body = page.doc.body_in(text);
     match &page.title_heading {
         None => Cow::Borrowed(body),
         Some(range) => {
@@ -39,6 +39,15 @@ pub(crate) struct DocMarkdown {
     pub body: Rendered,
     pub links: DocLinks,
     pub diagnostics: Vec<Diagnostic>,
+}
+
+impl DocMarkdown {
+    /// A document whose file could not be read again as it was: nothing
+    /// but that problem.
+    fn failed(problem: Diagnostic) -> DocMarkdown {
+        let links = DocLinks { internal: Vec::new(), external: Arc::from([]), images: Arc::from([]) };
+        DocMarkdown { body: Rendered::default(), links, diagnostics: vec![problem] }
+    }
 }
 
 /// The links of one document, kept after its rendered body is gone.
@@ -80,15 +89,15 @@ impl LinksPass {
 /// Places an offset of a Markdown front matter value in the file: the
 /// value's text from that offset is looked for after its key (YAML quoting
 /// may differ, so a short piece is tried first); failing that, the key.
-fn field_locator<'a>(doc: &'a content::Document, value: &'a str, key: Location) -> impl Fn(usize) -> Place + 'a {
+fn field_locator<'a>(text: &'a str, value: &'a str, key: Location) -> impl Fn(usize) -> Place + 'a {
     move |offset| {
-        let from_key = doc.text.lines().take(key.line.saturating_sub(1)).map(|l| l.len() + 1).sum::<usize>();
+        let from_key = text.lines().take(key.line.saturating_sub(1)).map(|l| l.len() + 1).sum::<usize>();
         let rest = value.get(offset..).unwrap_or("");
         let piece: String = rest.chars().take(24).collect();
         let found = [piece.as_str(), &piece[..piece.char_indices().nth(8).map_or(piece.len(), |(i, _)| i)]]
             .into_iter()
             .filter(|p| !p.is_empty())
-            .find_map(|p| doc.text.get(from_key..).and_then(|t| t.find(p)));
+            .find_map(|p| text.get(from_key..).and_then(|t| t.find(p)));
         match found {
             Some(at) => Place::Offset(from_key + at),
             None => Place::At(Box::new(key.clone())),
@@ -112,16 +121,23 @@ impl MarkdownStage<'_> {
     pub fn doc(&self, id: DocId, html: bool) -> DocMarkdown {
         let tree = self.tree;
         let doc = tree.document(id);
-        let body = match id {
-            DocId::Page(page) => body_of(&tree.pages[page]),
-            DocId::Section(_) => Cow::Borrowed(doc.body()),
+        let text = match doc.text() {
+            Ok(text) => text,
+            Err(changed) => return DocMarkdown::failed(changed),
         };
-        self.render(doc, &body, tree.url(id), tree.lang_of(id), tree.programme_of(tree.section_of(id)), html)
+        let body = match id {
+            DocId::Page(page) => body_of(&tree.pages[page], &text),
+            DocId::Section(_) => Cow::Borrowed(doc.body_in(&text)),
+        };
+        let programme = tree.programme_of(tree.section_of(id));
+        self.render(doc, &text, &body, tree.url(id), tree.lang_of(id), programme, html)
     }
 
+    #[allow(clippy::too_many_arguments)]
     fn render(
         &self,
         doc: &content::Document,
+        text: &str,
         body: &str,
         url: &str,
         lang: LangId,
@@ -129,7 +145,7 @@ impl MarkdownStage<'_> {
         html: bool,
     ) -> DocMarkdown {
         let options = RenderOptions { html, ..self.options };
-        let source = links::SourceText { file: &doc.source, text: &doc.text };
+        let source = links::SourceText { file: &doc.source, text };
         let mut resolver = LinkResolver::new(self.index, &doc.rel, source, url, options.base_path, self.broken);
         resolver.lang = lang;
         resolver.activities = programme.and_then(|p| self.index.activities.get(&p));
@@ -137,17 +153,17 @@ impl MarkdownStage<'_> {
         let mut body = markdown::render(body, options, &mut resolver, &locate);
         body.hero = hero(doc, options, &mut resolver);
         if let Some(caption) = &doc.front.image_license {
-            let locate = field_locator(doc, caption, doc.key_location("imageLicense"));
+            let locate = field_locator(text, caption, doc.key_location("imageLicense"));
             body.caption = Some(markdown::render_inline(caption, &mut resolver, &locate));
         }
         if let Some(activity) = doc.fields.activity() {
             if let Some(note) = &activity.note {
-                let locate = field_locator(doc, note, doc.key_location("note"));
+                let locate = field_locator(text, note, doc.key_location("note"));
                 let html = markdown::render_inline(note, &mut resolver, &locate);
                 body.inline.insert("note", html);
             }
             if let Some(funding) = &activity.funding {
-                let locate = field_locator(doc, &funding.text, doc.nested_key_location("funding", "text"));
+                let locate = field_locator(text, &funding.text, doc.nested_key_location("funding", "text"));
                 let html = markdown::render_inline(&funding.text, &mut resolver, &locate);
                 body.inline.insert("funding", html);
             }

@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use super::{MarkdownStage, Out, Unit};
-use crate::content::DocId;
+use crate::content::{self, DocId};
 use crate::diagnostics::{Diagnostic, Location};
 use crate::html_scan;
 use crate::output::search::PageTerms;
@@ -140,10 +140,15 @@ impl Renderer<'_> {
     pub fn render(&self, unit: Unit) -> Result<String, Diagnostic> {
         let (inputs, values, tree) = (&self.inputs, self.values, self.inputs.tree);
         let template = self.template(unit)?;
+        let markdown;
         let (context, body_len) = match unit {
             Unit::Doc(id) => {
-                let body = self.markdown.doc(id, true).body;
-                (render::doc_context(inputs, values, id, &body), body.html.len())
+                markdown = self.markdown.doc(id, true);
+                // A file read again for this pass that is not what the build read first.
+                if let Some(changed) = markdown.diagnostics.iter().find(|d| d.code == content::SOURCE_CHANGED) {
+                    return Err(changed.clone());
+                }
+                (render::doc_context(inputs, values, id, &markdown.body), markdown.body.html.len())
             }
             Unit::Generated(id) => {
                 let part = &values.programmes.generated[id];

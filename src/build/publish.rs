@@ -419,7 +419,7 @@ fn feeds(tree: &SiteTree, config: &SiteConfig, languages: &Languages, output: &m
                             page.title, section.title
                         ))
                         .code(FEED_UNDATED)
-                        .at(Location::at_line(&page.doc.source, &page.doc.text, 1, 1))
+                        .at(page.doc.location_at_line(1, 1))
                         .help("add `date: YYYY-MM-DD` to its front matter"),
                     );
                     continue;

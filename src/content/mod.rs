@@ -32,7 +32,8 @@ pub struct Document {
     pub source: PathBuf,
     /// Path inside `content/`: `meetings/2021/sessions.md`.
     pub rel: PathBuf,
-    /// The whole file, for positions and quotes.
+    /// The whole file, for positions and quotes; empty once released (see
+    /// [`Document::release_text`]).
     pub text: String,
     /// The YAML of the front matter (empty when there is none).
     pub front_yaml: String,
@@ -44,7 +45,19 @@ pub struct Document {
     /// The body after Liquid ran over it (`liquid: true` in site.yaml),
     /// when that changed it.
     pub evaluated: Option<std::sync::Arc<Evaluated>>,
+    /// Where the text is read back from once released.
+    released: Option<Box<Released>>,
 }
+
+/// A released text's file, and its hash to tell that it is still the same.
+#[derive(Debug, Clone)]
+struct Released {
+    file: PathBuf,
+    hash: blake3::Hash,
+}
+
+/// A content file that changed between reading it and rendering it.
+pub const SOURCE_CHANGED: &str = "source-changed";
 
 /// A body as Liquid left it, and where each part of it came from.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -71,6 +84,11 @@ impl Evaluated {
 
 impl Document {
     pub fn body(&self) -> &str {
+        debug_assert!(
+            self.released.is_none(),
+            "the body of {} was read after its text was released",
+            self.rel.display()
+        );
         match &self.evaluated {
             Some(e) => &e.body,
             None => &self.text[self.body_start..],
@@ -97,7 +115,63 @@ impl Document {
             fields: KindFields::None,
             extra: Default::default(),
             evaluated: None,
+            released: None,
         }
+    }
+
+    /// Lets go of the file's text, to be read again when it is needed (see
+    /// [`Document::text`]): `folio build` of a site whose sources are too
+    /// large to hold through the build does so once the page's links are
+    /// known (at 100,000 pages the sources are 800 MB). A body that Liquid
+    /// rewrote is kept as it is.
+    pub fn release_text(&mut self, root: &Path) {
+        if self.released.is_some() || self.evaluated.is_some() {
+            return;
+        }
+        let hash = blake3::hash(self.text.as_bytes());
+        self.released = Some(Box::new(Released { file: root.join(CONTENT_DIR).join(&self.rel), hash }));
+        self.text = String::new();
+    }
+
+    /// The file's text: the one held, else the file read again, which must
+    /// be what was read first (the page's title, date and URL came from it).
+    pub fn text(&self) -> Result<std::borrow::Cow<'_, str>, Diagnostic> {
+        let Some(released) = &self.released else { return Ok(std::borrow::Cow::Borrowed(&self.text)) };
+        let changed = || {
+            Diagnostic::error("the file changed while the site was being built")
+                .code(SOURCE_CHANGED)
+                .at(Location::file(&self.source))
+                .help("build again once it is saved")
+        };
+        let bytes = std::fs::read(&released.file).map_err(|_| changed())?;
+        let text = file_text(&self.source, bytes).map_err(|_| changed())?;
+        match blake3::hash(text.as_bytes()) == released.hash {
+            true => Ok(std::borrow::Cow::Owned(text)),
+            false => Err(changed()),
+        }
+    }
+
+    /// The file's text for a diagnostic's quote (empty if it is gone or changed).
+    fn text_for_quotes(&self) -> std::borrow::Cow<'_, str> {
+        self.text().unwrap_or_default()
+    }
+
+    /// The body in `text`, the file's text (see [`Document::text`]).
+    pub fn body_in<'t>(&'t self, text: &'t str) -> &'t str {
+        match &self.evaluated {
+            Some(e) => &e.body,
+            None => &text[self.body_start..],
+        }
+    }
+
+    /// The line and column of `place` in the file.
+    pub fn locate(&self, place: &crate::diagnostics::Place) -> Location {
+        place.resolve(&self.source, &self.text_for_quotes())
+    }
+
+    /// Line `line`, column `column` of the file, with the line quoted.
+    pub fn location_at_line(&self, line: usize, column: usize) -> Location {
+        Location::at_line(&self.source, &self.text_for_quotes(), line, column)
     }
 
     /// `_index.md`, or a translation of one: `_index.es.md`.
@@ -134,7 +208,7 @@ impl Document {
             trimmed.strip_prefix(child)?.trim_start().starts_with(':').then_some((i + 1, column))
         });
         match found {
-            Some((line, column)) => Location::at_line(&self.source, &self.text, line + 1, column),
+            Some((line, column)) => self.location_at_line(line + 1, column),
             None => self.key_location(parent),
         }
     }
@@ -177,14 +251,14 @@ impl Document {
             rest.strip_prefix(child)?.trim_start().starts_with(':').then_some((i + 1, column))
         });
         let (line, column) = found.unwrap_or((start + 1, item_indent + 1));
-        Location::at_line(&self.source, &self.text, line + 1, column)
+        self.location_at_line(line + 1, column)
     }
 
     /// The location of a top-level front matter key, for errors about its value.
     pub fn key_location(&self, key: &str) -> Location {
         match crate::yaml::key_position(&self.front_yaml, key) {
-            Some((line, column)) => Location::at_line(&self.source, &self.text, line + 1, column),
-            None => Location::at_line(&self.source, &self.text, 1, 1),
+            Some((line, column)) => self.location_at_line(line + 1, column),
+            None => self.location_at_line(1, 1),
         }
     }
 }
@@ -268,16 +342,7 @@ pub fn read_document(path: &Path, source: PathBuf, rel: PathBuf) -> Result<Docum
 /// A content file's bytes, decoded, split and parsed (what [`read_document`]
 /// does once the file is read).
 pub fn document_from_bytes(bytes: Vec<u8>, source: PathBuf, rel: PathBuf) -> Result<Document, Diagnostic> {
-    let mut text = crate::text::decode_utf8(&source, bytes)?;
-    if text.starts_with('\u{feff}') {
-        text.drain(..3);
-    }
-    if let Some(nul) = memchr::memchr(0, text.as_bytes()) {
-        return Err(Diagnostic::error("the file holds a NUL byte (U+0000), which no page may contain")
-            .at(Location::at_offset(&source, &text, nul))
-            .help("remove the NUL byte; it usually comes from a file saved as UTF-16 or pasted from a binary file"));
-    }
-    let text = lone_cr_as_lf(text);
+    let text = file_text(&source, bytes)?;
     let split = front_matter::split(&source, &text)?;
     let front_yaml = split.yaml.unwrap_or("").to_string();
     let parsed = match split.yaml {
@@ -294,7 +359,23 @@ pub fn document_from_bytes(bytes: Vec<u8>, source: PathBuf, rel: PathBuf) -> Res
         extra: parsed.extra,
         text,
         evaluated: None,
+        released: None,
     })
+}
+
+/// A content file's bytes as the text its offsets count in: UTF-8 without
+/// a byte order mark, lone CRs read as LF.
+fn file_text(source: &Path, bytes: Vec<u8>) -> Result<String, Diagnostic> {
+    let mut text = crate::text::decode_utf8(source, bytes)?;
+    if text.starts_with('\u{feff}') {
+        text.drain(..3);
+    }
+    if let Some(nul) = memchr::memchr(0, text.as_bytes()) {
+        return Err(Diagnostic::error("the file holds a NUL byte (U+0000), which no page may contain")
+            .at(Location::at_offset(source, &text, nul))
+            .help("remove the NUL byte; it usually comes from a file saved as UTF-16 or pasted from a binary file"));
+    }
+    Ok(lone_cr_as_lf(text))
 }
 
 /// Line endings of old Mac editors (a CR alone) read as LF, so that such

@@ -387,6 +387,13 @@ impl SiteTree {
         }
     }
 
+    pub fn document_mut(&mut self, id: DocId) -> &mut Document {
+        match id {
+            DocId::Section(id) => &mut self.sections[id].doc,
+            DocId::Page(id) => &mut self.pages[id].doc,
+        }
+    }
+
     /// A document's URL path.
     pub fn url(&self, id: DocId) -> &str {
         match id {
