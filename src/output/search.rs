@@ -342,8 +342,7 @@ impl SearchIndex {
     /// changed, or `None` when a page is new, changed language or has no
     /// terms any more (the caller then makes the index anew).
     pub fn update(&mut self, pages: Vec<SearchPage>) -> Option<Vec<(String, Option<String>)>> {
-        // Shards and chunks to write again, by language.
-        let mut touched: BTreeMap<String, (BTreeSet<String>, BTreeSet<usize>)> = BTreeMap::new();
+        let mut touched: BTreeMap<String, Touched> = BTreeMap::new();
         for page in pages {
             let language = self.languages.get_mut(&page.lang)?;
             let n = *language.by_url.get(&page.url)?;
@@ -353,32 +352,47 @@ impl SearchIndex {
             let lang = page.lang.clone();
             let old = std::mem::replace(&mut language.pages[n as usize], page);
             let new = &language.pages[n as usize];
-            let (shards, chunks) = touched.entry(lang).or_default();
+            let touched = touched.entry(lang).or_default();
             if (&old.title, &old.section, old.terms.words) != (&new.title, &new.section, new.terms.words) {
-                chunks.insert(n as usize / PAGES_PER_CHUNK);
+                touched.chunks.insert(n as usize / PAGES_PER_CHUNK);
             }
             // Only the terms whose weight changed (or that came or went)
             // move: a typo fixed rewrites a shard or two, not the index.
             let before: HashMap<&str, u16> = old.terms.iter().collect();
             let after: HashMap<&str, u16> = new.terms.iter().collect();
-            for (&term, _) in before.iter().filter(|(t, w)| after.get(*t) != Some(w)) {
-                if let Some(list) = language.postings.get_mut(term) {
-                    list.retain(|&p| page_of(p) != n);
-                    if list.is_empty() {
-                        language.postings.remove(term);
+            let gone = before.iter().filter(|(t, w)| after.get(*t) != Some(w)).map(|(&t, _)| (t, None));
+            let came = after.iter().filter(|(t, w)| before.get(*t) != Some(w)).map(|(&t, &w)| (t, Some(w)));
+            // (A term whose weight changed is in both: its new weight, last, stays.)
+            for (term, weight) in gone.chain(came) {
+                touched.terms.entry(term.to_string()).or_default().push((n, weight));
+                touched.shards.insert(shard_of(term));
+            }
+        }
+        // Each changed term's list is rewritten once, however many of its
+        // pages changed: a template edit that changes the words of every
+        // page would otherwise rescan a common word's list once per page.
+        for (lang, touched) in &mut touched {
+            let language = self.languages.get_mut(lang).expect("touched languages are indexed");
+            for (term, changes) in std::mem::take(&mut touched.terms) {
+                match language.postings.get_mut(&term) {
+                    Some(list) => {
+                        rewrite(list, changes);
+                        if list.is_empty() {
+                            language.postings.remove(&term);
+                        }
+                    }
+                    None => {
+                        let mut list = Vec::new();
+                        rewrite(&mut list, changes);
+                        if !list.is_empty() {
+                            language.postings.insert(term, list);
+                        }
                     }
                 }
-                shards.insert(shard_of(term));
-            }
-            for (&term, &weight) in after.iter().filter(|(t, w)| before.get(*t) != Some(w)) {
-                let list = language.postings.entry(term.to_string()).or_default();
-                let at = list.partition_point(|&p| page_of(p) < n);
-                list.insert(at, posting(n, weight));
-                shards.insert(shard_of(term));
             }
         }
         let mut files = Vec::new();
-        for (lang, (shards, chunks)) in touched {
+        for (lang, Touched { shards, chunks, .. }) in touched {
             let language = &self.languages[&lang];
             let stemmer = stemmer(&lang);
             if !chunks.is_empty() {
@@ -396,6 +410,31 @@ impl SearchIndex {
         }
         Some(files)
     }
+}
+
+/// `list` (one term's postings, in page order) with `changes` made: each
+/// changed page's posting taken out, and put back with its new weight.
+fn rewrite(list: &mut Vec<u32>, mut changes: Vec<(u32, Option<u16>)>) {
+    // By page, keeping each page's last change (an update may name a page
+    // twice; the stable sort keeps their order).
+    changes.sort_by_key(|&(n, _)| n);
+    changes.reverse();
+    changes.dedup_by_key(|&mut (n, _)| n);
+    changes.reverse();
+    list.retain(|&p| changes.binary_search_by_key(&page_of(p), |&(n, _)| n).is_err());
+    list.extend(changes.iter().filter_map(|&(n, weight)| weight.map(|w| posting(n, w))));
+    // Two sorted runs: the stable sort merges them in one pass.
+    list.sort();
+}
+
+/// What an update changes in one language: the shards and chunks to write
+/// again, and each changed term's pages with their new weights (`None`:
+/// the page no longer has the term), in the order they were found.
+#[derive(Default)]
+struct Touched {
+    shards: BTreeSet<String>,
+    chunks: BTreeSet<usize>,
+    terms: HashMap<String, Vec<(u32, Option<u16>)>>,
 }
 
 impl Language {
@@ -586,5 +625,32 @@ mod tests {
         assert!(names.contains(&"search-index/en/de.json") && names.contains(&"search-index/en/ep.json"), "{names:?}");
         assert!(!names.contains(&"search-index/en/al.json"), "untouched shards stay: {names:?}");
         assert!(fresh.contains_key("search-index/es/da.json") && !fresh.contains_key("search-index/en/da.json"));
+    }
+
+    #[test]
+    fn an_update_of_many_pages_at_once_gives_the_files_a_new_index_would() {
+        let pages: Vec<SearchPage> =
+            (0..40).map(|i| page(&format!("/p{i:02}/"), "en", &format!("common shared{} only{i}", i % 3))).collect();
+        let mut index = SearchIndex::new(pages.clone());
+        let mut after = pages;
+        // Every page gains a word, loses its own, and weighs "common" anew;
+        // one page is named twice (its last version counts), and the word
+        // of every third page goes from the whole index.
+        let mut edited = Vec::new();
+        for (i, page_after) in after.iter_mut().enumerate() {
+            let shared = if i % 3 == 0 { String::new() } else { format!("shared{}", i % 3) };
+            *page_after = page(&page_after.url, "en", &format!("<h2>common</h2> added {shared}"));
+            edited.push(page_after.clone());
+        }
+        edited.insert(5, page(&after[7].url, "en", "a version replaced later"));
+        let changed = index.update(edited).unwrap();
+        let fresh: BTreeMap<String, String> = SearchIndex::new(after).files().into_iter().collect();
+        let updated: BTreeMap<String, String> = index.files().into_iter().collect();
+        assert_eq!(updated, fresh);
+        assert!(!fresh.contains_key("search-index/en/ve.json"), "the replaced version left nothing");
+        // (The replaced version's shards are named too: removing what was never written is harmless.)
+        let gone: Vec<&str> = changed.iter().filter(|(_, c)| c.is_none()).map(|(p, _)| p.as_str()).collect();
+        assert!(gone.contains(&"search-index/en/on.json"), "the shard whose words all went is removed: {gone:?}");
+        assert!(gone.iter().all(|path| !fresh.contains_key(*path)), "{gone:?}");
     }
 }
