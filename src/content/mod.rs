@@ -89,10 +89,7 @@ impl Document {
             "the body of {} was read after its text was released",
             self.rel.display()
         );
-        match &self.evaluated {
-            Some(e) => &e.body,
-            None => &self.text[self.body_start..],
-        }
+        self.body_in(&self.text)
     }
 
     /// Where an offset of [`Document::body`] is in the file.
