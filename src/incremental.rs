@@ -33,7 +33,7 @@ use std::fmt;
 use std::path::{Component, Path, PathBuf};
 use std::sync::Arc;
 
-use crate::build::{self, Build, BuildOptions, BuiltSite, NewTemplates, Reuse, ReverseIndex, Timings, Unit};
+use crate::build::{self, Build, BuildOptions, BuiltSite, NewTemplates, PageBytes, Reuse, ReverseIndex, Timings, Unit};
 use crate::content::{self, DocId, Document, PerDoc, SectionId, CONTENT_DIR};
 use crate::diagnostics::{Diagnostic, Diagnostics, Error};
 use crate::files;
@@ -200,7 +200,7 @@ impl IncrementalRebuild {
         let dirty = &self.dirty;
         let changed = |path: &Path| dirty.iter().any(|d| path.starts_with(d));
         let reuse = Reuse { previous: self.state.as_ref().map(|s| &s.build), changed: &changed };
-        let built = Build::full(&self.options, false, &reuse, Arc::clone(&self.highlighter));
+        let built = Build::full(&self.options, PageBytes::Kept, &reuse, Arc::clone(&self.highlighter));
         let build = match built {
             Ok(build) => build,
             Err(e) => {

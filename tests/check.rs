@@ -118,3 +118,50 @@ fn the_bundled_site_checks_clean() {
     assert_eq!(code, Some(0), "{report:#}");
     assert_eq!(report["summary"]["errors"], 0);
 }
+
+/// `folio check` keeps no page's HTML, and lets go of a large site's
+/// texts once their links are known (as `folio build` does): every
+/// finding must still be the same, at the same line, quoting the same text.
+#[test]
+fn a_site_whose_sources_are_let_go_checks_the_same_as_one_whose_sources_are_held() {
+    let site = clean_site();
+    site.write(
+        "content/about.md",
+        "---\ntitle: About\n---\n## One {#same}\n\n## Two {#same}\n\nMail [us](mailto:nodes@gbif).\n\n![](kite.png)\n\nSee [the plan](/no-such-page/).\n",
+    )
+    .write_bytes("content/kite.png", &std::fs::read("tests/fixtures/jekyll-site/assets/images/gbif-logo.png").unwrap())
+    .write("templates/section.html", "{% extends \"base.html\" %}")
+    .write("content/lonely.md", "---\ntitle: Lonely\n---\nNobody links here. Write to [x](mailto:a@@c.org).\n")
+    .write("content/nodes/_index.md", "---\ntitle: Nodes\n---\n")
+    .write("content/nodes/x.md", "---\ntitle: X\nkind: node\n---\n");
+    let check = |held: usize| {
+        let build = folio::BuildOptions {
+            sources_held_up_to: held,
+            strict_links: Some(false),
+            // Only its alt text matters here.
+            images: false,
+            ..folio::BuildOptions::new(site.root())
+        };
+        folio::check::check(&folio::check::CheckOptions::new(build, false))
+    };
+    let (held, let_go) = (check(usize::MAX), check(0));
+    let found = |code: &str| held.diagnostics.items.iter().filter(|d| d.code == code).count();
+    let expected = [
+        ("duplicate-id", 1),
+        ("unreachable-page", 2),
+        ("image-without-alt", 1),
+        ("missing-field", 2),
+        ("broken-link", 1),
+    ];
+    for (code, count) in expected.into_iter().chain([("bad-mailto", 2)]) {
+        assert_eq!(found(code), count, "{code}: {:#?}", held.diagnostics);
+    }
+    let dup = held.diagnostics.items.iter().find(|d| d.code == "duplicate-id").unwrap();
+    let dup = dup.location.as_deref().unwrap();
+    assert_eq!((dup.line, dup.line_text.as_str()), (4, "## One {#same}"));
+    let mailto = held.diagnostics.items.iter().find(|d| d.message.contains("mailto:a@@c.org")).unwrap();
+    let mailto = mailto.location.as_deref().unwrap();
+    assert_eq!((mailto.file.to_str(), mailto.line, mailto.column), (Some("content/lonely.md"), 4, 29));
+    assert_eq!(held.pages, let_go.pages);
+    assert_eq!(held.diagnostics, let_go.diagnostics);
+}

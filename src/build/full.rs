@@ -11,7 +11,7 @@ use super::pages::Pages;
 use super::static_files::add_static_files;
 use super::{
     fail, ids_of, load_templates, one, output_dir, publish, Backlinks, Build, BuildOptions, Checker, LinksPass,
-    MarkdownStage, Out, Renderer, Reuse, Timings, Unit,
+    MarkdownStage, Out, PageBytes, Renderer, Reuse, Timings, Unit,
 };
 use crate::config::{self, SiteConfig};
 use crate::content::{self, DocId, PerDoc, SiteTree};
@@ -34,7 +34,7 @@ impl Build {
     /// link checks' own errors are kept in the build (see [`Build::site`]).
     pub fn full(
         options: &BuildOptions,
-        stage: bool,
+        page_bytes: PageBytes,
         reuse: &Reuse<'_>,
         highlighter: Arc<Highlighter>,
     ) -> Result<Build, Error> {
@@ -43,7 +43,7 @@ impl Build {
         let mut diagnostics = Diagnostics::default();
 
         let Settings { config, languages, output_dir, data, broken, known_broken, staging } =
-            settings(options, stage, &mut diagnostics)?;
+            settings(options, page_bytes == PageBytes::Written, &mut diagnostics)?;
         let images = super::images::library(options, &config, &output_dir, reuse.previous).map_err(|d| fail(one(d)))?;
         let image_counts_before = images.processor.counts();
         let templates = load_templates(root, &config, &images);
@@ -85,7 +85,8 @@ impl Build {
             images: Some(&images),
         };
         let sources: usize = tree.doc_ids().map(|id| tree.document(id).text.len()).sum();
-        let released = staging.is_some() && sources > options.sources_held_up_to;
+        // `folio serve` keeps the texts to rebuild from them.
+        let released = page_bytes != PageBytes::Kept && sources > options.sources_held_up_to;
         let (links, links_passes_run) = if released {
             links_releasing(&mut tree, &index, md_options, broken, root)
         } else {
@@ -126,7 +127,8 @@ impl Build {
             .collect();
         let mut units = renderer.units();
         units.retain(|unit| !matches!(unit, Unit::Theme(page) if copied.contains(page.output())));
-        let (mut pages, mut output_problems) = render_pages(&renderer, units, staging.as_ref(), released, &mut output);
+        let (mut pages, mut output_problems) =
+            render_pages(&renderer, units, staging.as_ref(), page_bytes, released, &mut output);
         timings.mark("templates");
         let image_outputs = super::images::used_by(&pages);
         output_problems.extend(super::images::place(&mut output, &Default::default(), &image_outputs, root));
@@ -141,15 +143,15 @@ impl Build {
             languages: &languages,
         };
         // `folio serve` keeps the index, and each page's terms, to update it
-        // after edits; `folio build` is done with them once the files are
-        // made, so the pages let go of their terms and the index of each as
-        // soon as it is read.
+        // after edits; `folio build` and `folio check` are done with them
+        // once the files are made, so the pages let go of their terms and
+        // the index of each as soon as it is read.
         let search_pages =
             config.search.then(|| site.with_pages(&pages.by_unit).search_pages(pages.by_unit.keys().copied()));
-        let search = match (search_pages, &staging) {
+        let search = match (search_pages, page_bytes) {
             (None, _) => publish::Search::Off,
-            (Some(found), None) => publish::Search::Kept(found),
-            (Some(found), Some(_)) => {
+            (Some(found), PageBytes::Kept) => publish::Search::Kept(found),
+            (Some(found), PageBytes::Written | PageBytes::Dropped) => {
                 pages.forget_terms();
                 publish::Search::Once(found)
             }
@@ -343,8 +345,8 @@ fn links_releasing(
 }
 
 /// Renders every page with its template into `output` (with `staging`,
-/// each is written there at once and its bytes are not kept); returns the
-/// pages and the problems. With `released` (sources read again, a site
+/// each is written there at once; its bytes are kept only when
+/// `page_bytes` says so); returns the pages and the problems. With `released` (sources read again, a site
 /// too large to hold them) a chunk at a time, after each of which the
 /// allocator gives back the memory its pages freed (their sources read
 /// again, their HTML): at 100,000 pages it otherwise keeps it.
@@ -352,6 +354,7 @@ fn render_pages(
     renderer: &Renderer<'_>,
     units: Vec<Unit>,
     staging: Option<&output::Staging>,
+    page_bytes: PageBytes,
     released: bool,
     output: &mut SiteOutput,
 ) -> (Pages, Vec<Diagnostic>) {
@@ -360,8 +363,16 @@ fn render_pages(
     let chunk_len = if released { CHUNK } else { units.len().max(1) };
     for chunk in units.chunks(chunk_len) {
         // Each page's HTML exists only from here until it is written.
-        let rendered: Vec<Result<Out, Diagnostic>> =
-            chunk.par_iter().map(|&unit| renderer.render_out(unit, staging)).collect();
+        let rendered: Vec<Result<Out, Diagnostic>> = chunk
+            .par_iter()
+            .map(|&unit| {
+                let out = renderer.render_out(unit, staging)?;
+                Ok(match page_bytes {
+                    PageBytes::Dropped => Out { bytes: None, ..out },
+                    PageBytes::Kept | PageBytes::Written => out,
+                })
+            })
+            .collect();
         for (&unit, result) in chunk.iter().zip(rendered) {
             let (path, origin) = renderer.target(unit);
             problems.extend(result.and_then(|out| pages.add(output, unit, path, origin, out)).err());

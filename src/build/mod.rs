@@ -162,19 +162,34 @@ impl BuiltSite {
     /// Every link in the content that leaves the site, with where it is
     /// written (worked out now: only `check` asks).
     pub fn external_links(&self) -> Vec<(String, Location)> {
-        let located = |(id, links): (DocId, &Arc<[(String, Place)]>)| {
+        let mut all = Vec::new();
+        for (id, links) in self.external.iter().filter(|(_, links)| !links.is_empty()) {
             let doc = self.tree.document(id);
-            links.iter().map(|(url, place)| (url.clone(), doc.locate(place))).collect::<Vec<_>>()
-        };
-        self.external.iter().flat_map(located).collect()
+            // One read of a released text for all of the document's links.
+            let text = doc.text().unwrap_or_default();
+            all.extend(links.iter().map(|(url, place)| (url.clone(), place.resolve(&doc.source, &text))));
+        }
+        all
+    }
+
+    /// Every link in the content that leaves the site, with the document
+    /// and the place it is written at, to locate only those reported (a
+    /// [`Location`] quotes its line: for a released text, a read of its file).
+    pub fn external_places(&self) -> impl Iterator<Item = (&str, &content::Document, &Place)> {
+        self.external.iter().flat_map(|(id, links)| {
+            let doc = self.tree.document(id);
+            links.iter().map(move |(url, place)| (url.as_str(), doc, place))
+        })
     }
 
     /// Every image in the content, with where it is written.
     pub fn image_uses(&self) -> Vec<(&links::ImageUse, Location)> {
         let mut all = Vec::new();
-        for (id, uses) in self.images.iter() {
+        for (id, uses) in self.images.iter().filter(|(_, uses)| !uses.is_empty()) {
             let doc = self.tree.document(id);
-            all.extend(uses.iter().map(|u| (u, doc.locate(&u.place))));
+            // One read of a released text for all of the document's images.
+            let text = doc.text().unwrap_or_default();
+            all.extend(uses.iter().map(|u| (u, u.place.resolve(&doc.source, &text))));
         }
         all
     }
@@ -204,9 +219,9 @@ pub struct BuildReport {
 /// in one step; on any error the previous output is left as it was.
 pub fn build(options: &BuildOptions) -> Result<BuildReport, Error> {
     let started = Instant::now();
-    let mut site = run(options, true)?;
+    let mut site = run(options, PageBytes::Written)?;
     site.timings.last = Instant::now();
-    let staging = site.staging.take().expect("run(…, true) stages");
+    let staging = site.staging.take().expect("PageBytes::Written stages");
     let written = staging.write_rest(&site.output).and_then(|()| staging.commit());
     written.map_err(|source| Error::Write { path: site.output_dir.clone(), source })?;
     site.timings.mark("write the rest, swap");
@@ -221,16 +236,34 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, Error> {
 }
 
 /// Runs every stage but writing: the whole site in memory as path -> bytes,
-/// with its links and anchors checked (for `check`, `serve` and tests).
+/// with its links and anchors checked (for `serve` and tests).
 pub fn render_site(options: &BuildOptions) -> Result<BuiltSite, Error> {
-    run(options, false)
+    run(options, PageBytes::Kept)
 }
 
-/// The stages; with `stage`, each page is written to a staging folder as
-/// soon as it is rendered, so its bytes are not kept.
-fn run(options: &BuildOptions, stage: bool) -> Result<BuiltSite, Error> {
+/// Runs every stage but writing, keeping of each page only what it holds
+/// (ids, URLs), not its bytes: what `folio check` reads, in about the
+/// memory of `folio build` rather than the whole site's HTML besides.
+pub fn check_site(options: &BuildOptions) -> Result<BuiltSite, Error> {
+    run(options, PageBytes::Dropped)
+}
+
+/// The stages, doing with each page's bytes what `pages` says.
+fn run(options: &BuildOptions, pages: PageBytes) -> Result<BuiltSite, Error> {
     let highlighter = Arc::new(Highlighter::new(options.highlight));
-    Build::full(options, stage, &Reuse::nothing(), highlighter)?.into_site()
+    Build::full(options, pages, &Reuse::nothing(), highlighter)?.into_site()
+}
+
+/// What a build does with each page's bytes once it is rendered and read
+/// for what it holds (ids, URLs, search words; those are always kept).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum PageBytes {
+    /// Kept in memory: `folio serve` serves them, tests read them.
+    Kept,
+    /// Written to the staging folder at once (`folio build`).
+    Written,
+    /// Let go (`folio check`, which writes nothing).
+    Dropped,
 }
 
 fn fail(mut diagnostics: Diagnostics) -> Error {
@@ -311,7 +344,7 @@ pub(crate) struct Build {
 }
 
 /// A page rendered from a template: its bytes (`None` once written to the
-/// staging folder) and what its HTML holds.
+/// staging folder, or let go by `folio check`) and what its HTML holds.
 #[derive(Debug, Clone)]
 pub(crate) struct Out {
     pub bytes: Option<Arc<[u8]>>,

@@ -1,4 +1,5 @@
-//! `folio check`: builds the site in memory (writing nothing) and checks
+//! `folio check`: builds the site (writing nothing, and keeping of each
+//! page only its ids and links, as `folio build` does) and checks
 //! what a reader would trip over. Links and anchors are checked by every
 //! build already; `check` adds duplicate ids, pages nothing links to,
 //! `mailto:` addresses, the front matter each kind requires, and, with
@@ -56,7 +57,7 @@ pub const EXIT_WARNINGS: u8 = 2;
 
 pub fn check(options: &CheckOptions) -> CheckReport {
     let started = Instant::now();
-    let mut site = match build::render_site(&options.build) {
+    let mut site = match build::check_site(&options.build) {
         Ok(site) => site,
         Err(Error::Failed(diagnostics)) => {
             return CheckReport { diagnostics, external: Vec::new(), pages: 0, elapsed: started.elapsed() };
@@ -172,8 +173,11 @@ fn heading_location(site: &BuiltSite, source: &Path, id: &str) -> Location {
         .map(|p| &p.doc)
         .chain(site.tree.sections.iter().map(|s| &s.doc))
         .find(|d| d.source == source);
-    match doc.and_then(|d| d.text.find(&format!("{{#{id}")).map(|at| (d, at))) {
-        Some((doc, at)) => Location::at_offset(&doc.source, &doc.text, at),
+    // A large site's texts are let go once their links are known (see
+    // `BuildOptions::sources_held_up_to`): read again for the few reported.
+    let Some((doc, Ok(text))) = doc.map(|d| (d, d.text())) else { return Location::file(source) };
+    match text.find(&format!("{{#{id}")) {
+        Some(at) => Location::at_offset(&doc.source, &text, at),
         None => Location::file(source),
     }
 }
@@ -229,15 +233,14 @@ fn resolve_in_site(url: &str, page_url: &str, base: &str, paths: &links::OutputP
 }
 
 fn mailto_addresses(site: &BuiltSite) -> Vec<Diagnostic> {
-    site.external_links()
-        .iter()
-        .filter_map(|(url, location)| {
+    site.external_places()
+        .filter_map(|(url, doc, place)| {
             let address = url.strip_prefix("mailto:")?;
             let address = urls::decode_path(address.split('?').next().unwrap_or(""));
             (!is_email_list(&address)).then(|| {
                 Diagnostic::error(format!("`{url}` is not a well-formed e-mail address"))
                     .code(BAD_MAILTO)
-                    .at(location.clone())
+                    .at(doc.locate(place))
                     .help("write `mailto:name@example.org`, without spaces")
             })
         })

@@ -33,9 +33,10 @@ pub enum OutputContent {
 pub struct SiteOutput {
     /// Files held in memory (or named on disk) until they are written.
     pub files: BTreeMap<PathBuf, OutputFile>,
-    /// Pages already written to the staging folder while they rendered
-    /// (`folio build`), by path, with the input that made them: their bytes
-    /// are not kept, so a large site does not sit in memory twice.
+    /// Pages whose bytes are not kept, by path, with the input that made
+    /// them: written to the staging folder while they rendered (`folio
+    /// build`), so a large site does not sit in memory twice, or only
+    /// checked (`folio check`).
     pub written: BTreeMap<PathBuf, PathBuf>,
     /// How the host answers URLs beyond the files (`implicit_html` and
     /// `app_routes` in site.yaml): links, anchors and `folio serve`
