@@ -14,7 +14,7 @@ use std::path::Path;
 use std::time::{Duration, Instant};
 
 use crate::build::{self, BuildOptions, BuiltSite};
-use crate::content::Kind;
+use crate::content::{Document, Kind};
 use crate::diagnostics::Error;
 use crate::diagnostics::{Diagnostic, Diagnostics, Location};
 use crate::{links, urls};
@@ -133,10 +133,10 @@ fn megabytes(bytes: u64) -> String {
     }
 }
 
-/// The Markdown file each written page came from.
-fn sources(site: &BuiltSite) -> BTreeMap<&Path, &Path> {
-    let pages = site.tree.pages.iter().map(|p| (p.output.as_path(), p.doc.source.as_path()));
-    let sections = site.tree.sections.iter().map(|s| (s.output.as_path(), s.doc.source.as_path()));
+/// The document each written page came from.
+fn sources(site: &BuiltSite) -> BTreeMap<&Path, &Document> {
+    let pages = site.tree.pages.iter().map(|p| (p.output.as_path(), &p.doc));
+    let sections = site.tree.sections.iter().map(|s| (s.output.as_path(), &s.doc));
     pages.chain(sections).collect()
 }
 
@@ -148,14 +148,17 @@ fn duplicate_ids(site: &BuiltSite) -> Vec<Diagnostic> {
         let mut reported = HashSet::new();
         for id in scan.ids() {
             if !seen.insert(id) && reported.insert(id) {
-                let source = sources.get(output.as_path()).copied().unwrap_or(output.as_path());
+                let location = match sources.get(output.as_path()) {
+                    Some(doc) => heading_location(doc, id),
+                    None => Location::file(output),
+                };
                 problems.push(
                     Diagnostic::error(format!(
                         "id `{id}` is used more than once on {}",
                         links::site_path_of(output).unwrap_or_default()
                     ))
                     .code(DUPLICATE_ID)
-                    .at(heading_location(site, source, id))
+                    .at(location)
                     .help("links to this id reach only the first; give each element its own id"),
                 );
             }
@@ -165,20 +168,13 @@ fn duplicate_ids(site: &BuiltSite) -> Vec<Diagnostic> {
 }
 
 /// The line of `{#id}` in the Markdown when the id was written there.
-fn heading_location(site: &BuiltSite, source: &Path, id: &str) -> Location {
-    let doc = site
-        .tree
-        .pages
-        .iter()
-        .map(|p| &p.doc)
-        .chain(site.tree.sections.iter().map(|s| &s.doc))
-        .find(|d| d.source == source);
+fn heading_location(doc: &Document, id: &str) -> Location {
     // A large site's texts are let go once their links are known (see
     // `BuildOptions::sources_held_up_to`): read again for the few reported.
-    let Some((doc, Ok(text))) = doc.map(|d| (d, d.text())) else { return Location::file(source) };
+    let Ok(text) = doc.text() else { return Location::file(&doc.source) };
     match text.find(&format!("{{#{id}")) {
         Some(at) => Location::at_offset(&doc.source, &text, at),
-        None => Location::file(source),
+        None => Location::file(&doc.source),
     }
 }
 
