@@ -496,6 +496,15 @@ async function trySearch(browser, origin, spec) {
     const box = page.locator('header form[data-search] input[type=search]');
     await box.click();
     await box.pressSequentially(query, { delay: 20 });
+    // Each key press searches again; the status names the query it answers
+    // (in the page's language), so wait for the full query's answer before
+    // reading the list, or a slow machine reads a prefix's results.
+    const statusLine = page.locator('header form[data-search] [data-search-status]');
+    await page.waitForFunction(
+      ([selector, q]) => document.querySelector(selector)?.textContent.includes(q),
+      ['header form[data-search] [data-search-status]', query],
+      { timeout: PAGE_TIMEOUT_MS },
+    ).catch(() => {});
     const results = page.locator('header form[data-search] [data-search-results] li');
     await results.first().waitFor({ state: 'visible', timeout: PAGE_TIMEOUT_MS });
     // Excerpts come from the found pages; wait until each has its marks.
@@ -522,7 +531,7 @@ async function trySearch(browser, origin, spec) {
       if (!r.title) problems.push(`"${query}": a result without a title (${r.url})`);
       if (!r.section) problems.push(`"${query}": ${r.url} is listed without its section`);
     }
-    const status = await page.locator('header form[data-search] [data-search-status]').textContent();
+    const status = await statusLine.textContent();
     // The status names the query, in the page's language.
     if (!status.includes(query)) problems.push(`"${query}": the status says "${status}"`);
     await page.screenshot({ path: path.join(SCREENSHOT_DIR, `search-${slugify(query)}.png`) });
