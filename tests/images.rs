@@ -228,6 +228,33 @@ fn a_markdown_image_offers_webp_and_jpeg_copies_at_each_width_with_its_size() {
 }
 
 #[test]
+fn copies_of_an_image_at_the_sites_root_are_published_at_the_root() {
+    // A page at the root showing an image beside it, and a template resizing
+    // one: the copies' folder is the root, and they must land in the output.
+    let site = Site::new();
+    site.write("site.yaml", SITE)
+        .write("content/_index.md", "---\ntitle: Home\n---\n[About](about/)\n")
+        .write("content/about.md", "---\ntitle: About\ntemplate: about.html\n---\n![A kite](kite.jpg)\n")
+        .write_bytes("content/kite.jpg", &jpeg(300, 200, None, None))
+        .write(
+            "templates/about.html",
+            "{% set card = resize_image(path=\"/kite.jpg\", width=100, height=100, op=\"fill\") %}\
+             <!DOCTYPE html><html lang=\"en\"><title>x</title><main>{{ page.content | safe }}\
+             <img id=\"card\" src=\"{{ card.url }}\" alt=\"\"></main></html>",
+        );
+    site.build(&[]);
+    let html = site.html("about/index.html");
+    let img = &select(&html, "picture img")[0];
+    let mut urls: Vec<String> = candidates(&attr(img, "srcset")).into_iter().map(|c| c.0).collect();
+    urls.push(attr(&select(&html, "#card")[0], "src"));
+    for url in &urls {
+        assert!(url.starts_with("/kite-") && !url[1..].contains('/'), "{url} is at the root");
+        assert!(published(&site, url).is_file(), "{url} was not published");
+    }
+    assert_eq!(decoded_size(&published(&site, urls.last().unwrap())), (100, 100));
+}
+
+#[test]
 fn no_copy_is_wider_than_the_original() {
     let site = Site::new();
     site.write("site.yaml", SITE)

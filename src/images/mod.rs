@@ -427,6 +427,13 @@ fn output_stem(path: &Path) -> String {
     }
 }
 
+/// Where a copy named `name` is written in the output, beside its original
+/// whose URL's folder is `dir` (`""` for the site's root: the copy's path
+/// must stay relative, or joining it to the output folder would leave it).
+fn copy_output(dir: &str, name: &str) -> PathBuf {
+    Path::new(dir.trim_start_matches('/')).join(name)
+}
+
 /// A copy a page uses: where it is published and where it is kept.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct Used {
@@ -554,7 +561,7 @@ impl Library {
             copies
                 .iter()
                 .map(|c| Used {
-                    output: PathBuf::from(format!("{}/{}", dir.trim_start_matches('/'), c.name)),
+                    output: copy_output(dir, &c.name),
                     cached: c.cached.clone(),
                     source: source.to_path_buf(),
                 })
@@ -593,11 +600,7 @@ impl Library {
             .map_err(|e| format!("`{url}` ({}) cannot be resized: {e}", self.shown(&source)))?;
         let original = self.processor.header(&source).map(|h| h.size()).unwrap_or((copy.width, copy.height));
         let dir = url.rsplit_once('/').map_or("", |(dir, _)| dir);
-        record([Used {
-            output: PathBuf::from(format!("{}/{}", dir.trim_start_matches('/'), copy.name)),
-            cached: copy.cached.clone(),
-            source: source.clone(),
-        }]);
+        record([Used { output: copy_output(dir, &copy.name), cached: copy.cached.clone(), source: source.clone() }]);
         let link = crate::urls::site_url(base_path, &format!("{dir}/{}", copy.name));
         Ok((link, copy, original))
     }

@@ -65,6 +65,14 @@ impl Staging {
 
     /// Where `path` goes in the staging folder, its folders made.
     fn target_in_staging(&self, path: &Path) -> io::Result<PathBuf> {
+        // Joining an absolute path or one with `..` would write outside the
+        // output folder: refused, whichever stage produced it.
+        if !path.components().all(|c| matches!(c, std::path::Component::Normal(_))) {
+            return Err(io::Error::new(
+                io::ErrorKind::InvalidInput,
+                format!("`{}` is not a path inside the output folder", path.display()),
+            ));
+        }
         let target = self.dir.join(path);
         if let Some(parent) = target.parent() {
             fs::create_dir_all(parent)?;
@@ -269,5 +277,20 @@ mod tests {
         assert!(write_site(&site, &out).is_err());
         assert_eq!(fs::read_to_string(out.join("index.html")).unwrap(), "old");
         assert_eq!(fs::read_dir(dir.path()).unwrap().count(), 1);
+    }
+
+    #[test]
+    fn a_path_leaving_the_output_is_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("public");
+        let outside = dir.path().join("outside.png");
+        for path in [outside.clone(), PathBuf::from("../outside.png"), PathBuf::from("a/../../outside.png")] {
+            let mut site = SiteOutput::default();
+            site.add(path.clone(), OutputContent::Rendered(b"x"[..].into()), Path::new("x.md")).unwrap();
+            let err = write_site(&site, &out).unwrap_err();
+            assert!(err.to_string().contains("not a path inside the output folder"), "{path:?}: {err}");
+            assert!(!outside.exists(), "{path:?} was written outside the output");
+            assert!(!out.exists(), "{path:?}: a failed build left an output");
+        }
     }
 }
