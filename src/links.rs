@@ -4,7 +4,9 @@
 //! pages and ids that were really written.
 
 use std::cell::Cell;
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
+
+use rustc_hash::{FxHashMap, FxHashSet};
 use std::path::Path;
 use std::sync::OnceLock;
 
@@ -369,7 +371,7 @@ impl HostRules {
 /// The site's output paths as text (`a/b/index.html`), for lookups that
 /// are quick when made for every link of every page.
 pub struct OutputPaths<'a> {
-    paths: HashSet<&'a str>,
+    paths: FxHashSet<&'a str>,
     host: &'a HostRules,
     /// Built on the first broken link, once for all of them.
     suggestions: OnceLock<Suggestions>,
@@ -487,7 +489,7 @@ pub fn check(
     page: &PageLinks<'_>,
     base_path: &str,
     output: &OutputPaths<'_>,
-    ids: &HashMap<&str, HashSet<&str>>,
+    ids: &FxHashMap<&str, FxHashSet<&str>>,
     severity: Severity,
     known: &dyn Fn(&Path, &str) -> bool,
 ) -> Vec<Diagnostic> {
@@ -495,7 +497,8 @@ pub fn check(
     // that each occurrence in the HTML takes the next one's position. Keyed
     // by the links' own text (no copies), looked up without `&mut` (which
     // would tie the keys read to the links' lifetime).
-    let mut written_at: HashMap<(&str, Option<&str>), WrittenLinks> = HashMap::with_capacity(page.markdown.len());
+    let mut written_at: FxHashMap<(&str, Option<&str>), WrittenLinks> =
+        FxHashMap::with_capacity_and_hasher(page.markdown.len(), Default::default());
     for link in page.markdown {
         written_at.entry((&link.path, link.anchor.as_deref())).or_default().links.push(link);
     }

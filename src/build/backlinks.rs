@@ -2,8 +2,10 @@
 //! an incremental rebuild asks: which documents link to a page (its
 //! backlinks) and which documents' link checks look at a page's ids.
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::BTreeSet;
 use std::sync::Arc;
+
+use rustc_hash::FxHashMap;
 
 use super::LinksPass;
 use crate::content::{DocId, PerDoc, SiteTree};
@@ -13,7 +15,7 @@ use crate::render;
 /// at it, in site order, each once.
 #[derive(Debug, Default)]
 pub(crate) struct ReverseIndex {
-    by_target: HashMap<String, BTreeSet<DocId>>,
+    by_target: FxHashMap<String, BTreeSet<DocId>>,
 }
 
 impl ReverseIndex {
@@ -75,7 +77,7 @@ impl ReverseIndex {
 /// ("see also Activity 4.3"), in site order, as templates list them.
 #[derive(Debug, Default)]
 pub(crate) struct Backlinks {
-    pub map: HashMap<String, Vec<render::Referrer>>,
+    pub map: FxHashMap<String, Vec<render::Referrer>>,
     referrers: ReverseIndex,
 }
 

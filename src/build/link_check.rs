@@ -1,11 +1,12 @@
 //! The link checks: every internal URL of a page's HTML must lead to a
 //! file of the site, and its anchor to an id of that page.
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use rayon::prelude::*;
+use rustc_hash::{FxHashMap, FxHashSet};
 
 use super::LinksPass;
 use crate::config::{MenuItem, SiteConfig};
@@ -42,7 +43,7 @@ impl Checker<'_> {
         &self,
         which: &[DocId],
         paths: &links::OutputPaths<'_>,
-        ids: &HashMap<&str, HashSet<&str>>,
+        ids: &FxHashMap<&str, FxHashSet<&str>>,
         base_path: &str,
         severity: Severity,
     ) -> Vec<Vec<Diagnostic>> {
@@ -54,7 +55,7 @@ impl Checker<'_> {
     pub fn check_all(
         &self,
         paths: &links::OutputPaths<'_>,
-        ids: &HashMap<&str, HashSet<&str>>,
+        ids: &FxHashMap<&str, FxHashSet<&str>>,
         base_path: &str,
         severity: Severity,
     ) -> PerDoc<Vec<Diagnostic>> {
@@ -66,7 +67,7 @@ impl Checker<'_> {
         &self,
         id: DocId,
         paths: &links::OutputPaths<'_>,
-        ids: &HashMap<&str, HashSet<&str>>,
+        ids: &FxHashMap<&str, FxHashSet<&str>>,
         base_path: &str,
         severity: Severity,
         listed: &Listed<'_>,

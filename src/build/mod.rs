@@ -20,6 +20,8 @@ mod static_files;
 mod update;
 
 use std::collections::{BTreeMap, HashMap, HashSet};
+
+use rustc_hash::{FxHashMap, FxHashSet};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -445,7 +447,7 @@ pub(crate) fn load_templates(
 pub(crate) fn ids_of<'a>(
     scans: &'a BTreeMap<PathBuf, Arc<html_scan::Scanned>>,
     only: Option<&HashSet<&str>>,
-) -> HashMap<&'a str, HashSet<&'a str>> {
+) -> FxHashMap<&'a str, FxHashSet<&'a str>> {
     scans
         .iter()
         .filter_map(|(path, scan)| Some((path.to_str()?, scan)))

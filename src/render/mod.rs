@@ -13,6 +13,8 @@ pub mod social;
 
 use std::collections::{BTreeMap, HashMap};
 
+use rustc_hash::FxHashMap;
+
 use serde::Serialize;
 use tera::{Context, ErrorKind, Tera};
 
@@ -30,7 +32,7 @@ pub struct RenderInputs<'a> {
     pub data: &'a crate::yaml::Mapping,
     pub tree: &'a SiteTree,
     /// URL path -> the pages that link to it or mention it.
-    pub backlinks: &'a HashMap<String, Vec<Referrer>>,
+    pub backlinks: &'a FxHashMap<String, Vec<Referrer>>,
     /// Page URL path -> URL path of its calendar file.
     pub calendars: &'a HashMap<String, String>,
     pub languages: &'a crate::languages::Languages,
