@@ -6,7 +6,7 @@
 mod common;
 
 use std::fs;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use common::{snapshot, Site};
 use folio::content::{read_document, SOURCE_CHANGED};
@@ -31,13 +31,18 @@ fn the_bundled_site_read_again_is_written_byte_for_byte_as_when_held() {
     let (held, read_again) = (outs.path().join("held"), outs.path().join("read-again"));
     build_holding(&site, &held, usize::MAX);
     build_holding(&site, &read_again, 0);
-    let (held, read_again) = (snapshot(&held), snapshot(&read_again));
+    let held = snapshot(&held);
     let pages = held.iter().filter(|(path, _)| path.ends_with("index.html")).count();
     assert!(pages > 20, "the bundled site has its pages: {pages}");
-    assert_eq!(held.len(), read_again.len());
-    for ((path, bytes), (other_path, other_bytes)) in held.iter().zip(&read_again) {
+    assert_same_files(&held, &snapshot(&read_again), "its source is read again");
+}
+
+/// Every file of `held` is in `other`, with the same bytes, and no more.
+fn assert_same_files(held: &[(PathBuf, Vec<u8>)], other: &[(PathBuf, Vec<u8>)], when: &str) {
+    assert_eq!(held.len(), other.len(), "as many files when {when}");
+    for ((path, bytes), (other_path, other_bytes)) in held.iter().zip(other) {
         assert_eq!(path, other_path);
-        assert!(bytes == other_bytes, "{} differs when its source is read again", path.display());
+        assert!(bytes == other_bytes, "{} differs when {when}", path.display());
     }
 }
 
@@ -85,4 +90,64 @@ fn a_source_read_again_must_be_the_one_read_first() {
 
     fs::remove_file(&file).unwrap();
     assert_eq!(doc.text().expect_err("the file is gone").code, SOURCE_CHANGED);
+}
+
+/// A site without Liquid whose pages take their titles from their first
+/// heading, so that the tree reads released texts again.
+fn site_titled_by_headings() -> Site {
+    let site = Site::new();
+    site.write("content/_index.md", "---\ntitle: Home\n---\nSee [the first note](/notes/first/).\n");
+    site.write("content/notes/_index.md", "# Notes of the year\n\nEvery note.\n");
+    for (name, heading) in [("first", "The first note"), ("second", "Second thoughts"), ("third", "A third one")] {
+        site.write(
+            &format!("content/notes/{name}.md"),
+            &format!("# {heading}\n\nIts body, with [a link home](/).\n\n## Details {{#details}}\n\nMore.\n"),
+        );
+    }
+    site
+}
+
+#[test]
+fn texts_released_as_they_are_read_give_the_titles_and_pages_of_texts_held() {
+    let site = site_titled_by_headings();
+    let outs = tempfile::tempdir().unwrap();
+    let held = outs.path().join("held");
+    build_holding(&site, &held, usize::MAX);
+    let held = snapshot(&held);
+    let html = |files: &[(PathBuf, Vec<u8>)], page: &str| {
+        let (_, bytes) = files.iter().find(|(path, _)| path == Path::new(page)).expect("the page is written");
+        scraper::Html::parse_document(std::str::from_utf8(bytes).unwrap())
+    };
+    let title = scraper::Selector::parse("h1").unwrap();
+    let page = html(&held, "notes/second/index.html");
+    let heading: String = page.select(&title).next().expect("a title").text().collect();
+    assert_eq!(heading.trim(), "Second thoughts");
+    // 0: every text released as it is read; 60: the first file or two held
+    // until the load ends, the others released at once.
+    for bound in [0, 60] {
+        let out = outs.path().join(bound.to_string());
+        build_holding(&site, &out, bound);
+        assert_same_files(&held, &snapshot(&out), &format!("texts beyond {bound} bytes are released"));
+    }
+}
+
+#[test]
+fn a_load_past_its_bound_releases_every_text_and_counts_them_all() {
+    let site = site_titled_by_headings();
+    let mut diagnostics = folio::diagnostics::Diagnostics::default();
+    let held = folio::content::load_reusing(site.root(), &mut diagnostics, &|_, _| None, None);
+    let lengths: usize = held.documents.iter().map(|d| d.text.len()).sum();
+    assert_eq!(held.documents.len(), 5);
+    assert_eq!(held.source_bytes, lengths);
+
+    let released = folio::content::load_reusing(site.root(), &mut diagnostics, &|_, _| None, Some(60));
+    assert!(diagnostics.items.is_empty(), "{:?}", diagnostics.items);
+    assert_eq!(released.source_bytes, lengths);
+    for (doc, held) in released.documents.iter().zip(&held.documents) {
+        assert!(doc.text.is_empty(), "{} still holds its text", doc.rel.display());
+        assert_eq!(doc.text().expect("read again").as_ref(), held.text, "{}", doc.rel.display());
+    }
+
+    let under = folio::content::load_reusing(site.root(), &mut diagnostics, &|_, _| None, Some(lengths));
+    assert!(under.documents.iter().all(|d| !d.text.is_empty()), "a site within its bound holds its texts");
 }

@@ -48,7 +48,11 @@ impl Build {
         let image_counts_before = images.processor.counts();
         let templates = load_templates(root, &config, &images);
         timings.mark("config and templates");
-        let content = load_content(options, &config, &languages, &data, reuse, &mut diagnostics, &mut timings);
+        // Liquid reads each file's text after the load, so its sites release
+        // theirs after the links pass instead (see `links_releasing`).
+        let held_up_to = (page_bytes != PageBytes::Kept && !config.liquid).then_some(options.sources_held_up_to);
+        let content =
+            load_content(options, &config, &languages, &data, reuse, held_up_to, &mut diagnostics, &mut timings);
         let (theme, site_templates, templates) = match templates {
             Ok(t) => t,
             Err(d) => {
@@ -70,7 +74,7 @@ impl Build {
             return Err(fail(diagnostics));
         }
         let early = std::mem::take(&mut diagnostics.items);
-        let Content { mut tree, excluded, assets, markdown_files } = content;
+        let Content { mut tree, excluded, assets, markdown_files, source_bytes } = content;
         images.set_sources(match options.images {
             true => super::images::sources(&site_assets.files, &assets),
             false => Vec::new(),
@@ -84,9 +88,8 @@ impl Build {
             html: true,
             images: Some(&images),
         };
-        let sources: usize = tree.doc_ids().map(|id| tree.document(id).text.len()).sum();
         // `folio serve` keeps the texts to rebuild from them.
-        let released = page_bytes != PageBytes::Kept && sources > options.sources_held_up_to;
+        let released = page_bytes != PageBytes::Kept && source_bytes > options.sources_held_up_to;
         let (links, links_passes_run) = if released {
             links_releasing(&mut tree, &index, md_options, broken, root)
         } else {
@@ -270,17 +273,22 @@ struct Content {
     assets: Vec<content::ContentAsset>,
     /// Markdown files read (or reused), inside `content/`.
     markdown_files: HashSet<PathBuf>,
+    /// The length of their texts (released or not, drafts included).
+    source_bytes: usize,
 }
 
 /// Reads `content/`, taking from `reuse` the documents of files that did
 /// not change, evaluates Liquid when the site asks for it (the stage
-/// "load"), and assembles the tree.
+/// "load"), and assembles the tree. Texts beyond `held_up_to` bytes are
+/// released as they are read (see [`content::load_reusing`]).
+#[allow(clippy::too_many_arguments)]
 fn load_content(
     options: &BuildOptions,
     config: &SiteConfig,
     languages: &Languages,
     data: &yaml::Mapping,
     reuse: &Reuse<'_>,
+    held_up_to: Option<usize>,
     diagnostics: &mut Diagnostics,
     timings: &mut Timings,
 ) -> Content {
@@ -289,7 +297,7 @@ fn load_content(
         true => None,
         false => old_docs.get(rel).map(|d| (*d).clone()),
     };
-    let mut loaded = content::load_reusing(&options.root, diagnostics, &reuse_doc);
+    let mut loaded = content::load_reusing(&options.root, diagnostics, &reuse_doc, held_up_to);
     if config.liquid {
         let mut liquid = markdown::liquid::LiquidSite::new(&options.root, config, data, &mut diagnostics.items);
         diagnostics.extend(markdown::liquid::evaluate_all(&mut liquid, &mut loaded.documents));
@@ -298,7 +306,7 @@ fn load_content(
     timings.mark("load");
     let (tree, excluded) =
         content::build_tree_and_excluded(loaded.documents, options.drafts, &config.title, languages, diagnostics);
-    Content { tree, excluded, assets: loaded.assets, markdown_files }
+    Content { tree, excluded, assets: loaded.assets, markdown_files, source_bytes: loaded.source_bytes }
 }
 
 /// The theme's interface strings with the site's own (`i18n/`) over them,

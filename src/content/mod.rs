@@ -272,22 +272,33 @@ pub struct ContentAsset {
 pub struct Loaded {
     pub documents: Vec<Document>,
     pub assets: Vec<ContentAsset>,
+    /// The length of every Markdown file's text, released or not.
+    pub source_bytes: usize,
 }
 
 /// Walks `root/content`, reads every Markdown file and splits its front
 /// matter. Broken files become diagnostics; the rest still load, so one run
 /// reports every broken file.
 pub fn load(root: &Path, diagnostics: &mut Diagnostics) -> Loaded {
-    load_reusing(root, diagnostics, &|_, _| None)
+    load_reusing(root, diagnostics, &|_, _| None, None)
 }
 
 /// [`load`], taking from `reuse` the documents it already has (it is asked
 /// with each Markdown file's full path and its path inside `content/`); the
 /// others are read. The walk, its order and its warnings are [`load`]'s.
+///
+/// With `held_up_to`, once the texts read add up to more than that many
+/// bytes every document releases its text (see [`Document::release_text`]),
+/// each as soon as it is parsed from then on: a site too large to hold its
+/// sources never holds them all, and their memory is reused by the next
+/// file read instead of being freed, 800 MB of it in scattered pieces,
+/// after the links pass (the allocator then spent a third of the
+/// templates' time searching those pieces).
 pub fn load_reusing(
     root: &Path,
     diagnostics: &mut Diagnostics,
     reuse: &(dyn Fn(&Path, &Path) -> Option<Document> + Sync),
+    held_up_to: Option<usize>,
 ) -> Loaded {
     let content_dir = root.join(CONTENT_DIR);
     let mut markdown = Vec::new();
@@ -312,10 +323,22 @@ pub fn load_reusing(
         }
     }
 
+    let read = std::sync::atomic::AtomicUsize::new(0);
+    let over_bound = |len: usize| {
+        let total = read.fetch_add(len, std::sync::atomic::Ordering::Relaxed) + len;
+        held_up_to.is_some_and(|bound| total > bound)
+    };
     let results: Vec<Result<Document, Diagnostic>> = markdown
         .into_par_iter()
-        .map(|(path, source, rel)| reuse(&path, &rel).map_or_else(|| read_document(&path, source, rel), Ok))
+        .map(|(path, source, rel)| {
+            let mut doc = reuse(&path, &rel).map_or_else(|| read_document(&path, source, rel), Ok)?;
+            if over_bound(doc.text.len()) {
+                doc.release_text(root);
+            }
+            Ok(doc)
+        })
         .collect();
+    let source_bytes = read.into_inner();
     let mut documents = Vec::with_capacity(results.len());
     for result in results {
         match result {
@@ -323,7 +346,10 @@ pub fn load_reusing(
             Err(d) => diagnostics.push(d),
         }
     }
-    Loaded { documents, assets }
+    if held_up_to.is_some_and(|bound| source_bytes > bound) {
+        documents.par_iter_mut().for_each(|doc| doc.release_text(root));
+    }
+    Loaded { documents, assets, source_bytes }
 }
 
 pub use crate::files::display_path;

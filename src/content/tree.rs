@@ -531,7 +531,10 @@ pub fn title_of(doc: &Document) -> (String, Option<Range<usize>>) {
     if let Some(title) = &doc.front.title {
         return (title.clone(), None);
     }
-    if let Some((text, level, range)) = first_heading(doc.body()) {
+    // A released text is read again; a file changed since it was read is
+    // reported by the Markdown stage, which reads it too.
+    let text = doc.text().unwrap_or_default();
+    if let Some((text, level, range)) = first_heading(doc.body_in(&text)) {
         let start = doc.body_start;
         // Only a level-one heading is the document's title; a first `##`
         // stays in the body as the start of its first part.
