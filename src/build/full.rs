@@ -131,7 +131,7 @@ impl Build {
         let mut units = renderer.units();
         units.retain(|unit| !matches!(unit, Unit::Theme(page) if copied.contains(page.output())));
         let (mut pages, mut output_problems) =
-            render_pages(&renderer, units, staging.as_ref(), page_bytes, released, &mut output);
+            render_pages(&renderer, units, staging.as_ref(), page_bytes, &mut output);
         timings.mark("templates");
         let image_outputs = super::images::used_by(&pages);
         output_problems.extend(super::images::place(&mut output, &Default::default(), &image_outputs, root));
@@ -322,10 +322,9 @@ fn interface_strings(
     Strings::new(languages, &theme.strings, &site_files)
 }
 
-/// Documents whose links pass runs before their text is let go, and pages
-/// rendered before the allocator is asked to give back what they freed, at
-/// a time: small enough that little is held, large enough that waiting for
-/// a chunk's slowest page costs nothing measurable.
+/// Documents whose links pass runs before their text is let go, at a time:
+/// small enough that little is held, large enough that waiting for a
+/// chunk's slowest page costs nothing measurable.
 const CHUNK: usize = 512;
 
 /// The links pass of every document (see [`MarkdownStage::all_links`]), a
@@ -354,44 +353,30 @@ fn links_releasing(
 
 /// Renders every page with its template into `output` (with `staging`,
 /// each is written there at once; its bytes are kept only when
-/// `page_bytes` says so); returns the pages and the problems. With `released` (sources read again, a site
-/// too large to hold them) a chunk at a time, after each of which the
-/// allocator gives back the memory its pages freed (their sources read
-/// again, their HTML): at 100,000 pages it otherwise keeps it.
+/// `page_bytes` says so); returns the pages and the problems.
 fn render_pages(
     renderer: &Renderer<'_>,
     units: Vec<Unit>,
     staging: Option<&output::Staging>,
     page_bytes: PageBytes,
-    released: bool,
     output: &mut SiteOutput,
 ) -> (Pages, Vec<Diagnostic>) {
     let mut pages = Pages::default();
     let mut problems = Vec::new();
-    let chunk_len = if released { CHUNK } else { units.len().max(1) };
-    for chunk in units.chunks(chunk_len) {
-        // Each page's HTML exists only from here until it is written.
-        let rendered: Vec<Result<Out, Diagnostic>> = chunk
-            .par_iter()
-            .map(|&unit| {
-                let out = renderer.render_out(unit, staging)?;
-                Ok(match page_bytes {
-                    PageBytes::Dropped => Out { bytes: None, ..out },
-                    PageBytes::Kept | PageBytes::Written => out,
-                })
+    // Each page's HTML exists only from here until it is written.
+    let rendered: Vec<Result<Out, Diagnostic>> = units
+        .par_iter()
+        .map(|&unit| {
+            let out = renderer.render_out(unit, staging)?;
+            Ok(match page_bytes {
+                PageBytes::Dropped => Out { bytes: None, ..out },
+                PageBytes::Kept | PageBytes::Written => out,
             })
-            .collect();
-        for (&unit, result) in chunk.iter().zip(rendered) {
-            let (path, origin) = renderer.target(unit);
-            problems.extend(result.and_then(|out| pages.add(output, unit, path, origin, out)).err());
-        }
-        #[cfg(all(target_os = "linux", target_env = "gnu"))]
-        if released {
-            // SAFETY: malloc_trim only returns free memory to the system.
-            unsafe {
-                libc::malloc_trim(0);
-            }
-        }
+        })
+        .collect();
+    for (&unit, result) in units.iter().zip(rendered) {
+        let (path, origin) = renderer.target(unit);
+        problems.extend(result.and_then(|out| pages.add(output, unit, path, origin, out)).err());
     }
     (pages, problems)
 }
