@@ -151,3 +151,20 @@ fn a_load_past_its_bound_releases_every_text_and_counts_them_all() {
     let under = folio::content::load_reusing(site.root(), &mut diagnostics, &|_, _| None, Some(lengths));
     assert!(under.documents.iter().all(|d| !d.text.is_empty()), "a site within its bound holds its texts");
 }
+
+#[test]
+fn a_liquid_site_lets_its_texts_go_after_liquid_ran_and_writes_the_same_pages() {
+    let site = site_titled_by_headings();
+    site.write("site.yaml", "title: Liquid notes\nliquid: true\n");
+    site.write("content/about.md", "---\ntitle: About\n---\nThis is {{ site.title }}, see [home](/).\n");
+    let outs = tempfile::tempdir().unwrap();
+    let (held, released) = (outs.path().join("held"), outs.path().join("released"));
+    build_holding(&site, &held, usize::MAX);
+    build_holding(&site, &released, 0);
+    let held = snapshot(&held);
+    let (_, about) = held.iter().find(|(path, _)| path == Path::new("about/index.html")).expect("about is written");
+    let about = scraper::Html::parse_document(std::str::from_utf8(about).unwrap());
+    let body: String = about.select(&scraper::Selector::parse("main p").unwrap()).flat_map(|p| p.text()).collect();
+    assert!(body.contains("This is Liquid notes, see home."), "Liquid ran: {body:?}");
+    assert_same_files(&held, &snapshot(&released), "a Liquid site's texts are released");
+}
