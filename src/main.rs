@@ -7,6 +7,30 @@ use std::process::ExitCode;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use folio::text::plural as count;
 
+// A build allocates and frees many small strings and values on every
+// thread; glibc's allocator spent up to half a 100,000-page build sorting
+// its free lists. jemalloc takes 12-25 % off a build's time for the same
+// peak memory (ARCHITECTURE.md, "The allocator is jemalloc").
+#[cfg(not(target_env = "msvc"))]
+#[global_allocator]
+static ALLOCATOR: tikv_jemallocator::Jemalloc = tikv_jemallocator::Jemalloc;
+
+/// jemalloc's settings, read when it starts: two arenas (one per core of a
+/// small machine, not four per core, which held 20 MiB more at 10,000
+/// pages) and freed pages given back after half a second instead of ten.
+#[cfg(not(target_env = "msvc"))]
+#[export_name = "_rjem_malloc_conf"]
+static JEMALLOC_SETTINGS: JemallocSettings = JemallocSettings(c"narenas:2,dirty_decay_ms:500".as_ptr());
+
+/// A C string jemalloc reads once; never written.
+#[cfg(not(target_env = "msvc"))]
+#[repr(transparent)]
+struct JemallocSettings(*const std::ffi::c_char);
+// SAFETY: it points at a string literal that lives as long as the program
+// and is only ever read.
+#[cfg(not(target_env = "msvc"))]
+unsafe impl Sync for JemallocSettings {}
+
 #[derive(Parser)]
 #[command(name = "folio", version = folio::VERSION, about = "Builds GBIF's Work Programme and Global Nodes Meeting sites from Markdown")]
 struct Cli {
