@@ -6,6 +6,8 @@ mod common;
 #[path = "common/http.rs"]
 mod http;
 
+use std::fs;
+use std::io::Write;
 use std::net::SocketAddr;
 use std::path::Path;
 use std::sync::mpsc;
@@ -502,20 +504,23 @@ fn waiting_clients_never_block_pages_and_are_released_on_stop() {
 
 #[test]
 fn a_burst_of_saves_is_one_rebuild_and_scratch_files_are_ignored() {
-    // Far longer waits than the defaults, so that even a machine stalled
-    // for seconds between two of the test's writes cannot split the burst
-    // (by default a rebuild starts a few milliseconds after the last file
-    // is closed, and a burst is cut after a second). The burst's rules
-    // themselves are tested without a clock in the watcher's unit tests.
+    // The burst is held open by a file still being written: while
+    // content/a.md is open the watcher waits (up to the test's timeout), so
+    // however long a busy machine stalls between two of the writes, the
+    // burst ends only when a.md is closed, and then after the default few
+    // milliseconds. The burst's rules themselves are tested without a clock
+    // in the watcher's unit tests.
     let dev = serve_with(small_site(), |o| {
-        o.settle = Duration::from_secs(3);
+        o.quiet = TIMEOUT;
         o.max_delay = TIMEOUT;
     });
     let event = dev.edit(|site| {
+        let mut a = fs::File::create(site.root().join("content/a.md")).unwrap();
+        a.write_all(b"---\ntitle: Page A\n---\n").unwrap();
         for i in 0..30 {
             site.write(&format!("content/burst/p{i}.md"), &format!("---\ntitle: P{i}\n---\n"));
         }
-        site.write("content/a.md", "---\ntitle: Page A\n---\nBurst.\n");
+        a.write_all(b"Burst.\n").unwrap();
     });
     assert_eq!(event.id, Some(2));
     let rebuilt = dev.log().iter().filter(|l| l.contains("rebuilt")).count();
