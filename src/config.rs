@@ -419,8 +419,7 @@ impl ImagesConfig {
         if self.max_pixels == 0 {
             return Err(("max_pixels", "must be more than 0".into()));
         }
-        let climbs = self.cache_dir.components().any(|c| !matches!(c, std::path::Component::Normal(_)));
-        if self.cache_dir.as_os_str().is_empty() || climbs {
+        if !crate::files::is_plain_relative(&self.cache_dir) {
             return Err((
                 "cache_dir",
                 "must be a folder inside the site's folder, such as `.folio-cache/images`".into(),

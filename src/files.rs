@@ -201,6 +201,12 @@ pub fn display_path(root: &Path, path: &Path) -> PathBuf {
     path.strip_prefix(root).unwrap_or(path).to_path_buf()
 }
 
+/// Whether `path` is made of plain names only (not empty; no root, `.` or
+/// `..`), so that joined to a folder it names something inside it.
+pub fn is_plain_relative(path: &Path) -> bool {
+    !path.as_os_str().is_empty() && path.components().all(|c| matches!(c, std::path::Component::Normal(_)))
+}
+
 /// Hidden files, editor swap and backup files are never content.
 pub fn is_ignored(name: &std::ffi::OsStr) -> bool {
     let name = name.to_string_lossy();

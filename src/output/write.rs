@@ -67,7 +67,7 @@ impl Staging {
     fn target_in_staging(&self, path: &Path) -> io::Result<PathBuf> {
         // Joining an absolute path or one with `..` would write outside the
         // output folder: refused, whichever stage produced it.
-        if !path.components().all(|c| matches!(c, std::path::Component::Normal(_))) {
+        if !crate::files::is_plain_relative(path) {
             return Err(io::Error::new(
                 io::ErrorKind::InvalidInput,
                 format!("`{}` is not a path inside the output folder", path.display()),

@@ -3,7 +3,7 @@
 //! edited by hand and is not overwritten without `--force`.
 
 use std::collections::BTreeMap;
-use std::path::{Component, Path};
+use std::path::Path;
 
 use serde::{Deserialize, Serialize};
 
@@ -62,8 +62,7 @@ pub fn content_hash(bytes: &[u8]) -> String {
 /// the imported folder), so that a damaged manifest cannot make the
 /// importer touch other files.
 pub(crate) fn is_safe_entry(rel: &str) -> bool {
-    let path = Path::new(rel);
-    !rel.is_empty() && path.components().all(|c| matches!(c, Component::Normal(_)))
+    crate::files::is_plain_relative(Path::new(rel))
 }
 
 #[cfg(test)]
