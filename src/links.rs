@@ -439,25 +439,31 @@ pub fn served_file(path: &str, exists: impl Fn(&str) -> bool, host: &HostRules) 
     Some(Served::App { page: page.and_then(|p| p.file().map(str::to_string)) })
 }
 
+// Asked for every URL of every page and every Markdown link: the names
+// tried are joined with `concat` (one allocation of the right size, where
+// `format!` grew its string), and `a.html` only when the host would answer it.
 fn file_of(path: &str, exists: &impl Fn(&str) -> bool, implicit_html: bool) -> Option<Served> {
     let trimmed = path.trim_start_matches('/');
     let found = |file: String, redirect: bool| Some(Served::File { file, redirect });
     let html = |stem: &str| {
-        let file = format!("{stem}.html");
-        if implicit_html && !stem.is_empty() && exists(&file) {
+        if !implicit_html || stem.is_empty() {
+            return None;
+        }
+        let file = [stem, ".html"].concat();
+        if exists(&file) {
             found(file, false)
         } else {
             None
         }
     };
     if trimmed.is_empty() || trimmed.ends_with('/') {
-        let p = format!("{trimmed}index.html");
+        let p = [trimmed, "index.html"].concat();
         return if exists(&p) { found(p, false) } else { html(trimmed.trim_end_matches('/')) };
     }
     if exists(trimmed) {
         return found(trimmed.to_string(), false);
     }
-    let index = format!("{trimmed}/index.html");
+    let index = [trimmed, "/index.html"].concat();
     if exists(&index) {
         return found(index, true);
     }

@@ -219,14 +219,29 @@ fn plain_text<'e>(events: impl Iterator<Item = &'e Event<'e>>) -> String {
     text.trim().to_string()
 }
 
+// Every heading of every page gets these two tags: written straight into
+// one buffer each, as `format!` with `escape` made three or four strings
+// and grew them piece by piece.
 fn heading_open(level: HeadingLevel, id: &str, classes: &[CowStr], attrs: &[(CowStr, Option<CowStr>)]) -> String {
-    let mut tag = format!("<{level} id=\"{}\"", escape(id));
+    let mut tag = String::with_capacity(id.len() + 12);
+    tag.push('<');
+    tag.push_str(heading_name(level));
+    tag.push_str(" id=\"");
+    escape_into(&mut tag, id);
+    tag.push('"');
+    for (at, class) in classes.iter().enumerate() {
+        tag.push_str(if at == 0 { " class=\"" } else { " " });
+        escape_into(&mut tag, class);
+    }
     if !classes.is_empty() {
-        let classes: Vec<&str> = classes.iter().map(|c| c.as_ref()).collect();
-        tag.push_str(&format!(" class=\"{}\"", escape(&classes.join(" "))));
+        tag.push('"');
     }
     for (name, value) in attrs {
-        tag.push_str(&format!(" {}=\"{}\"", escape(name), escape(value.as_deref().unwrap_or(""))));
+        tag.push(' ');
+        escape_into(&mut tag, name);
+        tag.push_str("=\"");
+        escape_into(&mut tag, value.as_deref().unwrap_or(""));
+        tag.push('"');
     }
     tag.push('>');
     tag
@@ -234,10 +249,27 @@ fn heading_open(level: HeadingLevel, id: &str, classes: &[CowStr], attrs: &[(Cow
 
 /// The anchor after the heading text lets readers copy a link to it.
 fn heading_close(level: HeadingLevel, id: &str) -> String {
-    format!(
-        " <a class=\"heading-anchor\" href=\"#{}\" aria-label=\"Link to this section\">#</a></{level}>\n",
-        escape(id)
-    )
+    const ANCHOR: &str = " <a class=\"heading-anchor\" href=\"#";
+    const LABEL: &str = "\" aria-label=\"Link to this section\">#</a></";
+    let mut tag = String::with_capacity(ANCHOR.len() + id.len() + LABEL.len() + 4);
+    tag.push_str(ANCHOR);
+    escape_into(&mut tag, id);
+    tag.push_str(LABEL);
+    tag.push_str(heading_name(level));
+    tag.push_str(">\n");
+    tag
+}
+
+/// `h1` … `h6`, as `HeadingLevel`'s `Display` writes it.
+fn heading_name(level: HeadingLevel) -> &'static str {
+    match level {
+        HeadingLevel::H1 => "h1",
+        HeadingLevel::H2 => "h2",
+        HeadingLevel::H3 => "h3",
+        HeadingLevel::H4 => "h4",
+        HeadingLevel::H5 => "h5",
+        HeadingLevel::H6 => "h6",
+    }
 }
 
 /// Text outside links, gathered until the next other event so that a
@@ -586,6 +618,24 @@ mod tests {
         );
         assert_eq!(r.toc.len(), 3);
         assert_eq!(r.toc[1].children[0].id, "théme-1-quotes");
+    }
+
+    #[test]
+    fn heading_tags_escape_ids_classes_and_attributes() {
+        let classes = [CowStr::from("c"), CowStr::from("d<")];
+        let attrs = [(CowStr::from("data-k"), Some(CowStr::from("v\""))), (CowStr::from("hidden"), None)];
+        assert_eq!(
+            heading_open(HeadingLevel::H3, "a&b", &classes, &attrs),
+            "<h3 id=\"a&amp;b\" class=\"c d&lt;\" data-k=\"v&quot;\" hidden=\"\">"
+        );
+        assert_eq!(heading_open(HeadingLevel::H6, "x", &[], &[]), "<h6 id=\"x\">");
+        assert_eq!(
+            heading_close(HeadingLevel::H3, "a&b"),
+            " <a class=\"heading-anchor\" href=\"#a&amp;b\" aria-label=\"Link to this section\">#</a></h3>\n"
+        );
+        for level in [HeadingLevel::H1, HeadingLevel::H2, HeadingLevel::H4, HeadingLevel::H5] {
+            assert_eq!(heading_name(level), level.to_string());
+        }
     }
 
     #[test]
