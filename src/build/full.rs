@@ -2,7 +2,7 @@
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
+use std::sync::{Arc, Mutex, PoisonError};
 
 use rayon::prelude::*;
 
@@ -22,6 +22,7 @@ use crate::known_broken::KnownBroken;
 use crate::languages::Languages;
 use crate::links;
 use crate::markdown::{Highlighter, RenderOptions};
+use crate::output::search::FoldedIndex;
 use crate::output::{self, SiteOutput};
 use crate::render::{RenderInputs, SiteValues};
 use crate::site_data;
@@ -130,8 +131,12 @@ impl Build {
             .collect();
         let mut units = renderer.units();
         units.retain(|unit| !matches!(unit, Unit::Theme(page) if copied.contains(page.output())));
-        let (mut pages, mut output_problems) =
-            render_pages(&renderer, units, staging.as_ref(), page_bytes, &mut output);
+        // `folio serve` keeps each page's terms, to update the index after
+        // edits; `folio build` and `folio check` fold them into the index as
+        // each page is rendered, so that no page holds them until it is written.
+        let folded = (config.search && page_bytes != PageBytes::Kept).then(|| Mutex::new(FoldedIndex::default()));
+        let (pages, mut output_problems) =
+            render_pages(&renderer, &units, staging.as_ref(), page_bytes, folded.as_ref(), &mut output);
         timings.mark("templates");
         let image_outputs = super::images::used_by(&pages);
         output_problems.extend(super::images::place(&mut output, &Default::default(), &image_outputs, root));
@@ -145,18 +150,16 @@ impl Build {
             pages: &no_pages,
             languages: &languages,
         };
-        // `folio serve` keeps the index, and each page's terms, to update it
-        // after edits; `folio build` and `folio check` are done with them
-        // once the files are made, so the pages let go of their terms and
-        // the index of each as soon as it is read.
-        let search_pages =
-            config.search.then(|| site.with_pages(&pages.by_unit).search_pages(pages.by_unit.keys().copied()));
-        let search = match (search_pages, page_bytes) {
-            (None, _) => publish::Search::Off,
-            (Some(found), PageBytes::Kept) => publish::Search::Kept(found),
-            (Some(found), PageBytes::Written | PageBytes::Dropped) => {
-                pages.forget_terms();
-                publish::Search::Once(found)
+        let search = match folded {
+            _ if !config.search => publish::Search::Off,
+            None => publish::Search::Kept(site.with_pages(&pages.by_unit).search_pages(pages.by_unit.keys().copied())),
+            Some(folded) => {
+                let folded = folded.into_inner().unwrap_or_else(PoisonError::into_inner);
+                // Listed in the order a kept index takes its pages: by unit.
+                let mut keys: Vec<u32> = folded.keys().collect();
+                keys.sort_unstable_by_key(|&key| units[key as usize]);
+                let listed = keys.into_iter().filter_map(|key| Some((key, site.search_listing(units[key as usize])?)));
+                publish::Search::Once(folded, listed.collect())
             }
         };
         let (search, published) = publish::publish(&site.with_pages(&pages.by_unit), search, &mut output, broken);
@@ -356,9 +359,10 @@ fn links_releasing(
 /// `page_bytes` says so); returns the pages and the problems.
 fn render_pages(
     renderer: &Renderer<'_>,
-    units: Vec<Unit>,
+    units: &[Unit],
     staging: Option<&output::Staging>,
     page_bytes: PageBytes,
+    folded: Option<&Mutex<FoldedIndex>>,
     output: &mut SiteOutput,
 ) -> (Pages, Vec<Diagnostic>) {
     let mut pages = Pages::default();
@@ -366,8 +370,14 @@ fn render_pages(
     // Each page's HTML exists only from here until it is written.
     let rendered: Vec<Result<Out, Diagnostic>> = units
         .par_iter()
-        .map(|&unit| {
-            let out = renderer.render_out(unit, staging)?;
+        .enumerate()
+        .map(|(key, &unit)| {
+            let mut out = renderer.render_out(unit, staging)?;
+            if let Some(folded) = folded {
+                if let Some(terms) = out.terms.take() {
+                    folded.lock().unwrap_or_else(PoisonError::into_inner).add(key as u32, &terms);
+                }
+            }
             Ok(match page_bytes {
                 PageBytes::Dropped => Out { bytes: None, ..out },
                 PageBytes::Kept | PageBytes::Written => out,

@@ -41,11 +41,6 @@ impl Pages {
         added
     }
 
-    /// Drops every page's search terms (once the index is written).
-    pub fn forget_terms(&mut self) {
-        self.by_unit.values_mut().for_each(|out| out.terms = None);
-    }
-
     /// Puts a page rendered anew (kept in memory) in place of the one at
     /// `path`; returns `None` when its bytes are the same, else whether its
     /// ids changed.

@@ -15,7 +15,7 @@ use crate::content::{schedule, DocId, Document, SiteTree};
 use crate::diagnostics::{Diagnostic, Location, Severity};
 use crate::languages::{LangId, Languages, DEFAULT};
 use crate::output::feed::{self, Feed, FeedEntry};
-use crate::output::search::{SearchIndex, SearchPage};
+use crate::output::search::{FoldedIndex, Listing, SearchIndex, SearchPage};
 use crate::output::sitemap::{self, SitemapEntry};
 use crate::output::{redirect, OutputContent, SiteOutput};
 use crate::render::filters::absolute_url;
@@ -97,20 +97,23 @@ impl<'a> Rendered<'a> {
         }
     }
 
+    /// How the search index lists a unit (`None` for the theme's pages).
+    pub fn search_listing(&self, unit: Unit) -> Option<Listing> {
+        self.document(unit)?;
+        Some(Listing {
+            url: urls::site_url(self.config.base_path(), self.path(unit)),
+            title: self.title(unit).to_string(),
+            section: self.section_label(unit).to_string(),
+            lang: self.languages.list[self.lang(unit)].code.clone(),
+        })
+    }
+
     /// The search index's entry of each page that has terms.
     pub fn search_pages(&self, units: impl Iterator<Item = Unit>) -> Vec<SearchPage> {
-        let base = self.config.base_path();
         units
             .filter_map(|unit| {
                 let terms = self.pages.get(&unit)?.terms.as_ref()?;
-                self.document(unit)?;
-                Some(SearchPage {
-                    url: urls::site_url(base, self.path(unit)),
-                    title: self.title(unit).to_string(),
-                    section: self.section_label(unit).to_string(),
-                    lang: self.languages.list[self.lang(unit)].code.clone(),
-                    terms: Arc::clone(terms),
-                })
+                Some(SearchPage { listing: self.search_listing(unit)?, terms: Arc::clone(terms) })
             })
             .collect()
     }
@@ -144,8 +147,9 @@ pub(crate) enum Search {
     Off,
     /// Kept by `folio serve`, to update it page by page.
     Kept(Vec<SearchPage>),
-    /// Written once (`folio build`); the pages' terms go as they are read.
-    Once(Vec<SearchPage>),
+    /// Written once (`folio build`, `folio check`): the pages' terms, folded
+    /// in as they were rendered, and how each page folded in is listed.
+    Once(FoldedIndex, Vec<(u32, Listing)>),
 }
 
 /// Writes everything of this step into `output`; returns the search index
@@ -161,8 +165,8 @@ pub(crate) fn publish(
     let search = match search {
         Search::Off => None,
         Search::Kept(pages) => Some(SearchIndex::new(pages)),
-        Search::Once(pages) => {
-            SearchIndex::write_once(pages, |path, text| put_site_files(output, vec![(path, Some(text))]));
+        Search::Once(folded, listings) => {
+            folded.write(listings, |path, text| put_site_files(output, vec![(path, Some(text))]));
             None
         }
     };

@@ -14,6 +14,7 @@ use std::fmt::Write as _;
 use std::sync::Arc;
 
 use rust_stemmers::{Algorithm, Stemmer};
+use rustc_hash::FxHashMap;
 use unicode_normalization::char::is_combining_mark;
 
 /// The folder of the index in the output.
@@ -227,15 +228,22 @@ fn decode_entities(text: &str) -> String {
     out
 }
 
-/// One page as the index lists it.
+/// How the index lists a page.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct SearchPage {
+pub struct Listing {
     pub url: String,
     pub title: String,
     /// Where the page belongs, shown under its title ("Work Programme 2024",
     /// "2021 Global Nodes Meeting").
     pub section: String,
+    /// The language whose index the page is in.
     pub lang: String,
+}
+
+/// One page of an index that is kept: its listing and its terms.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SearchPage {
+    pub listing: Listing,
     pub terms: Arc<PageTerms>,
 }
 
@@ -257,47 +265,12 @@ impl SearchIndex {
     /// The index of `pages` (in any order: each language's pages are
     /// numbered by URL, so two builds give the same files).
     pub fn new(pages: Vec<SearchPage>) -> SearchIndex {
-        SearchIndex::made(pages, true)
-    }
-
-    /// Makes the index of `pages` and gives its files to `put` one at a
-    /// time, for a build that never updates it: each page's terms are let
-    /// go once they are in the index (when no one else holds them), and
-    /// each term's pages once its shard is written, so a large site never
-    /// holds the terms, the index and its files at once.
-    pub fn write_once(pages: Vec<SearchPage>, mut put: impl FnMut(String, String)) {
-        let index = SearchIndex::made(pages, false);
-        for (lang, mut language) in index.languages {
-            put(format!("{DIR}/{lang}/index.json"), language.summary());
-            for chunk in 0..language.pages.len().div_ceil(PAGES_PER_CHUNK) {
-                put(format!("{DIR}/{lang}/pages-{chunk}.json"), language.chunk(chunk));
-            }
-            let stemmer = stemmer(&lang);
-            let mut shard: Vec<(String, Vec<u32>)> = Vec::new();
-            let mut flush = |shard: &mut Vec<(String, Vec<u32>)>| {
-                if let Some((first, _)) = shard.first() {
-                    let path = format!("{DIR}/{lang}/{}.json", shard_of(first));
-                    put(path, shard_json(shard.iter().map(|(t, l)| (t.as_str(), l.as_slice())), stemmer.as_ref()));
-                    shard.clear();
-                }
-            };
-            for (term, list) in std::mem::take(&mut language.postings) {
-                if shard.first().is_some_and(|(first, _)| shard_of(first) != shard_of(&term)) {
-                    flush(&mut shard);
-                }
-                shard.push((term, list));
-            }
-            flush(&mut shard);
-        }
-    }
-
-    fn made(pages: Vec<SearchPage>, keep_terms: bool) -> SearchIndex {
         let mut index = SearchIndex::default();
         for page in pages.into_iter().filter(|p| !p.terms.is_empty()) {
-            index.languages.entry(page.lang.clone()).or_default().pages.push(page);
+            index.languages.entry(page.listing.lang.clone()).or_default().pages.push(page);
         }
         for language in index.languages.values_mut() {
-            language.pages.sort_by(|a, b| a.url.cmp(&b.url));
+            language.pages.sort_by(|a, b| a.listing.url.cmp(&b.listing.url));
             // Each term's list made at its final length first: grown by
             // doubling, the lists of 10,000 pages held twice their size.
             let mut counts: BTreeMap<&str, usize> = BTreeMap::new();
@@ -305,15 +278,12 @@ impl SearchIndex {
                 *counts.entry(term).or_default() += 1;
             }
             language.postings = counts.into_iter().map(|(t, n)| (t.to_string(), Vec::with_capacity(n))).collect();
-            for (n, page) in language.pages.iter_mut().enumerate() {
-                language.by_url.insert(page.url.clone(), n as u32);
+            for (n, page) in language.pages.iter().enumerate() {
+                language.by_url.insert(page.listing.url.clone(), n as u32);
                 for (term, weight) in page.terms.iter() {
                     if let Some(list) = language.postings.get_mut(term) {
                         list.push(posting(n as u32, weight));
                     }
-                }
-                if !keep_terms {
-                    page.terms = Arc::new(PageTerms { words: page.terms.words, ..PageTerms::default() });
                 }
             }
         }
@@ -344,16 +314,16 @@ impl SearchIndex {
     pub fn update(&mut self, pages: Vec<SearchPage>) -> Option<Vec<(String, Option<String>)>> {
         let mut touched: BTreeMap<String, Touched> = BTreeMap::new();
         for page in pages {
-            let language = self.languages.get_mut(&page.lang)?;
-            let n = *language.by_url.get(&page.url)?;
+            let language = self.languages.get_mut(&page.listing.lang)?;
+            let n = *language.by_url.get(&page.listing.url)?;
             if page.terms.is_empty() {
                 return None;
             }
-            let lang = page.lang.clone();
+            let lang = page.listing.lang.clone();
             let old = std::mem::replace(&mut language.pages[n as usize], page);
             let new = &language.pages[n as usize];
             let touched = touched.entry(lang).or_default();
-            if (&old.title, &old.section, old.terms.words) != (&new.title, &new.section, new.terms.words) {
+            if (&old.listing, old.terms.words) != (&new.listing, new.terms.words) {
                 touched.chunks.insert(n as usize / PAGES_PER_CHUNK);
             }
             // Only the terms whose weight changed (or that came or went)
@@ -412,6 +382,156 @@ impl SearchIndex {
     }
 }
 
+/// The index of a build that writes it once and never updates it (`folio
+/// build`, `folio check`): each page's terms are folded in as soon as the
+/// page is rendered, so no page holds its terms until the index is
+/// written. Each term is kept once, and each page that has it as two or
+/// three bytes; at 100,000 pages of about 300 distinct terms each that is
+/// about 70 MB, where every page's own terms were 300 MB and the postings
+/// made of them at the end 120 MB more.
+#[derive(Debug, Default)]
+pub struct FoldedIndex {
+    /// Each term's number: its place in `lists`.
+    numbers: FxHashMap<Box<str>, u32>,
+    lists: Vec<FoldedList>,
+    /// Each page folded in, in the order they came: the caller's key for
+    /// it and its number of words.
+    pages: Vec<(u32, u32)>,
+}
+
+/// The pages of one term, in the order they were folded in: for each, its
+/// distance from the previous one (LEB128: one byte up to 127) and its
+/// weight (one byte, at most 255, as in [`posting`]).
+#[derive(Debug, Default)]
+struct FoldedList {
+    bytes: Vec<u8>,
+    /// The last page's place in `FoldedIndex::pages`.
+    last: u32,
+}
+
+impl FoldedIndex {
+    /// Folds in the terms of the page the caller knows as `key` (a page
+    /// without terms is not listed).
+    pub fn add(&mut self, key: u32, terms: &PageTerms) {
+        if terms.is_empty() {
+            return;
+        }
+        let page = self.pages.len() as u32;
+        self.pages.push((key, terms.words));
+        for (term, weight) in terms.iter() {
+            let number = match self.numbers.get(term) {
+                Some(&number) => number,
+                None => {
+                    let number = self.lists.len() as u32;
+                    self.numbers.insert(term.into(), number);
+                    self.lists.push(FoldedList::default());
+                    number
+                }
+            };
+            let list = &mut self.lists[number as usize];
+            let mut gap = page - list.last;
+            while gap >= 0x80 {
+                list.bytes.push((gap as u8) | 0x80);
+                gap >>= 7;
+            }
+            list.bytes.push(gap as u8);
+            list.bytes.push(weight.min(255) as u8);
+            list.last = page;
+        }
+    }
+
+    /// The keys of the pages folded in, in no particular order.
+    pub fn keys(&self) -> impl Iterator<Item = u32> + '_ {
+        self.pages.iter().map(|&(key, _)| key)
+    }
+
+    /// Gives the index's files to `put` one at a time: the same files as
+    /// [`SearchIndex::new`] of the same pages. `listings` lists the pages
+    /// by their keys, in the order a kept index is given its pages (the
+    /// order of pages with the same URL); a page not listed is left out.
+    /// Each term's pages are let go once they are in their shard.
+    pub fn write(self, listings: Vec<(u32, Listing)>, mut put: impl FnMut(String, String)) {
+        let FoldedIndex { numbers, mut lists, pages } = self;
+        let mut by_lang: BTreeMap<String, Vec<(u32, Listing)>> = BTreeMap::new();
+        for (key, listing) in listings {
+            by_lang.entry(listing.lang.clone()).or_default().push((key, listing));
+        }
+        let place: HashMap<u32, usize> = pages.iter().enumerate().map(|(place, &(key, _))| (key, place)).collect();
+        // Each page folded in: its language (a place in `by_lang`) and its
+        // number there, by URL, as a kept index numbers them.
+        let mut numbered: Vec<Option<(usize, u32)>> = vec![None; pages.len()];
+        let mut languages: Vec<(String, Option<Stemmer>, Shard)> = Vec::new();
+        for (l, (lang, mut listed)) in by_lang.into_iter().enumerate() {
+            listed.retain(|(key, _)| place.contains_key(key));
+            listed.sort_by(|(_, a), (_, b)| a.url.cmp(&b.url));
+            for (n, (key, _)) in listed.iter().enumerate() {
+                numbered[place[key]] = Some((l, n as u32));
+            }
+            let words = listed.iter().map(|(key, _)| pages[place[key]].1);
+            put(format!("{DIR}/{lang}/index.json"), summary_json(words));
+            for (chunk, rows) in listed.chunks(PAGES_PER_CHUNK).enumerate() {
+                let rows = rows.iter().map(|(key, listing)| (listing, pages[place[key]].1));
+                put(format!("{DIR}/{lang}/pages-{chunk}.json"), chunk_json(rows));
+            }
+            let stemmer = stemmer(&lang);
+            languages.push((lang, stemmer, Vec::new()));
+        }
+        let mut terms: Vec<(Box<str>, u32)> = numbers.into_iter().collect();
+        terms.sort_unstable();
+        let mut postings: Vec<Vec<u32>> = vec![Vec::new(); languages.len()];
+        for (term, number) in terms {
+            let bytes = std::mem::take(&mut lists[number as usize].bytes);
+            let (mut page, mut at) = (0u32, 0);
+            while at < bytes.len() {
+                let (mut gap, mut shift) = (0u32, 0);
+                loop {
+                    let byte = bytes[at];
+                    at += 1;
+                    gap |= u32::from(byte & 0x7f) << shift;
+                    shift += 7;
+                    if byte < 0x80 {
+                        break;
+                    }
+                }
+                page += gap;
+                let weight = u16::from(bytes[at]);
+                at += 1;
+                if let Some((l, n)) = numbered[page as usize] {
+                    postings[l].push(posting(n, weight));
+                }
+            }
+            for (l, (lang, stemmer, shard)) in languages.iter_mut().enumerate() {
+                if postings[l].is_empty() {
+                    continue;
+                }
+                // Folded in as the pages were rendered; listed by URL.
+                let mut list = std::mem::take(&mut postings[l]);
+                list.sort_unstable();
+                if shard.first().is_some_and(|(first, _)| shard_of(first) != shard_of(&term)) {
+                    put_shard(&mut put, lang, stemmer.as_ref(), shard);
+                }
+                shard.push((term.clone(), list));
+            }
+        }
+        for (lang, stemmer, shard) in &mut languages {
+            put_shard(&mut put, lang, stemmer.as_ref(), shard);
+        }
+    }
+}
+
+/// The terms of one shard, in order, each with its postings.
+type Shard = Vec<(Box<str>, Vec<u32>)>;
+
+/// Gives the file of `shard` (terms of one shard, in order, with their
+/// postings) to `put`, and empties it.
+fn put_shard(put: &mut impl FnMut(String, String), lang: &str, stemmer: Option<&Stemmer>, shard: &mut Shard) {
+    if let Some((first, _)) = shard.first() {
+        let path = format!("{DIR}/{lang}/{}.json", shard_of(first));
+        put(path, shard_json(shard.iter().map(|(t, l)| (&**t, l.as_slice())), stemmer));
+        shard.clear();
+    }
+}
+
 /// `list` (one term's postings, in page order) with `changes` made: each
 /// changed page's posting taken out, and put back with its new weight.
 fn rewrite(list: &mut Vec<u32>, mut changes: Vec<(u32, Option<u16>)>) {
@@ -449,26 +569,31 @@ impl Language {
     }
 
     fn summary(&self) -> String {
-        let words: u64 = self.pages.iter().map(|p| u64::from(p.terms.words)).sum();
-        format!(
-            "{{\"pages\":{},\"chunk\":{},\"average_words\":{}}}",
-            self.pages.len(),
-            PAGES_PER_CHUNK,
-            words / self.pages.len().max(1) as u64
-        )
+        summary_json(self.pages.iter().map(|p| p.terms.words))
     }
 
-    /// `[[url, title, section, words], …]` of one chunk of pages.
     fn chunk(&self, chunk: usize) -> String {
         let pages = self.pages.iter().skip(chunk * PAGES_PER_CHUNK).take(PAGES_PER_CHUNK);
-        let rows: Vec<_> = pages.map(|p| serde_json::json!([p.url, p.title, p.section, p.terms.words])).collect();
-        serde_json::to_string(&rows).unwrap_or_default()
+        chunk_json(pages.map(|p| (&p.listing, p.terms.words)))
     }
 
     /// The file of one shard ([`shard_json`]).
     fn shard(&self, shard: &str, stemmer: Option<&Stemmer>) -> String {
         shard_json(self.terms_in(shard).map(|(t, l)| (t.as_str(), l.as_slice())), stemmer)
     }
+}
+
+/// `index.json` of a language whose pages have `words` words each.
+fn summary_json(words: impl ExactSizeIterator<Item = u32>) -> String {
+    let pages = words.len();
+    let words: u64 = words.map(u64::from).sum();
+    format!("{{\"pages\":{},\"chunk\":{},\"average_words\":{}}}", pages, PAGES_PER_CHUNK, words / pages.max(1) as u64)
+}
+
+/// `[[url, title, section, words], …]` of one chunk of pages.
+fn chunk_json<'p>(pages: impl Iterator<Item = (&'p Listing, u32)>) -> String {
+    let rows: Vec<_> = pages.map(|(p, words)| serde_json::json!([p.url, p.title, p.section, words])).collect();
+    serde_json::to_string(&rows).unwrap_or_default()
 }
 
 /// `[[term, stem, [page, …], [weight, …]], …]` of the terms in one shard;
@@ -586,27 +711,58 @@ mod tests {
 
     fn page(url: &str, lang: &str, body: &str) -> SearchPage {
         SearchPage {
-            url: url.into(),
-            title: url.into(),
-            section: "S".into(),
-            lang: lang.into(),
+            listing: Listing { url: url.into(), title: url.into(), section: "S".into(), lang: lang.into() },
             terms: Arc::new(PageTerms::of("", &format!("<main data-search-body>{body}</main>"))),
         }
     }
 
+    /// The files of a folded index of `pages`, folded in the order of
+    /// `order` (places in `pages`).
+    fn folded_files(pages: &[SearchPage], order: impl Iterator<Item = usize>) -> BTreeMap<String, String> {
+        let mut folded = FoldedIndex::default();
+        for place in order {
+            folded.add(place as u32, &pages[place].terms);
+        }
+        let listings = pages.iter().enumerate().map(|(key, p)| (key as u32, p.listing.clone())).collect();
+        let mut files = BTreeMap::new();
+        folded.write(listings, |path, text| assert!(files.insert(path, text).is_none(), "written twice"));
+        files
+    }
+
     #[test]
-    fn an_index_written_once_has_the_files_of_a_kept_one_and_lets_the_terms_go() {
+    fn an_index_folded_page_by_page_has_the_files_of_a_kept_one() {
         let pages = vec![
             page("/b/", "en", "beta delta 4.3 40"),
             page("/a/", "en", "alpha beta 4.1"),
-            page("/c/", "es", "datos"),
+            page("/c/", "es", "datos beta"),
+            page("/d/", "en", "<nav>no marker</nav>"),
         ];
-        let kept = SearchIndex::new(pages.clone());
-        let mut once = BTreeMap::new();
-        SearchIndex::write_once(pages.clone(), |path, text| assert!(once.insert(path, text).is_none()));
-        assert_eq!(once, kept.files().into_iter().collect::<BTreeMap<_, _>>());
-        let made = SearchIndex::made(pages, false);
-        assert!(made.languages.values().flat_map(|l| &l.pages).all(|p| p.terms.is_empty() && p.terms.words > 0));
+        let kept: BTreeMap<String, String> = SearchIndex::new(pages.clone()).files().into_iter().collect();
+        assert!(kept.contains_key("search-index/es/be.json") && kept.contains_key("search-index/en/be.json"));
+        for order in [[0, 1, 2, 3], [3, 2, 1, 0], [2, 0, 3, 1]] {
+            assert_eq!(folded_files(&pages, order.into_iter()), kept, "folded in the order {order:?}");
+        }
+    }
+
+    #[test]
+    fn a_large_folded_index_has_the_files_of_a_kept_one() {
+        // Pages far apart (more than one byte between them), two languages
+        // in turn, URLs in another order than the pages are folded in, and
+        // a weight over what a posting holds (255).
+        let pages: Vec<SearchPage> = (0..700)
+            .map(|i| {
+                let lang = if i % 3 == 0 { "es" } else { "en" };
+                let rare = if i % 250 == 0 { " rare" } else { "" };
+                let heavy = if i == 400 { " heavy".repeat(300) } else { String::new() };
+                page(&format!("/p{:03}/", (i * 3) % 700), lang, &format!("common w{}{rare}{heavy}", i % 5))
+            })
+            .collect();
+        let kept: BTreeMap<String, String> = SearchIndex::new(pages.clone()).files().into_iter().collect();
+        assert!(kept["search-index/en/he.json"].contains(",[255]]"), "{}", kept["search-index/en/he.json"]);
+        assert!(kept.contains_key("search-index/en/pages-1.json"), "more than one chunk of pages");
+        let reversed = folded_files(&pages, (0..pages.len()).rev());
+        assert_eq!(reversed, kept);
+        assert_eq!(folded_files(&pages, 0..pages.len()), kept);
     }
 
     #[test]
@@ -639,10 +795,10 @@ mod tests {
         let mut edited = Vec::new();
         for (i, page_after) in after.iter_mut().enumerate() {
             let shared = if i % 3 == 0 { String::new() } else { format!("shared{}", i % 3) };
-            *page_after = page(&page_after.url, "en", &format!("<h2>common</h2> added {shared}"));
+            *page_after = page(&page_after.listing.url, "en", &format!("<h2>common</h2> added {shared}"));
             edited.push(page_after.clone());
         }
-        edited.insert(5, page(&after[7].url, "en", "a version replaced later"));
+        edited.insert(5, page(&after[7].listing.url, "en", "a version replaced later"));
         let changed = index.update(edited).unwrap();
         let fresh: BTreeMap<String, String> = SearchIndex::new(after).files().into_iter().collect();
         let updated: BTreeMap<String, String> = index.files().into_iter().collect();
