@@ -749,12 +749,12 @@ mod tests {
         // Pages far apart (more than one byte between them), two languages
         // in turn, URLs in another order than the pages are folded in, and
         // a weight over what a posting holds (255).
-        let pages: Vec<SearchPage> = (0..700)
+        let pages: Vec<SearchPage> = (0..800)
             .map(|i| {
                 let lang = if i % 3 == 0 { "es" } else { "en" };
                 let rare = if i % 250 == 0 { " rare" } else { "" };
                 let heavy = if i == 400 { " heavy".repeat(300) } else { String::new() };
-                page(&format!("/p{:03}/", (i * 3) % 700), lang, &format!("common w{}{rare}{heavy}", i % 5))
+                page(&format!("/p{:03}/", (i * 3) % 800), lang, &format!("common w{}{rare}{heavy}", i % 5))
             })
             .collect();
         let kept: BTreeMap<String, String> = SearchIndex::new(pages.clone()).files().into_iter().collect();
