@@ -1,6 +1,6 @@
 //! Links that were already broken when a site was imported
 //! (`known-broken-links.yml`, written by `folio import jekyll`). A broken
-//! link or anchor listed there (same file, same link as written) is a
+//! link, anchor or card image listed there (same file, same link as written) is a
 //! warning with code `known-broken-link` instead of an error, so an old
 //! site with an old typo builds; a link an edit breaks later is an error
 //! as always. Fixing a link and removing its entry is all it takes.
@@ -11,7 +11,7 @@ use std::path::{Path, PathBuf};
 use serde::{Deserialize, Serialize};
 
 use crate::diagnostics::{Diagnostic, Diagnostics, Location, Severity};
-use crate::links::{BROKEN_ANCHOR, BROKEN_LINK};
+use crate::links::{BROKEN_ANCHOR, BROKEN_LINK, CARD_IMAGE_MISSING};
 use crate::yaml::{self, Embedded};
 
 pub const FILE: &str = "known-broken-links.yml";
@@ -92,7 +92,7 @@ impl Listed<'_> {
     }
 
     fn lists(&self, d: &Diagnostic) -> bool {
-        if d.severity != Severity::Error || !matches!(d.code, BROKEN_LINK | BROKEN_ANCHOR) {
+        if d.severity != Severity::Error || !is_listable(d.code) {
             return false;
         }
         let (Some(location), Some(link)) = (d.location.as_deref(), written_link(&d.message)) else { return false };
@@ -100,12 +100,22 @@ impl Listed<'_> {
     }
 }
 
+/// The problems a list may hold: links, anchors and card images that do
+/// not lead anywhere.
+pub fn is_listable(code: &str) -> bool {
+    matches!(code, BROKEN_LINK | BROKEN_ANCHOR | CARD_IMAGE_MISSING)
+}
+
 /// The link of a broken-link message: "broken link `x`: …" -> `x`; a menu
-/// entry's: "menu entry `T` links to /x, which …" -> `/x`.
+/// entry's: "menu entry `T` links to /x, which …" -> `/x`; a card image's:
+/// "`image` names `x.jpg`, which the site does not publish …" -> `x.jpg`.
 pub fn written_link(message: &str) -> Option<&str> {
     if let Some(rest) = message.strip_prefix("menu entry `") {
         let after = rest.split_once("` links to ")?.1;
         return after.split_once(", which").map(|(url, _)| url);
+    }
+    if let Some((_, named)) = message.strip_prefix('`').and_then(|rest| rest.split_once("` names `")) {
+        return named.split_once("`, which the site does not publish").map(|(image, _)| image);
     }
     let rest = message.strip_prefix("broken link `").or_else(|| message.strip_prefix("broken anchor `"))?;
     rest.split_once("`: ").map(|(link, _)| link)
@@ -128,13 +138,31 @@ mod tests {
                 Diagnostic::error("broken link `/z`: nothing in the site is at /z")
                     .code(BROKEN_LINK)
                     .at(at("content/a.md")),
+                Diagnostic::error(
+                    "`image` names `x.jpg`, which the site does not publish: shared links would show no image",
+                )
+                .code(CARD_IMAGE_MISSING)
+                .at(at("content/a.md")),
             ],
+        };
+        let known = KnownBroken {
+            entries: [
+                known.entries,
+                vec![Entry { file: "content/a.md".into(), link: "x.jpg".into(), why: String::new() }],
+            ]
+            .concat(),
         };
         known.apply(&mut diagnostics);
         let severities: Vec<Severity> = diagnostics.items.iter().map(|d| d.severity).collect();
-        assert_eq!(severities, [Severity::Warning, Severity::Error, Severity::Error]);
+        assert_eq!(severities, [Severity::Warning, Severity::Error, Severity::Error, Severity::Warning]);
         assert_eq!(diagnostics.items[0].code, KNOWN_BROKEN);
         assert_eq!(written_link("menu entry `S` links to /sessions, which is not in the site"), Some("/sessions"));
+        assert_eq!(
+            written_link(
+                "`background` names `a b.jpg`, which the site does not publish: shared links would show no image"
+            ),
+            Some("a b.jpg")
+        );
     }
 
     #[test]

@@ -19,6 +19,9 @@ use crate::urls;
 pub const PLACEHOLDER: &str = "placeholder-link";
 pub const BROKEN_LINK: &str = "broken-link";
 pub const BROKEN_ANCHOR: &str = "broken-anchor";
+/// A page's card image (`image`, `background`) or `social_image` that the
+/// site does not publish: as serious as a broken link.
+pub const CARD_IMAGE_MISSING: &str = "card-image-missing";
 pub const UNKNOWN_ACTIVITY: &str = "unknown-activity";
 
 /// An internal link found in a page's Markdown, kept for the check that runs

@@ -404,3 +404,92 @@ fn bad_input_gets_a_message_and_nothing_half_written() {
     assert!(err.contains("nothing was written"), "{err}");
     assert_eq!(fs::read_to_string(&authored).unwrap(), "---\ntitle: Edited by hand\n---\n");
 }
+
+/// The `.md` file under `content/` of `root/site` whose front matter has
+/// `title: <title>`: (its path from the site's folder, its text).
+fn imported_page(root: &Path, title: &str) -> (String, String) {
+    let site = root.join("site");
+    walkdir::WalkDir::new(site.join("content"))
+        .into_iter()
+        .map(|e| e.unwrap().into_path())
+        .filter(|p| p.extension().is_some_and(|e| e == "md"))
+        .map(|p| (p.strip_prefix(&site).unwrap().to_string_lossy().replace('\\', "/"), fs::read_to_string(&p).unwrap()))
+        .find(|(_, text)| text.lines().any(|l| l == format!("title: {title}")))
+        .unwrap_or_else(|| panic!("no imported page has the title {title}"))
+}
+
+/// The `src` of the hero image of the published page titled `title`.
+fn hero_src(public: &Path, title: &str) -> String {
+    for entry in walkdir::WalkDir::new(public) {
+        let path = entry.unwrap().into_path();
+        if path.extension().is_none_or(|e| e != "html") {
+            continue;
+        }
+        let html = Html::parse_document(&fs::read_to_string(&path).unwrap());
+        if select(&html, ".hero__title").first().is_some_and(|h| text(h) == title) {
+            let img = select(&html, ".hero img");
+            assert!(!img.is_empty(), "{} has a hero image", path.display());
+            return attr(&img[0], "src");
+        }
+    }
+    panic!("no published page has the hero title {title}");
+}
+
+#[test]
+fn hero_and_card_images_read_from_the_root_as_jekyll_did_and_missing_ones_stay_warnings() {
+    let site = jekyll_site(&[
+        ("_config.yml", "title: Heroes\npermalink: pretty\n"),
+        ("_posts/2025-08-20-sound.md", "---\ntitle: Sound\nbackground: assets/images/hero.png\n---\nListening.\n"),
+        ("about/team.md", "---\ntitle: Team\nbackground: assets/images/Our%20team.png\n---\nUs.\n"),
+        ("gone.md", "---\ntitle: Gone\nimage: assets/images/gone.jpg\n---\nA lost image.\n"),
+        ("course.md", "---\ntitle: Course\nbackground: Basic R knowledge required\n---\nA course.\n"),
+    ]);
+    let png = "tests/fixtures/jekyll-site/assets/images/gbif-logo.png";
+    fs::create_dir_all(site.path().join("assets/images")).unwrap();
+    fs::copy(png, site.path().join("assets/images/hero.png")).unwrap();
+    fs::copy(png, site.path().join("assets/images/Our team.png")).unwrap();
+    let (root, report) = import(site.path());
+
+    // The hosted-portal theme read `background` through `absolute_url`:
+    // from the site's root, wherever the page is.
+    let (sound_file, sound) = imported_page(root.path(), "Sound");
+    assert!(sound.contains("background: /assets/images/hero.png\n"), "{sound}");
+    let (_, team) = imported_page(root.path(), "Team");
+    assert!(team.contains("background: /assets/images/Our%20team.png\n"), "{team}");
+    // Not a file of the site: left as written, for the site's own layouts.
+    let (course_file, course) = imported_page(root.path(), "Course");
+    assert!(course.contains("background: Basic R knowledge required\n"), "{course}");
+    let (gone_file, gone) = imported_page(root.path(), "Gone");
+    assert!(gone.contains("image: assets/images/gone.jpg\n"), "{gone}");
+
+    // What was already broken is listed, card images included, so the
+    // first build succeeds.
+    assert!(report.contains(&format!("  {gone_file}: assets/images/gone.jpg\n")), "{report}");
+    assert!(report.contains(&format!("  {course_file}: Basic R knowledge required\n")), "{report}");
+    let (_, err) = build(root.path());
+    assert!(
+        err.contains("`image` names `assets/images/gone.jpg`, which the site does not publish")
+            && err.contains("(already broken when the site was imported)"),
+        "{err}"
+    );
+    assert!(!err.contains("`background` names `/assets"), "rooted heroes resolve: {err}");
+
+    // Each hero shows a file the site published (`%20` is a space).
+    let public = root.path().join("site/public");
+    for title in ["Sound", "Team"] {
+        let src = hero_src(&public, title);
+        let file = percent_encoding::percent_decode_str(src.trim_start_matches('/')).decode_utf8().unwrap();
+        assert!(public.join(file.as_ref()).is_file(), "{title}: hero {src} is published");
+    }
+
+    // An edit that breaks a hero that worked: an error, as always.
+    let sound_path = root.path().join("site").join(&sound_file);
+    fs::write(&sound_path, sound.replace("/assets/images/hero.png", "/assets/images/hreo.png")).unwrap();
+    let out = folio(&root.path().join("site"), &["build"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stderr(&out).contains("error: `background` names `/assets/images/hreo.png`, which the site does not publish"),
+        "{}",
+        stderr(&out)
+    );
+}

@@ -163,7 +163,11 @@ impl Build {
             }
         };
         let (search, published) = publish::publish(&site.with_pages(&pages.by_unit), search, &mut output, broken);
-        let (errors, published): (Vec<_>, Vec<_>) = published.into_iter().partition(Diagnostic::is_error);
+        // A card image listed as already broken is a warning, not an error
+        // that stops the build here.
+        let mut published = Diagnostics { items: published };
+        known_broken.apply(&mut published);
+        let (errors, published): (Vec<_>, Vec<_>) = published.items.into_iter().partition(Diagnostic::is_error);
         output_problems.extend(errors);
         timings.mark("search index, sitemap, feeds");
         if !output_problems.is_empty() {

@@ -25,7 +25,6 @@ use crate::urls;
 
 pub const NO_ABSOLUTE_BASE: &str = "no-absolute-base-url";
 pub const FEED_UNDATED: &str = "feed-undated";
-pub const CARD_IMAGE_MISSING: &str = "card-image-missing";
 
 /// What the rendered pages are to this step: by unit, what each holds, and
 /// where each is shown.
@@ -303,11 +302,13 @@ fn card_images(tree: &SiteTree, config: &SiteConfig, output: &SiteOutput, broken
         if urls::is_external(image.written) {
             continue;
         }
+        // Read as a browser reads the `<img src>` and `og:image` made of
+        // it: beside the page unless rooted, `%20` a space.
         let path = match image.written.strip_prefix('/') {
             Some(rooted) => rooted.to_string(),
-            None => format!("{}{}", tree.url(id).trim_start_matches('/'), image.written),
+            None => crate::links::resolve_relative(tree.url(id), image.written),
         };
-        if crate::links::served_file(&path, exists, &output.host).is_some() {
+        if crate::links::served_file(&urls::decode_path(&path), exists, &output.host).is_some() {
             continue;
         }
         let key = image.key.name();
@@ -330,7 +331,7 @@ fn card_images(tree: &SiteTree, config: &SiteConfig, output: &SiteOutput, broken
                     image.written
                 ),
             )
-            .code(CARD_IMAGE_MISSING)
+            .code(crate::links::CARD_IMAGE_MISSING)
             .at(location)
             .help("give the path of an image in `assets/` (`/assets/images/card.jpg`) or beside the page"),
         );

@@ -14,7 +14,7 @@ use crate::build::{self, BuildOptions};
 use crate::diagnostics::Error;
 use crate::import::jekyll::{JekyllReport, PageKind};
 use crate::known_broken::{self, Entry, KnownBroken};
-use crate::links::{self, BROKEN_ANCHOR, BROKEN_LINK};
+use crate::links;
 use crate::output::OutputContent;
 
 /// What the check of an imported site found.
@@ -86,14 +86,16 @@ pub fn after_jekyll_import(report: &JekyllReport) -> Result<ImportCheck, Error> 
     let mut check = ImportCheck { root: root.clone(), ..ImportCheck::default() };
     let mut seen = BTreeSet::new();
     for d in &site.diagnostics.items {
-        if !matches!(d.code, BROKEN_LINK | BROKEN_ANCHOR) {
+        if !known_broken::is_listable(d.code) {
             continue;
         }
         let (Some(location), Some(link)) = (d.location.as_deref(), known_broken::written_link(&d.message)) else {
             continue;
         };
         if seen.insert((location.file.clone(), link.to_string())) {
-            let why = d.message.split_once("`: ").map_or("", |(_, why)| why).to_string();
+            let why =
+                d.message.split_once("`: ").or_else(|| d.message.split_once("`, which ")).map_or("", |(_, why)| why);
+            let why = why.to_string();
             check.known_broken.entries.push(Entry { file: location.file.clone(), link: link.to_string(), why });
         }
     }

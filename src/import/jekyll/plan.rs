@@ -987,6 +987,7 @@ impl<'o> Planner<'o> {
             edits.push(Edit::Set("toc".into(), Value::Bool(true)));
         }
         edits.extend(text_edits(s));
+        edits.extend(self.rooted_image_edits(s));
         edits.extend(permalink_edits(s));
         if let Some(lang_ref) = translations.second_version(&merged) {
             // The theme's language switcher listed both; folio's versions
@@ -1008,6 +1009,30 @@ impl<'o> Planner<'o> {
             return String::new();
         }
         yaml_text
+    }
+
+    /// `background` and `image` as Jekyll's sites read them: the
+    /// hosted-portal theme and jekyll-seo-tag pass both through
+    /// `absolute_url`, so `assets/images/a.jpg` named the file at the
+    /// site's root from any page; folio reads a relative path as beside
+    /// the page. A relative path that names a file the Jekyll site
+    /// published is written rooted (`/assets/images/a.jpg`); any other
+    /// value (a site's own layout may read the key as text, or prefix a
+    /// folder of its own) is left as it is.
+    fn rooted_image_edits(&self, s: &Source) -> Vec<Edit> {
+        let mut edits = Vec::new();
+        for key in ["background", "image"] {
+            let Some(Value::String(written)) = s.front.get(key) else { continue };
+            let liquid = written.contains("{{") || written.contains("{%");
+            if written.is_empty() || written.starts_with('/') || crate::urls::is_external(written) || liquid {
+                continue;
+            }
+            let file = crate::urls::decode_path(written.split(['?', '#']).next().unwrap_or(written));
+            if self.statics.iter().any(|(rel, _)| *rel == file) {
+                edits.push(Edit::Set(key.into(), Value::String(format!("/{written}"))));
+            }
+        }
+        edits
     }
 
     /// `layout`: kept when folio has the template, else left out (and said).
