@@ -120,6 +120,14 @@ fn two_pages_claim_one_url() {
 }
 
 #[test]
+fn a_file_of_the_site_where_a_page_is_written() {
+    let (site, before) = site_with_previous_build();
+    site.write("content/good/index.html", "<p>a file of its own</p>\n");
+    let err = failing_build(&site, &before);
+    assert!(err.contains("content/good.md and") && err.contains("both write good/index.html"), "{err}");
+}
+
+#[test]
 fn unknown_key_in_site_yaml() {
     let (site, before) = site_with_previous_build();
     site.write("site.yaml", "title: Test site\nbase_ulr: https://example.org/\n");

@@ -2,13 +2,13 @@
 //! subsections, each with its URL, output file and place in its section's
 //! order.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::HashMap;
 use std::ops::Range;
 use std::path::{Path, PathBuf};
 
 use pulldown_cmark::{Event, Parser, Tag, TagEnd};
 use rayon::prelude::*;
-
+use rustc_hash::FxHashMap;
 use typed_index_collections::TiVec;
 
 pub use super::ids::{PageId, SectionId};
@@ -571,7 +571,10 @@ fn first_heading(body: &str) -> Option<(String, u8, Range<usize>)> {
 }
 
 fn check_unique_outputs(tree: &SiteTree, diagnostics: &mut Diagnostics) {
-    let mut claims: BTreeMap<&Path, Vec<&Document>> = BTreeMap::new();
+    // Hashed, then only the paths claimed twice put in order for the
+    // report: an ordered map compared every output path down a tree of
+    // them on the build's one thread.
+    let mut claims: FxHashMap<&Path, Vec<&Document>> = FxHashMap::default();
     let docs = tree
         .sections
         .iter()
@@ -581,7 +584,9 @@ fn check_unique_outputs(tree: &SiteTree, diagnostics: &mut Diagnostics) {
     for (output, doc) in docs {
         claims.entry(output).or_default().push(doc);
     }
-    for (output, docs) in claims {
+    let mut shared: Vec<(&Path, Vec<&Document>)> = claims.into_iter().filter(|(_, docs)| docs.len() > 1).collect();
+    shared.sort_unstable_by(|a, b| a.0.cmp(b.0));
+    for (output, docs) in shared {
         let [first, rest @ ..] = docs.as_slice() else { continue };
         for doc in rest {
             let location =

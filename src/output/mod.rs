@@ -10,9 +10,12 @@ pub mod search;
 pub mod sitemap;
 mod write;
 
+use std::collections::hash_map::Entry;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
+
+use rustc_hash::FxHashMap;
 
 pub use write::{check_output_dir, write_site, Staging, AUTHORED};
 
@@ -36,12 +39,22 @@ pub struct SiteOutput {
     /// Pages whose bytes are not kept, by path, with the input that made
     /// them: written to the staging folder while they rendered (`folio
     /// build`), so a large site does not sit in memory twice, or only
-    /// checked (`folio check`).
-    pub written: BTreeMap<PathBuf, PathBuf>,
+    /// checked (`folio check`). Hashed, not ordered: one is added per page
+    /// on the build's one thread after the pages render, and comparing
+    /// paths component by component down a tree of 10,000 was most of
+    /// that work; nothing lists them in order.
+    pub written: FxHashMap<PathBuf, PathBuf>,
     /// How the host answers URLs beyond the files (`implicit_html` and
     /// `app_routes` in site.yaml): links, anchors and `folio serve`
     /// resolve that way.
     pub host: crate::links::HostRules,
+}
+
+/// The error of two inputs writing one output path.
+fn claimed_twice(path: &Path, existing: &Path, origin: &Path) -> Diagnostic {
+    Diagnostic::error(format!("{} and {} both write {}", existing.display(), origin.display(), path.display()))
+        .at(Location::file(origin))
+        .help("rename or move one of them")
 }
 
 #[derive(Debug, Clone)]
@@ -62,23 +75,23 @@ impl SiteOutput {
 
     /// Records a page that is already in the staging folder.
     pub fn add_written(&mut self, path: PathBuf, origin: &Path) -> Result<(), Diagnostic> {
-        self.claim(&path, origin)?;
-        self.written.insert(path, origin.to_path_buf());
-        Ok(())
+        if let Some(file) = self.files.get(&path) {
+            return Err(claimed_twice(&path, &file.origin, origin));
+        }
+        match self.written.entry(path) {
+            Entry::Occupied(page) => Err(claimed_twice(page.key(), page.get(), origin)),
+            Entry::Vacant(place) => {
+                place.insert(origin.to_path_buf());
+                Ok(())
+            }
+        }
     }
 
     fn claim(&self, path: &Path, origin: &Path) -> Result<(), Diagnostic> {
         let existing = self.files.get(path).map(|f| &f.origin).or_else(|| self.written.get(path));
         match existing {
             None => Ok(()),
-            Some(existing) => Err(Diagnostic::error(format!(
-                "{} and {} both write {}",
-                existing.display(),
-                origin.display(),
-                path.display()
-            ))
-            .at(Location::file(origin))
-            .help("rename or move one of them")),
+            Some(existing) => Err(claimed_twice(path, existing, origin)),
         }
     }
 
@@ -87,7 +100,8 @@ impl SiteOutput {
         self.files.contains_key(path) || self.written.contains_key(path)
     }
 
-    /// Every path of the site, in order.
+    /// Every path of the site: the files held, in order, then the pages
+    /// written, in no order.
     pub fn paths(&self) -> impl Iterator<Item = &Path> {
         self.files.keys().chain(self.written.keys()).map(PathBuf::as_path)
     }
