@@ -369,8 +369,6 @@ fn render_pages(
     folded: Option<&Mutex<FoldedIndex>>,
     output: &mut SiteOutput,
 ) -> (Pages, Vec<Diagnostic>) {
-    let mut pages = Pages::default();
-    let mut problems = Vec::new();
     // Each page's HTML exists only from here until it is written.
     let rendered: Vec<Result<Out, Diagnostic>> = units
         .par_iter()
@@ -388,9 +386,8 @@ fn render_pages(
             })
         })
         .collect();
-    for (&unit, result) in units.iter().zip(rendered) {
-        let (path, origin) = renderer.target(unit);
-        problems.extend(result.and_then(|out| pages.add(output, unit, path, origin, out)).err());
-    }
-    (pages, problems)
+    Pages::from_rendered(
+        output,
+        units.iter().zip(rendered).map(|(&unit, result)| (unit, renderer.target(unit), result)),
+    )
 }

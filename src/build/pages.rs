@@ -22,23 +22,36 @@ pub(crate) struct Pages {
 }
 
 impl Pages {
-    /// Adds a page the build rendered to `output` at `path` (an error when
-    /// another file claims it).
-    pub fn add(
-        &mut self,
+    /// The pages a build rendered, in the order of their units, each
+    /// added to `output` at its path (an error for each that another file
+    /// claims, and for each that failed to render). The maps are built
+    /// from the whole list at once: a sort finds the runs the units (all
+    /// in order) and their paths (in order within a section) come in,
+    /// where inserting one page at a time compared its path down the
+    /// whole map, on the build's one thread.
+    pub fn from_rendered<'p>(
         output: &mut SiteOutput,
-        unit: Unit,
-        path: &Path,
-        origin: &Path,
-        out: Out,
-    ) -> Result<(), Diagnostic> {
-        let added = match &out.bytes {
-            Some(bytes) => output.add(path.to_path_buf(), OutputContent::Rendered(Arc::clone(bytes)), origin),
-            None => output.add_written(path.to_path_buf(), origin),
-        };
-        self.scans.insert(path.to_path_buf(), Arc::clone(&out.scan));
-        self.by_unit.insert(unit, out);
-        added
+        rendered: impl Iterator<Item = (Unit, (&'p Path, &'p Path), Result<Out, Diagnostic>)>,
+    ) -> (Pages, Vec<Diagnostic>) {
+        let mut problems = Vec::new();
+        let (mut by_unit, mut scans) = (Vec::new(), Vec::new());
+        for (unit, (path, origin), result) in rendered {
+            let out = match result {
+                Ok(out) => out,
+                Err(problem) => {
+                    problems.push(problem);
+                    continue;
+                }
+            };
+            let added = match &out.bytes {
+                Some(bytes) => output.add(path.to_path_buf(), OutputContent::Rendered(Arc::clone(bytes)), origin),
+                None => output.add_written(path.to_path_buf(), origin),
+            };
+            problems.extend(added.err());
+            scans.push((path.to_path_buf(), Arc::clone(&out.scan)));
+            by_unit.push((unit, out));
+        }
+        (Pages { by_unit: by_unit.into_iter().collect(), scans: scans.into_iter().collect() }, problems)
     }
 
     /// Puts a page rendered anew (kept in memory) in place of the one at
