@@ -6,6 +6,7 @@
 mod common;
 
 use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
 
 use common::{attr, select, stderr, text, Site};
 
@@ -562,4 +563,35 @@ fn search_false_in_site_yaml_turns_search_off() {
     let html = site.html("a/index.html");
     assert!(select(&html, "form[role=search]").is_empty());
     assert!(select(&html, "script[src$='search.js']").is_empty());
+}
+
+#[test]
+fn folio_build_writes_the_search_index_that_a_kept_index_makes() {
+    // `folio build` writes each file of its index as soon as it is made and
+    // lets it go; `folio serve` keeps the index and its files in memory.
+    let site = Site::bundled();
+    let outs = tempfile::tempdir().unwrap();
+    let out = outs.path().join("public");
+    let options = folio::BuildOptions { output: Some(out.clone()), ..folio::BuildOptions::new(site.root()) };
+    folio::build(&options).expect("the bundled site builds");
+    let kept = folio::render_site(&folio::BuildOptions::new(site.root())).expect("the bundled site renders");
+    let kept: Vec<(PathBuf, Vec<u8>)> = kept
+        .output
+        .files
+        .iter()
+        .filter(|(path, _)| path.starts_with(folio::output::search::DIR))
+        .map(|(path, file)| match &file.content {
+            folio::output::OutputContent::Rendered(bytes) => (path.clone(), bytes.to_vec()),
+            other => panic!("{} is copied: {other:?}", path.display()),
+        })
+        .collect();
+    let written = common::snapshot(&out.join(folio::output::search::DIR));
+    let written: Vec<(PathBuf, Vec<u8>)> =
+        written.into_iter().map(|(path, bytes)| (Path::new(folio::output::search::DIR).join(path), bytes)).collect();
+    assert!(kept.len() > 3, "the bundled site's index has its files: {kept:?}");
+    assert_eq!(written.iter().map(|(p, _)| p).collect::<Vec<_>>(), kept.iter().map(|(p, _)| p).collect::<Vec<_>>());
+    for ((path, bytes), (_, kept_bytes)) in written.iter().zip(&kept) {
+        assert!(bytes == kept_bytes, "{} differs from the kept index's", path.display());
+        serde_json::from_slice::<serde_json::Value>(bytes).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    }
 }

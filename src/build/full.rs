@@ -162,7 +162,8 @@ impl Build {
                 publish::Search::Once(folded, listed.collect())
             }
         };
-        let (search, published) = publish::publish(&site.with_pages(&pages.by_unit), search, &mut output, broken);
+        let (search, published) =
+            publish::publish(&site.with_pages(&pages.by_unit), search, &mut output, staging.as_ref(), broken);
         // A card image listed as already broken is a warning, not an error
         // that stops the build here.
         let mut published = Diagnostics { items: published };

@@ -17,7 +17,7 @@ use crate::languages::{LangId, Languages, DEFAULT};
 use crate::output::feed::{self, Feed, FeedEntry};
 use crate::output::search::{FoldedIndex, Listing, SearchIndex, SearchPage};
 use crate::output::sitemap::{self, SitemapEntry};
-use crate::output::{redirect, OutputContent, SiteOutput};
+use crate::output::{redirect, OutputContent, SiteOutput, Staging};
 use crate::render::filters::absolute_url;
 use crate::render::programme::Programmes;
 use crate::render::{social, GENERATOR};
@@ -141,6 +141,26 @@ pub(crate) fn put_site_files(output: &mut SiteOutput, files: Vec<(String, Option
     }
 }
 
+/// Puts a file made from the whole site in `output` as site.yaml's, as
+/// [`put_site_files`] does, but as written: to `staging` at once (`folio
+/// build`), or not at all (`folio check`), its bytes let go either way.
+/// Only its path is needed after this step (by the link checks), and the
+/// search index's files are about 130 MB at 100,000 pages, which would
+/// otherwise be held through the link checks, the build's peak.
+fn put_written(output: &mut SiteOutput, staging: Option<&Staging>, path: String, text: String) -> Option<Diagnostic> {
+    let path = PathBuf::from(path);
+    if let Some(staging) = staging {
+        if let Err(e) = staging.write_bytes(&path, text.as_bytes()) {
+            let problem = Diagnostic::error(format!("cannot write {}: {e}", path.display()));
+            return Some(problem.at(Location::file(Path::new(CONFIG_FILE))));
+        }
+    }
+    // What site.yaml makes replaces a file of the site at its path.
+    output.files.remove(&path);
+    output.written.insert(path, PathBuf::from(CONFIG_FILE));
+    None
+}
+
 /// What the search index is made of, and whether it is kept.
 pub(crate) enum Search {
     Off,
@@ -151,12 +171,14 @@ pub(crate) enum Search {
     Once(FoldedIndex, Vec<(u32, Listing)>),
 }
 
-/// Writes everything of this step into `output`; returns the search index
-/// (when it is kept) and the problems.
+/// Writes everything of this step into `output` (an index written once
+/// goes to `staging` at once, see [`put_written`]); returns the search
+/// index (when it is kept) and the problems.
 pub(crate) fn publish(
     rendered: &Rendered<'_>,
     search: Search,
     output: &mut SiteOutput,
+    staging: Option<&Staging>,
     broken: Severity,
 ) -> (Option<SearchIndex>, Vec<Diagnostic>) {
     let (tree, config) = (rendered.tree, rendered.config);
@@ -165,7 +187,7 @@ pub(crate) fn publish(
         Search::Off => None,
         Search::Kept(pages) => Some(SearchIndex::new(pages)),
         Search::Once(folded, listings) => {
-            folded.write(listings, |path, text| put_site_files(output, vec![(path, Some(text))]));
+            folded.write(listings, |path, text| problems.extend(put_written(output, staging, path, text)));
             None
         }
     };
