@@ -450,20 +450,20 @@ impl FoldedIndex {
     /// by their keys, in the order a kept index is given its pages (the
     /// order of pages with the same URL); a page not listed is left out.
     /// Each term's pages are let go once they are in their shard.
-    pub fn write(self, listings: Vec<(u32, Listing)>, mut put: impl FnMut(String, String)) {
+    pub fn write(self, mut listings: Vec<(u32, Listing)>, mut put: impl FnMut(String, String)) {
         let FoldedIndex { numbers, mut lists, pages } = self;
-        let mut by_lang: BTreeMap<String, Vec<(u32, Listing)>> = BTreeMap::new();
-        for (key, listing) in listings {
-            by_lang.entry(listing.lang.clone()).or_default().push((key, listing));
-        }
         let place: HashMap<u32, usize> = pages.iter().enumerate().map(|(place, &(key, _))| (key, place)).collect();
-        // Each page folded in: its language (a place in `by_lang`) and its
-        // number there, by URL, as a kept index numbers them.
+        listings.retain(|(key, _)| place.contains_key(key));
+        // By language, then URL, sorted where they are rather than grouped
+        // into a copy (a listing per page: 100,000 at the build's peak); the
+        // sort is stable, so pages with the same URL keep their order.
+        listings.sort_by(|(_, a), (_, b)| (&a.lang, &a.url).cmp(&(&b.lang, &b.url)));
+        // Each page folded in: its language (a place in `languages`) and
+        // its number there, by URL, as a kept index numbers them.
         let mut numbered: Vec<Option<(usize, u32)>> = vec![None; pages.len()];
         let mut languages: Vec<(String, Option<Stemmer>, Shard)> = Vec::new();
-        for (l, (lang, mut listed)) in by_lang.into_iter().enumerate() {
-            listed.retain(|(key, _)| place.contains_key(key));
-            listed.sort_by(|(_, a), (_, b)| a.url.cmp(&b.url));
+        for (l, listed) in listings.chunk_by(|(_, a), (_, b)| a.lang == b.lang).enumerate() {
+            let lang = listed[0].1.lang.clone();
             for (n, (key, _)) in listed.iter().enumerate() {
                 numbered[place[key]] = Some((l, n as u32));
             }
@@ -476,6 +476,7 @@ impl FoldedIndex {
             let stemmer = stemmer(&lang);
             languages.push((lang, stemmer, Vec::new()));
         }
+        drop((listings, place));
         let mut terms: Vec<(Box<str>, u32)> = numbers.into_iter().collect();
         terms.sort_unstable();
         let mut postings: Vec<Vec<u32>> = vec![Vec::new(); languages.len()];
