@@ -29,23 +29,31 @@ fn main() {
     fs::write(out.join("embedded_theme.rs"), code).expect("OUT_DIR is writable");
 
     let version = env::var("CARGO_PKG_VERSION").expect("cargo sets CARGO_PKG_VERSION");
-    let commit = Command::new("git")
-        .args(["rev-parse", "--short=10", "HEAD"])
-        .current_dir(&manifest)
-        .output()
-        .ok()
-        .filter(|o| o.status.success())
-        .map(|o| String::from_utf8_lossy(&o.stdout).trim().to_string());
+    let commit = git(&manifest, &["rev-parse", "--short=10", "HEAD"]);
     let stamp = match commit {
-        Some(commit) if !commit.is_empty() => format!("{version} ({commit})"),
-        _ => version,
+        Some(commit) => format!("{version} ({commit})"),
+        None => version,
     };
     println!("cargo:rustc-env=FOLIO_VERSION_STAMP={stamp}");
-    for git_file in [".git/HEAD", ".git/refs/heads"] {
-        if manifest.join(git_file).exists() {
-            println!("cargo:rerun-if-changed={git_file}");
+    // Stamp again when the commit moves: HEAD, the branch it names and the
+    // packed refs, wherever git keeps them (a worktree's `.git` is a file).
+    let branch = git(&manifest, &["symbolic-ref", "-q", "HEAD"]);
+    let watched = ["HEAD", "packed-refs"].into_iter().map(str::to_string).chain(branch);
+    for name in watched {
+        let Some(path) = git(&manifest, &["rev-parse", "--path-format=absolute", "--git-path", &name]) else {
+            continue;
+        };
+        if Path::new(&path).exists() {
+            println!("cargo:rerun-if-changed={path}");
         }
     }
+}
+
+/// What a git command prints, trimmed; `None` outside a repository or
+/// without git.
+fn git(dir: &Path, args: &[&str]) -> Option<String> {
+    let output = Command::new("git").args(args).current_dir(dir).output().ok().filter(|o| o.status.success())?;
+    Some(String::from_utf8_lossy(&output.stdout).trim().to_string()).filter(|s| !s.is_empty())
 }
 
 fn collect(dir: &Path, files: &mut Vec<PathBuf>) {
