@@ -49,7 +49,7 @@ enum Command {
         /// Where to write the site [default: `output_dir` in site.yaml, else public/ in the site's folder].
         #[arg(long, short, value_name = "DIR")]
         output: Option<PathBuf>,
-        /// Prints the time spent in each stage (load, Markdown, templates, links, write).
+        /// Prints the time, CPU time and peak memory of each stage (load, Markdown, templates, links, write).
         #[arg(long)]
         timings: bool,
         #[command(flatten)]
@@ -268,7 +268,11 @@ fn build(options: &folio::BuildOptions, timings: bool) -> ExitCode {
                         Some(bytes) => format!("  peak {:>5} MiB", bytes >> 20),
                         None => String::new(),
                     };
-                    println!("{:>22}  {:>8.1} ms{peak}", stage.name, stage.took.as_secs_f64() * 1000.0);
+                    let cpu = match stage.cpu {
+                        Some(cpu) => format!("  cpu {:>8.1} ms", cpu.as_secs_f64() * 1000.0),
+                        None => String::new(),
+                    };
+                    println!("{:>22}  {:>8.1} ms{cpu}{peak}", stage.name, stage.took.as_secs_f64() * 1000.0);
                 }
             }
             let counts = site.image_counts;

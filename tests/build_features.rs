@@ -240,12 +240,12 @@ fn toc_and_extra_are_also_top_level_template_variables() {
 }
 
 #[test]
-fn timings_name_each_stage_with_its_time_and_the_peak_memory_so_far() {
+fn timings_name_each_stage_with_its_time_cpu_time_and_the_peak_memory_so_far() {
     let site = Site::new();
     home(&site).write("content/a.md", "# A\n\n```rust\nfn main() {}\n```\n");
     let out = stdout(&site.build(&["--timings"]));
     let stages = ["config and templates", "load", "tree and index", "markdown", "templates", "links"];
-    let mut peaks = Vec::new();
+    let (mut peaks, mut cpu_total) = (Vec::new(), 0.0);
     for stage in stages.iter().chain(&["write the rest, swap"]) {
         let line = out.lines().find(|l| l.trim_start().starts_with(&format!("{stage}  "))).unwrap_or_else(|| {
             panic!("no line for `{stage}` in:\n{out}");
@@ -253,12 +253,17 @@ fn timings_name_each_stage_with_its_time_and_the_peak_memory_so_far() {
         let fields: Vec<&str> = line[line.find(stage).unwrap() + stage.len()..].split_whitespace().collect();
         assert!(fields[0].parse::<f64>().is_ok() && fields[1] == "ms", "{line}");
         if cfg!(target_os = "linux") {
-            assert_eq!((fields[2], fields[4]), ("peak", "MiB"), "{line}");
-            peaks.push(fields[3].parse::<u64>().expect("MiB"));
+            assert_eq!((fields[2], fields[4], fields[5], fields[7]), ("cpu", "ms", "peak", "MiB"), "{line}");
+            let cpu = fields[3].parse::<f64>().expect("CPU ms");
+            assert!(cpu >= 0.0, "{line}");
+            cpu_total += cpu;
+            peaks.push(fields[6].parse::<u64>().expect("MiB"));
         }
     }
-    // The peak so far can only grow, and a process holds at least a MiB.
+    // The peak so far can only grow, and a process holds at least a MiB;
+    // loading the highlighter alone takes CPU time.
     assert!(peaks.windows(2).all(|w| w[0] <= w[1]) && peaks.iter().all(|&p| p >= 1), "{peaks:?}");
+    assert!(!cfg!(target_os = "linux") || cpu_total > 0.0, "{out}");
     assert!(out.lines().last().unwrap().starts_with("Built 1 page"), "{out}");
 }
 
