@@ -667,6 +667,7 @@ impl State {
                 inputs: build.render_inputs(),
                 values: values.unwrap_or(build.values()),
                 markdown: &markdown,
+                held: None,
                 templates: &new.templates,
             };
             units.extend(

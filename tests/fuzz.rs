@@ -297,7 +297,7 @@ fn check_markdown(input: &[u8]) -> Result<(), String> {
     let file = Path::new("page.md");
     let source = SourceText { file, text: &text };
     let mut links = LinkResolver::new(&index, file, source, "/page/", "/", Severity::Error);
-    let options = RenderOptions { base_path: "/", highlighter: &highlighter, html: true, images: None };
+    let options = RenderOptions { base_path: "/", highlighter: &highlighter, html: true, report: false, images: None };
     let rendered = markdown::render(&text, options, &mut links, &|offset| Place::Offset(offset));
     // Ids folio makes are unique; one an author wrote twice (`{#id}`) is
     // the author's to fix, and `folio check` reports it.

@@ -10,8 +10,8 @@ use super::link_check::check_menu;
 use super::pages::Pages;
 use super::static_files::add_static_files;
 use super::{
-    fail, ids_of, load_templates, one, output_dir, publish, Backlinks, Build, BuildOptions, Checker, LinksPass,
-    MarkdownStage, Out, PageBytes, Renderer, Reuse, Timings, Unit,
+    fail, ids_of, load_templates, one, output_dir, publish, Backlinks, Build, BuildOptions, Checker, HoldBudget,
+    LinksPass, MarkdownStage, Out, PageBytes, Renderer, Reuse, Timings, Unit,
 };
 use crate::config::{self, SiteConfig};
 use crate::content::{self, DocId, PerDoc, SiteTree};
@@ -87,20 +87,27 @@ impl Build {
             base_path: config.base_path(),
             highlighter: &highlighter,
             html: true,
+            report: false,
             images: Some(&images),
         };
         // `folio serve` keeps the texts to rebuild from them.
         let released = page_bytes != PageBytes::Kept && source_bytes > options.sources_held_up_to;
-        let (links, links_passes_run) = if released {
-            links_releasing(&mut tree, &index, md_options, broken, root)
+        // A site too large to hold its sources holds no HTML either: a
+        // budget would spare a few per cent of its pages a second pass, and
+        // its peak memory has nothing to spare.
+        let (links, held, links_passes_run) = if released {
+            let (links, run) = links_releasing(&mut tree, &index, md_options, broken, root);
+            (links, None, run)
         } else {
             let markdown = MarkdownStage { tree: &tree, index: &index, options: md_options, broken };
             let previous = reuse.previous;
-            markdown.all_links(
+            let (links, held, run) = markdown.all_links(
                 previous
                     .filter(|p| p.index == index && p.config.base_path() == config.base_path() && p.broken == broken),
                 reuse.changed,
-            )
+                &HoldBudget::new(options.html_held_up_to),
+            );
+            (links, Some(held), run)
         };
         for pass in links.values() {
             diagnostics.extend(pass.diagnostics.iter().cloned());
@@ -120,7 +127,8 @@ impl Build {
         };
         let markdown = MarkdownStage { tree: &tree, index: &index, options: md_options, broken };
         let values = SiteValues::new(&inputs, &markdown);
-        let renderer = Renderer { inputs, values: &values, markdown: &markdown, templates: &templates };
+        let renderer =
+            Renderer { inputs, values: &values, markdown: &markdown, held: held.as_ref(), templates: &templates };
         let mut output = SiteOutput { host: links::HostRules::of(&config), ..SiteOutput::default() };
         // A theme page (404, search) gives way to a file of the site at its place.
         let copied: HashSet<PathBuf> = theme

@@ -1,10 +1,12 @@
-//! Each document's Markdown: once for its links (all of them are needed
-//! before any template runs), once for its HTML right before its template.
+//! Each document's Markdown: its links (all of them are needed before any
+//! template runs) and its HTML, in one pass while the build's budget for
+//! held HTML lasts, else in two: the second right before its template.
 
 use std::borrow::Cow;
 use std::collections::HashMap;
 use std::path::Path;
-use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex, PoisonError};
 
 use super::Build;
 use crate::content::{self, DocId, PerDoc, SiteTree};
@@ -105,10 +107,65 @@ fn field_locator<'a>(text: &'a str, value: &'a str, key: Location) -> impl Fn(us
     }
 }
 
-/// Renders any page's or section's Markdown. It runs twice per document:
-/// once for the links only (all of them are needed before any template,
-/// for backlinks and checks), and once for the HTML, right before the page's
-/// template, so that the site's HTML is never all in memory at once.
+/// What a run over a document's Markdown is for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Pass {
+    /// Its links and its problems; no HTML.
+    Links,
+    /// Its HTML, for its template; its links pass reported its problems.
+    Html,
+    /// Both at once: a links pass whose HTML is held for the template.
+    LinksAndHtml,
+}
+
+/// A body the links pass rendered, with the image copies it used, held
+/// until its page's template takes it.
+pub(crate) struct HeldBody {
+    pub body: Rendered,
+    pub images: Vec<crate::images::Used>,
+}
+
+/// The bodies the links pass rendered as well as read for links, while
+/// they fitted in the build's budget (`BuildOptions::html_held_up_to`):
+/// each page whose body is here skips the second Markdown pass, and gives
+/// the memory back once its template has taken it.
+pub(crate) struct HeldBodies {
+    bodies: PerDoc<Mutex<Option<Box<HeldBody>>>>,
+}
+
+impl HeldBodies {
+    /// The body held for `id`, taken (the next call gets `None`).
+    pub fn take(&self, id: DocId) -> Option<Box<HeldBody>> {
+        self.bodies[id].lock().unwrap_or_else(PoisonError::into_inner).take()
+    }
+}
+
+/// The bytes of rendered HTML the links pass may still hold: it renders a
+/// document's HTML while any are left, and each body held spends its size.
+/// Checked before and spent after rendering, so each thread may go over by
+/// one body.
+pub(crate) struct HoldBudget(AtomicUsize);
+
+impl HoldBudget {
+    pub fn new(bytes: usize) -> HoldBudget {
+        HoldBudget(AtomicUsize::new(bytes))
+    }
+
+    fn open(&self) -> bool {
+        self.0.load(Ordering::Relaxed) > 0
+    }
+
+    fn spend(&self, bytes: usize) {
+        let _ = self.0.fetch_update(Ordering::Relaxed, Ordering::Relaxed, |left| Some(left.saturating_sub(bytes)));
+    }
+}
+
+/// Renders any page's or section's Markdown. A document's links are needed
+/// before any template runs (for backlinks and checks), its HTML right
+/// before its own template: the links pass renders the HTML too and holds
+/// it while the build's budget lasts, and past it reads the links only, the
+/// HTML being rendered again right before the page's template, so that a
+/// large site's HTML is never all in memory at once.
 pub(crate) struct MarkdownStage<'a> {
     pub tree: &'a SiteTree,
     pub index: &'a SiteIndex,
@@ -117,8 +174,8 @@ pub(crate) struct MarkdownStage<'a> {
 }
 
 impl MarkdownStage<'_> {
-    /// A document's Markdown: its links and, with `html`, its HTML.
-    pub fn doc(&self, id: DocId, html: bool) -> DocMarkdown {
+    /// A document's Markdown: its links and, unless a links pass only, its HTML.
+    pub fn doc(&self, id: DocId, pass: Pass) -> DocMarkdown {
         let tree = self.tree;
         let doc = tree.document(id);
         let text = match doc.text() {
@@ -130,7 +187,7 @@ impl MarkdownStage<'_> {
             DocId::Section(_) => Cow::Borrowed(doc.body_in(&text)),
         };
         let programme = tree.programme_of(tree.section_of(id));
-        self.render(doc, &text, &body, tree.url(id), tree.lang_of(id), programme, html)
+        self.render(doc, &text, &body, tree.url(id), tree.lang_of(id), programme, pass)
     }
 
     #[allow(clippy::too_many_arguments)]
@@ -142,9 +199,9 @@ impl MarkdownStage<'_> {
         url: &str,
         lang: LangId,
         programme: Option<content::SectionId>,
-        html: bool,
+        pass: Pass,
     ) -> DocMarkdown {
-        let options = RenderOptions { html, ..self.options };
+        let options = RenderOptions { html: pass != Pass::Links, report: pass != Pass::Html, ..self.options };
         let source = links::SourceText { file: &doc.source, text };
         let mut resolver = LinkResolver::new(self.index, &doc.rel, source, url, options.base_path, self.broken);
         resolver.lang = lang;
@@ -175,7 +232,22 @@ impl MarkdownStage<'_> {
 
     /// A document's links pass.
     pub fn links_pass(&self, id: DocId) -> LinksPass {
-        LinksPass::new(self.doc(id, false), self.tree.url(id))
+        LinksPass::new(self.doc(id, Pass::Links), self.tree.url(id))
+    }
+
+    /// A document's links pass, with its HTML while `budget` lasts (never
+    /// for a section that is not written).
+    pub fn links_pass_holding(&self, id: DocId, budget: &HoldBudget) -> (LinksPass, Option<Box<HeldBody>>) {
+        let written = !matches!(id, DocId::Section(s) if self.tree.sections[s].hidden);
+        if !(written && budget.open()) {
+            return (self.links_pass(id), None);
+        }
+        let (mut md, images) = crate::images::collecting(|| self.doc(id, Pass::LinksAndHtml));
+        let mut body = std::mem::take(&mut md.body);
+        // Rendered into a buffer sized for the worst case; held at its length.
+        body.html.shrink_to_fit();
+        budget.spend(body.heap_bytes());
+        (LinksPass::new(md, self.tree.url(id)), Some(Box::new(HeldBody { body, images })))
     }
 
     /// The links pass of every document, and how many of them ran (the
@@ -187,7 +259,8 @@ impl MarkdownStage<'_> {
         &self,
         previous: Option<&Build>,
         changed: &(dyn Fn(&Path) -> bool + Sync),
-    ) -> (PerDoc<Arc<LinksPass>>, usize) {
+        budget: &HoldBudget,
+    ) -> (PerDoc<Arc<LinksPass>>, HeldBodies, usize) {
         let tree = self.tree;
         // A path names the same kind of document in both trees
         // (`_index.md` is always a section).
@@ -210,11 +283,15 @@ impl MarkdownStage<'_> {
             (same && images_same).then(|| Arc::clone(pass))
         };
         let passes = tree.per_doc(|id| match kept(id) {
-            Some(pass) => (pass, false),
-            None => (Arc::new(self.links_pass(id)), true),
+            Some(pass) => (pass, None, false),
+            None => {
+                let (pass, held) = self.links_pass_holding(id, budget);
+                (Arc::new(pass), held, true)
+            }
         });
-        let run = passes.values().filter(|(_, ran)| *ran).count();
-        (passes.map(|(pass, _)| pass), run)
+        let run = passes.values().filter(|(_, _, ran)| *ran).count();
+        let (passes, held) = passes.split(|(pass, held, _)| (pass, Mutex::new(held)));
+        (passes, HeldBodies { bodies: held }, run)
     }
 }
 
@@ -252,7 +329,7 @@ fn hero(
     match library.picture(&path, &source, options.base_path, "100vw", Some(&portrait), focus) {
         Ok(picture) => options.html.then_some(picture),
         Err(error) => {
-            if !options.html {
+            if options.report {
                 let d = markdown::images::bad_image(library, written, &source, &error);
                 resolver.diagnostics.push(d.at(location));
             }
@@ -268,7 +345,7 @@ fn hero_focus(doc: &content::Document, options: RenderOptions<'_>, resolver: &mu
     match Focus::parse(written) {
         Ok(focus) => focus,
         Err(why) => {
-            if !options.html {
+            if options.report {
                 resolver.diagnostics.push(
                     Diagnostic::error(format!("`background_focus: {written}` is not a focal point: {why}"))
                         .code(BAD_FOCUS)
@@ -287,6 +364,6 @@ fn hero_focus(doc: &content::Document, options: RenderOptions<'_>, resolver: &mu
 
 impl render::programme::Bodies for MarkdownStage<'_> {
     fn body(&self, id: DocId) -> Rendered {
-        self.doc(id, true).body
+        self.doc(id, Pass::Html).body
     }
 }

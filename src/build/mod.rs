@@ -44,7 +44,7 @@ use crate::yaml;
 
 pub(crate) use backlinks::{Backlinks, ReverseIndex};
 pub(crate) use link_check::Checker;
-pub(crate) use markdown_stage::{LinksPass, MarkdownStage};
+pub(crate) use markdown_stage::{HeldBodies, HoldBudget, LinksPass, MarkdownStage, Pass};
 pub(crate) use pages::{Pages, Renderer};
 pub(crate) use update::NewTemplates;
 
@@ -70,6 +70,10 @@ pub struct BuildOptions {
     /// again for its page (the cost of one more read, for 800 MB less
     /// memory at 100,000 pages).
     pub sources_held_up_to: usize,
+    /// Bytes of pages' HTML the links pass may render and hold for the
+    /// templates, sparing those pages a second Markdown pass; the pages
+    /// past it are rendered again right before their templates.
+    pub html_held_up_to: usize,
 }
 
 impl BuildOptions {
@@ -84,9 +88,15 @@ impl BuildOptions {
             strict_links: None,
             images: true,
             sources_held_up_to: 256 << 20,
+            html_held_up_to: HTML_HELD_UP_TO,
         }
     }
 }
+
+/// The pages' HTML the links pass holds for the templates by default:
+/// every page of a site of a few thousand pages, the first ones of a larger
+/// site (see ARCHITECTURE.md, "Markdown runs once while the budget lasts").
+pub const HTML_HELD_UP_TO: usize = 32 << 20;
 
 /// The whole site in memory, before anything is written.
 #[derive(Debug)]

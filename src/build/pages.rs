@@ -4,7 +4,7 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use super::{MarkdownStage, Out, Unit};
+use super::{HeldBodies, MarkdownStage, Out, Pass, Unit};
 use crate::content::{self, DocId};
 use crate::diagnostics::{Diagnostic, Location};
 use crate::html_scan;
@@ -77,6 +77,8 @@ pub(crate) struct Renderer<'a> {
     pub inputs: RenderInputs<'a>,
     pub values: &'a SiteValues,
     pub markdown: &'a MarkdownStage<'a>,
+    /// Bodies the links pass rendered, each taken by its page.
+    pub held: Option<&'a HeldBodies>,
     pub templates: &'a Templates,
 }
 
@@ -148,15 +150,25 @@ impl Renderer<'_> {
     pub fn render(&self, unit: Unit) -> Result<String, Diagnostic> {
         let (inputs, values, tree) = (&self.inputs, self.values, self.inputs.tree);
         let template = self.template(unit)?;
-        let markdown;
+        let body;
         let (context, body_len) = match unit {
             Unit::Doc(id) => {
-                markdown = self.markdown.doc(id, true);
-                // A file read again for this pass that is not what the build read first.
-                if let Some(changed) = markdown.diagnostics.iter().find(|d| d.code == content::SOURCE_CHANGED) {
-                    return Err(changed.clone());
-                }
-                (render::doc_context(inputs, values, id, &markdown.body), markdown.body.html.len())
+                body = match self.held.and_then(|held| held.take(id)) {
+                    Some(held) => {
+                        // As if rendered here: the copies its pictures use.
+                        crate::images::record(held.images);
+                        held.body
+                    }
+                    None => {
+                        let markdown = self.markdown.doc(id, Pass::Html);
+                        // A file read again for this pass that is not what the build read first.
+                        if let Some(changed) = markdown.diagnostics.iter().find(|d| d.code == content::SOURCE_CHANGED) {
+                            return Err(changed.clone());
+                        }
+                        markdown.body
+                    }
+                };
+                (render::doc_context(inputs, values, id, &body), body.html.len())
             }
             Unit::Generated(id) => {
                 let part = &values.programmes.generated[id];

@@ -90,6 +90,7 @@ impl Build {
             base_path: self.config.base_path(),
             highlighter: &self.highlighter,
             html: true,
+            report: false,
             images: Some(&self.images),
         };
         MarkdownStage { tree: &self.tree, index: &self.index, options, broken: self.broken }
@@ -179,6 +180,7 @@ impl Build {
             inputs: self.render_inputs(),
             values: values.unwrap_or(&self.values),
             markdown: &markdown,
+            held: None,
             templates: templates.unwrap_or(&self.templates),
         };
         units.par_iter().map(|&unit| renderer.render_out(unit, None)).collect()

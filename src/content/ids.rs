@@ -83,6 +83,13 @@ impl<T> PerDoc<T> {
         }
     }
 
+    /// The two values `f` makes of each value, in two lists.
+    pub fn split<A, B>(self, mut f: impl FnMut(T) -> (A, B)) -> (PerDoc<A>, PerDoc<B>) {
+        let (sections_a, sections_b) = self.sections.into_iter().map(&mut f).unzip();
+        let (pages_a, pages_b) = self.pages.into_iter().map(f).unzip();
+        (PerDoc { sections: sections_a, pages: pages_a }, PerDoc { sections: sections_b, pages: pages_b })
+    }
+
     /// The value `f` makes of each value, keeping these.
     pub fn map_ref<U>(&self, mut f: impl FnMut(&T) -> U) -> PerDoc<U> {
         PerDoc { sections: self.sections.iter().map(&mut f).collect(), pages: self.pages.iter().map(f).collect() }

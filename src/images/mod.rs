@@ -460,7 +460,8 @@ pub fn collecting<T>(render: impl FnOnce() -> T) -> (T, Vec<Used>) {
     (value, used)
 }
 
-fn record(used: impl IntoIterator<Item = Used>) {
+/// Adds `used` to what the page being rendered on this thread uses.
+pub(crate) fn record(used: impl IntoIterator<Item = Used>) {
     USED.with(|u| {
         if let Some(list) = u.borrow_mut().as_mut() {
             list.extend(used);

@@ -40,7 +40,7 @@ pub(super) fn picture(
         source: source.clone(),
     });
     let (Some(library), Some(source), Some(path)) = (library, source, path) else { return Err(url) };
-    if !opts.html {
+    if opts.report {
         if let Some(why) = library.misnamed(&source) {
             links.diagnostics.push(
                 Diagnostic::warning(format!("image `{}`: {why}", image.dest))
@@ -59,7 +59,7 @@ pub(super) fn picture(
             })
         }
         Err(error) => {
-            if !opts.html {
+            if opts.report {
                 let location = links.location_of(image.place.clone());
                 links.diagnostics.push(bad_image(library, image.dest, &source, &error).at(location));
             }

@@ -32,6 +32,9 @@ pub struct RenderOptions<'a> {
     /// `false` for a pass that only resolves links: no HTML is written and
     /// no code is highlighted.
     pub html: bool,
+    /// Report problems with images (the links pass does; the HTML pass of
+    /// a page whose links pass reported them does not).
+    pub report: bool,
     /// The site's images; without it, images are plain `<img>`s.
     pub images: Option<&'a crate::images::Library>,
 }
@@ -58,6 +61,21 @@ pub struct Rendered {
     /// The first paragraph's words, shortened (HTML pass only): the page's
     /// description where front matter gives none.
     pub lead: String,
+}
+
+impl Rendered {
+    /// About what this body holds on the heap: its text and headings (a
+    /// hero's copies and the inline fields are small beside a page's HTML).
+    pub fn heap_bytes(&self) -> usize {
+        fn entries(toc: &[TocEntry]) -> usize {
+            toc.iter()
+                .map(|e| std::mem::size_of::<TocEntry>() + e.id.capacity() + e.title.capacity() + entries(&e.children))
+                .sum()
+        }
+        let headings: usize =
+            self.headings.iter().map(|h| std::mem::size_of::<Heading>() + h.id.capacity() + h.title.capacity()).sum();
+        self.html.capacity() + self.lead.capacity() + headings + entries(&self.toc)
+    }
 }
 
 pub fn options() -> Options {
@@ -600,7 +618,7 @@ mod tests {
         let locate = |offset: usize| Place::Offset(offset);
         render(
             md,
-            RenderOptions { base_path, highlighter: &highlighter, html: true, images: None },
+            RenderOptions { base_path, highlighter: &highlighter, html: true, report: false, images: None },
             &mut links,
             &locate,
         )
