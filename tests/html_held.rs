@@ -1,8 +1,9 @@
-//! The links pass renders each page's HTML too while the build's budget
-//! lasts (`BuildOptions::html_held_up_to`), and the page's template takes
-//! it instead of running the Markdown a second time. Held or rendered
-//! again, a page must be written with the same bytes, use and publish the
-//! same image copies, and its problems be reported once, at the same place.
+//! On a site of at most half the budget in Markdown
+//! (`BuildOptions::html_held_up_to`), the links pass renders each page's
+//! HTML too while the budget lasts, and the page's template takes it
+//! instead of running the Markdown a second time. Held or rendered again, a
+//! page must be written with the same bytes, use and publish the same image
+//! copies, and its problems be reported once, at the same place.
 
 mod common;
 
@@ -34,12 +35,13 @@ fn build_holding(site: &Site, out: &Path, held: usize) -> (Vec<(PathBuf, Vec<u8>
     (common::snapshot(out), diagnostics)
 }
 
-/// Builds `site` holding every page's HTML, none, and `some` bytes of it,
-/// and asserts that all three wrote the same files and said the same.
-fn assert_same_held_or_not(site: &Site, some: usize) -> (Vec<(PathBuf, Vec<u8>)>, Vec<String>) {
+/// Builds `site` holding every page's HTML, then none, then up to each of
+/// `budgets`, and asserts that every build wrote the same files and said
+/// the same.
+fn assert_same_held_or_not(site: &Site, budgets: &[usize]) -> (Vec<(PathBuf, Vec<u8>)>, Vec<String>) {
     let outs = tempfile::tempdir().unwrap();
     let all = build_holding(site, &outs.path().join("all"), usize::MAX);
-    for held in [0, some] {
+    for &held in [0].iter().chain(budgets) {
         let (files, diagnostics) = build_holding(site, &outs.path().join(held.to_string()), held);
         assert_eq!(diagnostics, all.1, "the same problems, holding {held} bytes");
         assert_eq!(files.len(), all.0.len(), "as many files, holding {held} bytes");
@@ -54,8 +56,7 @@ fn assert_same_held_or_not(site: &Site, some: usize) -> (Vec<(PathBuf, Vec<u8>)>
 #[test]
 fn the_bundled_site_is_written_byte_for_byte_whether_its_html_is_held_or_rendered_again() {
     let site = Site::bundled();
-    // 60 KB: the first few pages' HTML held, the rest rendered again.
-    let (files, _) = assert_same_held_or_not(&site, 60_000);
+    let (files, _) = assert_same_held_or_not(&site, &[]);
     let pages = files.iter().filter(|(path, _)| path.ends_with("index.html")).count();
     assert!(pages > 20, "the bundled site has its pages: {pages}");
 }
@@ -80,7 +81,7 @@ fn a_held_page_publishes_its_image_copies_and_reports_its_image_problems_once() 
         .write_bytes("assets/hero.png", &png())
         // A PNG under a JPEG's name: a warning, and copies named as PNGs.
         .write_bytes("assets/chart.jpg", &png());
-    let (files, diagnostics) = assert_same_held_or_not(&site, 1);
+    let (files, diagnostics) = assert_same_held_or_not(&site, &[]);
 
     let misnamed: Vec<&String> = diagnostics.iter().filter(|d| d.contains("is a PNG image")).collect();
     assert_eq!(misnamed.len(), 1, "reported once: {diagnostics:#?}");
@@ -99,4 +100,28 @@ fn a_held_page_publishes_its_image_copies_and_reports_its_image_problems_once() 
         let published = PathBuf::from(url.trim_start_matches('/'));
         assert!(files.iter().any(|(path, _)| *path == published), "{url} is published");
     }
+}
+
+#[test]
+fn pages_past_the_budget_are_rendered_again_with_the_same_bytes() {
+    // Highlighted code makes several times its Markdown in HTML: a budget
+    // of twice the site's Markdown holds the first pages and not the rest.
+    let site = Site::new();
+    site.write("content/_index.md", "---\ntitle: Code\n---\nSee [the first](/p0/#code).\n");
+    let code: String =
+        (0..30).map(|i| format!("    let value_{i} = compute(\"{i}\", {i}u32).unwrap_or_default();\n")).collect();
+    let mut markdown = 0;
+    for page in 0..6 {
+        let text = format!(
+            "---\ntitle: Page {page}\n---\n## Code\n\nSee [the next](/p{}/).\n\n```rust\nfn main() {{\n{code}}}\n```\n",
+            (page + 1) % 6
+        );
+        markdown += text.len();
+        site.write(&format!("content/p{page}.md"), &text);
+    }
+    let (files, _) = assert_same_held_or_not(&site, &[2 * markdown + 200, 4 * markdown]);
+    let page = files.iter().find(|(path, _)| path == Path::new("p3/index.html")).expect("p3 is written");
+    let html = scraper::Html::parse_document(std::str::from_utf8(&page.1).unwrap());
+    assert_eq!(common::select(&html, "h2#code").len(), 1, "its heading has its id");
+    assert!(!common::select(&html, "pre span").is_empty(), "its code is highlighted");
 }

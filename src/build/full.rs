@@ -92,9 +92,12 @@ impl Build {
         };
         // `folio serve` keeps the texts to rebuild from them.
         let released = page_bytes != PageBytes::Kept && source_bytes > options.sources_held_up_to;
-        // A site too large to hold its sources holds no HTML either: a
-        // budget would spare a few per cent of its pages a second pass, and
-        // its peak memory has nothing to spare.
+        // A site of at most half the budget in Markdown holds its pages'
+        // HTML from the links pass to the templates (while the budget lasts:
+        // highlighted code makes more HTML than Markdown); a larger one
+        // holds none, so that its stages cost the same per page at any size
+        // (see ARCHITECTURE.md, "Markdown runs once on a small site").
+        let held_up_to = if source_bytes <= options.html_held_up_to / 2 { options.html_held_up_to } else { 0 };
         let (links, held, links_passes_run) = if released {
             let (links, run) = links_releasing(&mut tree, &index, md_options, broken, root);
             (links, None, run)
@@ -105,7 +108,7 @@ impl Build {
                 previous
                     .filter(|p| p.index == index && p.config.base_path() == config.base_path() && p.broken == broken),
                 reuse.changed,
-                &HoldBudget::new(options.html_held_up_to),
+                &HoldBudget::new(held_up_to),
             );
             (links, Some(held), run)
         };

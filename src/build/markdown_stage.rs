@@ -1,6 +1,7 @@
 //! Each document's Markdown: its links (all of them are needed before any
-//! template runs) and its HTML, in one pass while the build's budget for
-//! held HTML lasts, else in two: the second right before its template.
+//! template runs) and its HTML, in one pass on a small site while the
+//! build's budget for held HTML lasts, else in two: the second right
+//! before its template.
 
 use std::borrow::Cow;
 use std::collections::HashMap;
@@ -162,10 +163,10 @@ impl HoldBudget {
 
 /// Renders any page's or section's Markdown. A document's links are needed
 /// before any template runs (for backlinks and checks), its HTML right
-/// before its own template: the links pass renders the HTML too and holds
-/// it while the build's budget lasts, and past it reads the links only, the
-/// HTML being rendered again right before the page's template, so that a
-/// large site's HTML is never all in memory at once.
+/// before its own template: on a small site the links pass renders the HTML
+/// too and holds it while the build's budget lasts; otherwise it reads the
+/// links only, and the HTML is rendered again right before the page's
+/// template, so that a large site's HTML is never all in memory at once.
 pub(crate) struct MarkdownStage<'a> {
     pub tree: &'a SiteTree,
     pub index: &'a SiteIndex,

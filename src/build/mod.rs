@@ -70,9 +70,11 @@ pub struct BuildOptions {
     /// again for its page (the cost of one more read, for 800 MB less
     /// memory at 100,000 pages).
     pub sources_held_up_to: usize,
-    /// Bytes of pages' HTML the links pass may render and hold for the
-    /// templates, sparing those pages a second Markdown pass; the pages
-    /// past it are rendered again right before their templates.
+    /// A site whose Markdown comes to at most half this many bytes renders
+    /// each page's Markdown once: the links pass holds the HTML for the
+    /// template, up to this many bytes (pages past it, if highlighted code
+    /// made that much, are rendered again right before their templates).
+    /// A larger site renders twice and holds none.
     pub html_held_up_to: usize,
 }
 
@@ -93,9 +95,10 @@ impl BuildOptions {
     }
 }
 
-/// The pages' HTML the links pass holds for the templates by default:
-/// every page of a site of a few thousand pages, the first ones of a larger
-/// site (see ARCHITECTURE.md, "Markdown runs once while the budget lasts").
+/// The HTML the links pass may hold for the templates by default: a site of
+/// up to 16 MiB of Markdown (2,000 pages of a thousand words; GBIF's sites
+/// have a few hundred) renders each page's Markdown once (see
+/// ARCHITECTURE.md, "Markdown runs once on a small site").
 pub const HTML_HELD_UP_TO: usize = 32 << 20;
 
 /// The whole site in memory, before anything is written.
