@@ -34,6 +34,21 @@ fn every_activity_is_reachable_from_the_programme_contents() {
 }
 
 #[test]
+fn the_citing_section_links_to_the_doi_and_to_the_colophon() {
+    let site = Site::bundled();
+    site.build(&[]);
+    let html = site.html("programme/2024/index.html");
+    let paragraphs = select(&html, ".colophon-summary p");
+    let citing = paragraphs.first().expect("the citing section has its paragraph");
+    let links = scraper::Selector::parse("a").unwrap();
+    let hrefs: Vec<String> = citing.select(&links).map(|a| attr(&a, "href")).collect();
+    assert_eq!(hrefs, ["https://doi.org/10.35035/doc-b226-sb32", "/programme/2024/colophon/"]);
+    let words = text(citing);
+    assert!(!words.contains('<'), "no markup shown as text: {words}");
+    assert!(words.contains("See the colophon for the suggested citation"), "{words}");
+}
+
+#[test]
 fn previous_and_next_walk_through_all_fourteen_activities() {
     let site = Site::bundled();
     site.build(&[]);
