@@ -6,7 +6,7 @@ use std::sync::Arc;
 
 use super::{HeldBodies, MarkdownStage, Out, Pass, Unit};
 use crate::content::{self, DocId};
-use crate::diagnostics::{Diagnostic, Location};
+use crate::diagnostics::Diagnostic;
 use crate::html_scan;
 use crate::output::search::PageTerms;
 use crate::output::{self, OutputContent, SiteOutput};
@@ -197,9 +197,7 @@ impl Renderer<'_> {
             None => Ok(Out { bytes: Some(html.into_bytes().into()), scan, images, terms }),
             Some(staging) => {
                 let (path, origin) = self.target(unit);
-                staging.write_bytes(path, html.as_bytes()).map_err(|e| {
-                    Diagnostic::error(format!("cannot write {}: {e}", path.display())).at(Location::file(origin))
-                })?;
+                staging.write_from(path, html.as_bytes(), origin)?;
                 Ok(Out { bytes: None, scan, images, terms })
             }
         }

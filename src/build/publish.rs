@@ -150,9 +150,8 @@ pub(crate) fn put_site_files(output: &mut SiteOutput, files: Vec<(String, Option
 fn put_written(output: &mut SiteOutput, staging: Option<&Staging>, path: String, text: String) -> Option<Diagnostic> {
     let path = PathBuf::from(path);
     if let Some(staging) = staging {
-        if let Err(e) = staging.write_bytes(&path, text.as_bytes()) {
-            let problem = Diagnostic::error(format!("cannot write {}: {e}", path.display()));
-            return Some(problem.at(Location::file(Path::new(CONFIG_FILE))));
+        if let Err(problem) = staging.write_from(&path, text.as_bytes(), Path::new(CONFIG_FILE)) {
+            return Some(problem);
         }
     }
     // What site.yaml makes replaces a file of the site at its path.

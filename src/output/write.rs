@@ -7,6 +7,7 @@ use std::path::{Path, PathBuf};
 use rayon::prelude::*;
 
 use super::{OutputContent, SiteOutput};
+use crate::diagnostics::{Diagnostic, Location};
 use crate::theme::FileSource;
 
 /// A fresh folder beside the output folder that the build writes into; it
@@ -61,6 +62,13 @@ impl Staging {
     /// with no copy to keep); safe to call from many threads at once.
     pub fn write_bytes(&self, path: &Path, bytes: &[u8]) -> io::Result<()> {
         fs::write(self.target_in_staging(path)?, bytes)
+    }
+
+    /// [`Staging::write_bytes`] for a file made from `origin` as the build
+    /// goes: a failure is an error at `origin`.
+    pub fn write_from(&self, path: &Path, bytes: &[u8], origin: &Path) -> Result<(), Diagnostic> {
+        self.write_bytes(path, bytes)
+            .map_err(|e| Diagnostic::error(format!("cannot write {}: {e}", path.display())).at(Location::file(origin)))
     }
 
     /// Where `path` goes in the staging folder, its folders made.
